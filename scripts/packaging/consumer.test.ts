@@ -1,0 +1,72 @@
+// Packs @openrcm/core and @openrcm/react as they would be published, installs the tarballs into a fresh
+// project from the local store, and type-checks a consumer against their built output.
+import { execFileSync, spawnSync } from "node:child_process"
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import rootPackage from "../../package.json" with { type: "json" }
+
+const repo = join(import.meta.dirname, "..", "..")
+const work = mkdtempSync(join(tmpdir(), "openrcm-consumer-"))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+const sh = (cwd: string, command: string, args: Array<string>) =>
+  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+
+describe("a consumer of the built packages", () => {
+  it("installs the packed tarballs and type-checks against their dist", () => {
+    for (const pkg of ["core", "react"]) {
+      sh(join(repo, "packages", pkg), "pnpm", ["pack", "--pack-destination", work])
+    }
+    const tarballs = readdirSync(work).filter((f) => f.endsWith(".tgz"))
+    expect(tarballs).toHaveLength(2)
+    const tarball = (name: string) => `file:./${tarballs.find((t) => t.startsWith(`openrcm-${name}-`))}`
+    writeFileSync(
+      join(work, "package.json"),
+      JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies: {
+          "@openrcm/core": tarball("core"),
+          "@openrcm/react": tarball("react"),
+          effect: "4.1.0",
+          react: "19.3.1",
+          "react-dom": "19.3.1"
+        },
+        devDependencies: {
+          "@types/react": "19.3.0",
+          typescript: rootPackage.devDependencies.typescript
+        }
+      })
+    )
+    writeFileSync(
+      join(work, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          lib: ["ES2022", "DOM"],
+          jsx: "react-jsx",
+          types: []
+        },
+        include: ["consumer.tsx"]
+      })
+    )
+    // @openrcm/react's dependency on @openrcm/core must resolve to the tarball too, not to the registry.
+    writeFileSync(join(work, "pnpm-workspace.yaml"), `overrides:\n  "@openrcm/core": "${tarball("core")}"\n`)
+    copyFileSync(join(import.meta.dirname, "consumer.tsx"), join(work, "consumer.tsx"))
+    sh(work, "pnpm", ["install", "--offline"])
+    // The published package carries no source condition, so this resolves dist/*.d.ts only.
+    const packed = sh(work, "node", ["-e", "console.log(require.resolve('@openrcm/core/package.json'))"])
+    expect(packed).toContain(join(work, "node_modules"))
+    const tsc = spawnSync(join(work, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: work, encoding: "utf8" })
+    expect(tsc.stdout + tsc.stderr).toBe("")
+    expect(tsc.status).toBe(0)
+  })
+})

@@ -1,0 +1,74 @@
+// The test projects. vitest 5 no longer reads a file of this name by itself: vitest.config.ts imports this
+// list, so this file is the one place that says what `pnpm test` runs.
+import { storybookTest } from "@storybook/addon-vitest/vitest-plugin"
+import { playwright } from "@vitest/browser-playwright"
+import type { TestProjectInlineConfiguration } from "vitest/config"
+import { chromiumArgs, chromiumPath } from "./scripts/chromium.js"
+
+// Packages are tested from their sources through this export condition, so tests need no build.
+const sourceConditions = ["@openrcm/source", "module", "browser", "development|production"]
+const sourceResolve = {
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: ["@openrcm/source", "module", "node", "development|production"] } }
+}
+
+export const projects: Array<TestProjectInlineConfiguration> = [
+  {
+    ...sourceResolve,
+    test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"], environment: "node" }
+  },
+  {
+    ...sourceResolve,
+    test: {
+      name: "cli",
+      root: "packages/cli",
+      include: ["test/**/*.test.ts"],
+      environment: "node",
+      globalSetup: ["test/build.global.ts"]
+    }
+  },
+  {
+    ...sourceResolve,
+    test: {
+      name: "react",
+      root: "packages/react",
+      include: ["test/**/*.test.tsx"],
+      environment: "happy-dom",
+      setupFiles: ["test/setup.ts"]
+    }
+  },
+  {
+    ...sourceResolve,
+    plugins: [storybookTest({ configDir: "stories/.storybook" })],
+    optimizeDeps: { include: ["react", "react-dom", "react/jsx-runtime", "react/jsx-dev-runtime", "react-dom/client"] },
+    test: {
+      name: "stories",
+      root: "stories",
+      browser: {
+        enabled: true,
+        headless: true,
+        provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+        instances: [{ browser: "chromium" }]
+      }
+    }
+  },
+  {
+    test: {
+      name: "packaging",
+      root: "scripts/packaging",
+      include: ["*.test.ts"],
+      environment: "node",
+      testTimeout: 180_000
+    }
+  },
+  {
+    test: {
+      name: "playground-e2e",
+      root: "playground",
+      include: ["e2e/**/*.e2e.ts"],
+      environment: "node",
+      testTimeout: 120_000,
+      hookTimeout: 180_000
+    }
+  }
+]
