@@ -9,7 +9,7 @@ set -euo pipefail
 
 NODE_VERSION=24.21.0
 PNPM_VERSION=12.4.2
-cache="${OPENRCM_TOOLCHAIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/openrcm/toolchain}/node-$NODE_VERSION-pnpm-$PNPM_VERSION"
+cache="${OPENRCM_TOOLCHAIN_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/openrcm/toolchain}/node-$NODE_VERSION-pnpm-$PNPM_VERSION"
 
 have() { command -v "$1" >/dev/null 2>&1; }
 system_ok() {
