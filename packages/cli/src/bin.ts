@@ -3,4 +3,14 @@ import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Effect } from "effect"
 import { run } from "./main.js"
 
-run(process.argv.slice(2)).pipe(Effect.provide(NodeServices.layer), NodeRuntime.runMain)
+run(process.argv.slice(2)).pipe(
+  // Bad input is reported plainly on standard error, with exit code 1, and no stack trace.
+  Effect.catchTag("InputError", (error) =>
+    Effect.sync(() => {
+      process.stderr.write(`error: ${error.message}\n`)
+      process.exitCode = 1
+    })
+  ),
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain
+)

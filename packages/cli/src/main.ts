@@ -1,6 +1,8 @@
-import { Console } from "effect"
-import { Argument, Command } from "effect/cli"
+import { Billing, BillingRuntime, Coding, RulePack, type RuleSet, Session } from "@openrcm/core"
+import { Console, Effect, Layer, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
 import packageJson from "../package.json" with { type: "json" }
+import { decodeDocument, InputError, parseJson, readText } from "./input.js"
 import { jsonSchemaOf, schemaNames } from "./schemas.js"
 
 export const version = packageJson.version
@@ -13,13 +15,133 @@ const schema = Command.make(
   ({ name }) => Console.log(JSON.stringify(jsonSchemaOf(name), null, 2))
 ).pipe(
   Command.withDescription("Print the JSON Schema of a document the SDK reads or writes."),
-  Command.withExamples([{ command: "openrcm schema npi", description: "The JSON Schema of an NPI" }])
+  Command.withExamples([{ command: "openrcm schema session", description: "The JSON Schema of a session to code" }])
+)
+
+const packFlag = Flag.String("pack").pipe(
+  Flag.withDescription("A rule pack JSON file of your own, loaded beside the built-in packs (repeatable)"),
+  Flag.atLeast(0)
+)
+
+const inputArgument = Argument.String("file").pipe(
+  Argument.withDescription("A JSON file, or - (or nothing) for standard input"),
+  Argument.optional
+)
+
+/** The built-in packs and the user's, validated; an invalid pack is an input error listing every problem. */
+const loadPacks = (paths: ReadonlyArray<string>) =>
+  Effect.forEach(paths, (path) =>
+    Effect.flatMap(readText(path), parseJson).pipe(
+      Effect.tap((document) =>
+        RulePack.validate(document).pipe(
+          Effect.mapError(
+            (error) => new InputError({ problems: error.problems.map((p) => `${path}: ${p.path}: ${p.message}`) })
+          )
+        )
+      )
+    )
+  )
+
+type Coded =
+  | { readonly _tag: "Single"; readonly result: Coding.CodingResult }
+  | { readonly _tag: "Tracked"; readonly previews: ReadonlyArray<Billing.SessionPreview> }
+
+/** A session document is a session to code (`CodingRequest`), or a tracked session when it has `segments`. */
+const readSession = (path: string | undefined) =>
+  Effect.gen(function* () {
+    const input = yield* readText(path)
+    const value = yield* parseJson(input)
+    const tracked = typeof value === "object" && value !== null && "segments" in value
+    return tracked
+      ? { _tag: "Tracked" as const, session: yield* decodeDocument(Session.TrackedSession, input.source, value) }
+      : { _tag: "Single" as const, request: yield* decodeDocument(Coding.CodingRequest, input.source, value) }
+  })
+
+const codeDocument = (path: string | undefined, packPaths: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const extra = yield* loadPacks(packPaths)
+    const document = yield* readSession(path)
+    const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
+    const operation: Effect.Effect<Coded, unknown, RuleSet.RulePacks> =
+      document._tag === "Tracked"
+        ? Effect.map(Billing.previewSession(document.session), (previews) => ({ _tag: "Tracked", previews }))
+        : Effect.map(Billing.codeSession(document.request), (result) => ({ _tag: "Single", result }))
+    return yield* Effect.ensuring(
+      Effect.tryPromise({
+        try: () => runtime.runPromise(operation),
+        catch: (error) =>
+          new InputError({ problems: [error instanceof Error ? error.message : "the session cannot be coded"] })
+      }),
+      Effect.promise(() => runtime.dispose())
+    )
+  })
+
+const code = Command.make("code", { file: inputArgument, pack: packFlag }, ({ file, pack }) =>
+  Effect.flatMap(codeDocument(Option.getOrUndefined(file), pack), (coded) =>
+    Console.log(JSON.stringify(coded._tag === "Single" ? coded.result : coded.previews, null, 2))
+  )
+).pipe(
+  Command.withDescription(
+    "Code a session: read it as JSON (a file or standard input) and print the coded lines as JSON."
+  ),
+  Command.withExamples([
+    { command: "openrcm code session.json", description: "Code one session" },
+    { command: "cat session.json | openrcm code", description: "Read the session from standard input" }
+  ])
+)
+
+const explain = Command.make("explain", { file: inputArgument, pack: packFlag }, ({ file, pack }) =>
+  Effect.flatMap(codeDocument(Option.getOrUndefined(file), pack), (coded) =>
+    Console.log(
+      coded._tag === "Single"
+        ? Coding.describe(coded.result)
+        : coded.previews
+            .map(
+              (p) =>
+                `patient ${p.patientId ?? "-"}, ${p.minutes} min:\n${Coding.describe(p.result)}${p.next ? `\nnext threshold in ${p.next.inMinutes} min` : ""}`
+            )
+            .join("\n\n")
+    )
+  )
+).pipe(Command.withDescription("Code a session and explain every line: which rule of which pack, and why."))
+
+const validate = Command.make(
+  "validate",
+  {
+    file: Argument.String("pack.json").pipe(Argument.withDescription("The rule pack to check")),
+    pack: packFlag
+  },
+  ({ file, pack }) =>
+    Effect.gen(function* () {
+      const extra = yield* loadPacks(pack)
+      const document = yield* Effect.flatMap(readText(file), parseJson)
+      const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
+      const exit = yield* Effect.promise(() => runtime.runPromiseExit(Billing.validateRulePack(document)))
+      yield* Effect.promise(() => runtime.dispose())
+      if (exit._tag === "Failure") {
+        const error = exit.cause.reasons.find((r) => r._tag === "Fail")
+        const problems =
+          error !== undefined && "error" in error && error.error instanceof RulePack.RulePackError
+            ? error.error.problems.map((p) => `${file}: ${p.path}: ${p.message}`)
+            : [`${file}: cannot be validated`]
+        return yield* new InputError({ problems })
+      }
+      const valid = exit.value
+      yield* Console.log(
+        `${file}: valid rule pack ${valid.id}@${valid.version} (${valid.layer}${valid.extends ? `, extends ${valid.extends}` : ""})`
+      )
+    })
+).pipe(Command.withDescription("Check a rule pack: every problem is listed by JSON path, and the exit code is 1."))
+
+const rules = Command.make("rules").pipe(
+  Command.withDescription("Rule packs: validate a pack, explain how a session is coded."),
+  Command.withSubcommands([validate, explain])
 )
 
 /** The `openrcm` command and its subcommands. */
 export const cli = Command.make("openrcm").pipe(
   Command.withDescription("OpenRCM: revenue-cycle operations for behavioral health, for scripts and batch jobs."),
-  Command.withSubcommands([schema])
+  Command.withSubcommands([code, rules, schema])
 )
 
 /** Runs the CLI on arguments (without the node and script paths). */

@@ -1,4 +1,4 @@
-import { DateOfService, Ids, Money, Npi } from "@openrcm/core"
+import { Coding, DateOfService, Ids, Money, Npi, RulePack, Session } from "@openrcm/core"
 import { Schema } from "effect"
 
 /**
@@ -6,6 +6,9 @@ import { Schema } from "effect"
  * the CLI reads (a session, a rule pack, a claim) adds its schema here.
  */
 export const schemas = {
+  session: Coding.CodingRequest,
+  "tracked-session": Session.TrackedSession,
+  "rule-pack": RulePack.RulePack,
   money: Money.Money,
   "money-decimal": Money.MoneyFromDecimalString,
   "date-of-service": DateOfService.DateOfService,

@@ -1,13 +1,30 @@
 import { spawnSync } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { schemaNames } from "@openrcm/cli"
 import { describe, expect, it } from "vitest"
 import packageJson from "../package.json" with { type: "json" }
 
 const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000 })
+const openrcm = (...args: Array<string>) => openrcmWithInput(undefined, ...args)
+const openrcmWithInput = (input: string | undefined, ...args: Array<string>) => {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, input: input ?? "" })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+const dir = mkdtempSync(join(tmpdir(), "openrcm-cli-"))
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name)
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content))
+  return path
+}
+const session = {
+  dateOfService: "2025-03-04",
+  rulePack: "medicare",
+  service: "psychotherapy",
+  minutes: 45,
+  delivery: { mode: "video", patientLocation: "home" },
+  clinician: { credential: "LCSW" }
 }
 
 describe("openrcm", () => {
@@ -34,10 +51,13 @@ describe("openrcm", () => {
     expect(document.$defs.Npi).toMatchObject({ type: "string", pattern: "^\\d{10}$" })
   })
 
-  it.each(schemaNames)("schema %s prints valid JSON", (name) => {
-    const { code, stdout } = openrcm("schema", name)
-    expect(code).toBe(0)
-    expect(JSON.parse(stdout)).toHaveProperty("$schema")
+  it("schema prints a JSON Schema document for every name", () => {
+    // One process for all names: each spawn costs about a second on a busy machine.
+    for (const name of schemaNames) {
+      const { code, stdout } = openrcm("schema", name)
+      expect(code, name).toBe(0)
+      expect(JSON.parse(stdout), name).toHaveProperty("$schema", "https://json-schema.org/draft/2020-12/schema")
+    }
   })
 
   it("an unknown schema name is an error that lists the choices, with a non-zero exit", () => {
@@ -51,5 +71,158 @@ describe("openrcm", () => {
     const { code, stdout, stderr } = openrcm("frobnicate")
     expect(code).not.toBe(0)
     expect(stdout + stderr).toMatch(/frobnicate/)
+  })
+
+  it("code reads a session file and prints the coded lines as JSON", () => {
+    const { code, stdout } = openrcm("code", file("session.json", session))
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result._tag).toBe("Billable")
+    expect(result.lines.map((l: { code: string; placeOfService: string }) => [l.code, l.placeOfService])).toEqual([
+      ["90834", "10"]
+    ])
+    expect(result.packs).toEqual(["cpt-base@2025.1.0", "medicare@2025.1.0"])
+  })
+
+  it("code reads a session from standard input", () => {
+    const { code, stdout } = openrcmWithInput(JSON.stringify({ ...session, minutes: 53 }), "code")
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).lines[0].code).toBe("90837")
+  })
+
+  it("code names every bad field by JSON path, exits 1, and never echoes the input", () => {
+    const { code, stdout, stderr } = openrcmWithInput(
+      JSON.stringify({
+        ...session,
+        minutes: "forty-five",
+        clinician: { credential: "Wizard" },
+        dateOfService: "2025-02-30"
+      }),
+      "code"
+    )
+    expect(code).toBe(1)
+    expect(stdout).toBe("")
+    expect(stderr).toContain("$.minutes")
+    expect(stderr).toContain("$.clinician.credential")
+    expect(stderr).toContain("$.dateOfService")
+    expect(stderr).not.toContain("forty-five")
+    expect(stderr).not.toContain("Wizard")
+    expect(stderr).not.toMatch(/at .*\.js:\d+/)
+  })
+
+  it("code says where a JSON syntax error is", () => {
+    const { code, stderr } = openrcm("code", file("broken.json", '{\n  "minutes": 45,\n  oops\n}'))
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/not JSON \(syntax error at line 3, column \d+\)/)
+  })
+
+  it("code refuses a file that does not exist, plainly", () => {
+    const { code, stderr } = openrcm("code", join(dir, "missing.json"))
+    expect(code).toBe(1)
+    expect(stderr).toContain("missing.json: cannot be read")
+  })
+
+  it("code codes a tracked session per present attendee", () => {
+    const tracked = {
+      id: "grp-1",
+      tenantId: "tenant-a",
+      service: "group-psychotherapy",
+      timeZone: "America/Chicago",
+      clinicians: [{ clinicianId: "cl-1", credential: "LCSW", bills: true }],
+      delivery: { mode: "in-person" },
+      status: "completed",
+      segments: [{ kind: "service", startedAt: 1741100400000, endedAt: 1741105800000 }],
+      interactiveComplexity: false,
+      crisis: false,
+      dateOfService: "2025-03-04",
+      attendees: [
+        { patientId: "pat-1", rulePack: "medicare", present: true },
+        { patientId: "pat-2", rulePack: "acme-health", present: false }
+      ]
+    }
+    const { code, stdout } = openrcm("code", file("tracked.json", tracked))
+    expect(code).toBe(0)
+    const previews = JSON.parse(stdout)
+    expect(previews.map((p: { patientId: string; minutes: number }) => [p.patientId, p.minutes])).toEqual([
+      ["pat-1", 90]
+    ])
+    expect(previews[0].result.lines[0].code).toBe("90853")
+  })
+
+  it("rules explain prints each line with the rule and pack behind it", () => {
+    const { code, stdout } = openrcm(
+      "rules",
+      "explain",
+      file("explain.json", { ...session, rulePack: "state-medicaid-example", service: "bh-counseling", minutes: 44 })
+    )
+    expect(code).toBe(0)
+    expect(stdout).toContain("H0004:HO:GT × 2 at POS 10")
+    expect(stdout).toContain(
+      "44 min in 15-minute units, full_unit → 2 [state-medicaid-example@2025.1.0 $.settings.unitRounding]"
+    )
+    expect(stdout).toContain("packs: cpt-base@2025.1.0 → state-medicaid-example@2025.1.0")
+  })
+
+  it("rules validate accepts a shipped pack and lists every problem of a bad one by JSON path", () => {
+    const good = openrcm(
+      "rules",
+      "validate",
+      join(import.meta.dirname, "..", "..", "core", "packs", "state-medicaid-example.json")
+    )
+    expect(good.code).toBe(0)
+    expect(good.stdout).toContain("valid rule pack state-medicaid-example@2025.1.0 (program, extends cpt-base)")
+    const bad = openrcm(
+      "rules",
+      "validate",
+      file("bad-pack.json", {
+        id: "Bad Pack",
+        version: "1",
+        name: "",
+        layer: "payer",
+        effective: {},
+        telehealth: [{ mode: "smoke" }]
+      })
+    )
+    expect(bad.code).toBe(1)
+    for (const path of ["$.id", "$.version", "$.name", "$.telehealth[0].mode", "$.telehealth[0].placeOfService"]) {
+      expect(bad.stderr).toContain(path)
+    }
+  })
+
+  it("rules validate checks that the pack extends a known pack", () => {
+    const orphan = openrcm(
+      "rules",
+      "validate",
+      file("orphan.json", {
+        id: "orphan",
+        version: "1.0.0",
+        name: "Orphan",
+        layer: "payer",
+        extends: "nobody",
+        effective: {}
+      })
+    )
+    expect(orphan.code).toBe(1)
+    expect(orphan.stderr).toContain("$.extends: no loaded pack has the id nobody")
+  })
+
+  it("--pack loads a payer of your own: a new payer is data", () => {
+    const pack = file("river.json", {
+      id: "river-health",
+      version: "1.0.0",
+      name: "River Health",
+      layer: "payer",
+      extends: "cpt-base",
+      effective: { from: "2025-01-01" },
+      telehealth: [{ mode: "video", placeOfService: { home: "10", other: "02" }, modifiers: ["GT"] }]
+    })
+    const { code, stdout } = openrcm(
+      "code",
+      "--pack",
+      pack,
+      file("river-session.json", { ...session, rulePack: "river-health" })
+    )
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).lines[0].modifiers).toEqual(["GT"])
   })
 })
