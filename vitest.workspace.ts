@@ -24,7 +24,9 @@ export const projects: Array<TestProjectInlineConfiguration> = [
       root: "packages/cli",
       include: ["test/**/*.test.ts"],
       environment: "node",
-      globalSetup: ["test/build.global.ts"]
+      globalSetup: ["test/build.global.ts"],
+      // Each test runs the real binary: a process start and effect's load, about a second on a busy machine.
+      testTimeout: 30_000
     }
   },
   {
