@@ -55,6 +55,10 @@ export const projects: Array<TestProjectInlineConfiguration> = [
     }
   },
   {
+    ...sourceResolve,
+    test: { name: "docs", root: "docs", include: ["examples/**/*.test.ts"], environment: "node" }
+  },
+  {
     test: {
       name: "packaging",
       root: "scripts/packaging",

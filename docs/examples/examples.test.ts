@@ -1,0 +1,35 @@
+// The examples the docs show are run, not only type-checked: what a page says they print, they print.
+import { expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import { coded, tracked } from "./coding.js"
+import { summary } from "./money.js"
+import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
+import { todayInChicago } from "./runtime.js"
+
+it("money.ts computes what getting-started.md says", () => {
+  expect(summary).toBe("$144.00 paid, $36.00 patient, lines 3334/3333/3333")
+})
+
+it("runtime.ts returns a date of service", async () => {
+  expect(await todayInChicago()).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+})
+
+it.effect("coding.ts codes 99214 + 90833 at POS 10 with no modifier", () =>
+  Effect.gen(function* () {
+    const result = yield* coded
+    expect(result._tag === "Billable" && result.lines.map((l) => [l.code, l.placeOfService, l.modifiers])).toEqual([
+      ["99214", "10", []],
+      ["90833", "10", []]
+    ])
+    yield* TestClock.setTime(Date.UTC(2025, 2, 4, 15))
+    expect(yield* tracked).toBe("next threshold in 16 min")
+  })
+)
+
+it("new-payer.ts codes River Health's video session as its pack says", async () => {
+  const text = await codeRiverHealthVideoSession()
+  expect(text).toContain("90834:95 × 1 at POS 02")
+  expect(text).toContain("[river-health@2025.1.0 $.telehealth[0]]")
+  await riverRuntime.dispose()
+})
