@@ -4,12 +4,18 @@
  *
  * @since 0.1.0
  */
-import { type Effect, type Exit, Layer, ManagedRuntime } from "effect"
+import { Effect, type Exit, Layer, ManagedRuntime } from "effect"
+import type * as Authorization from "./Authorization.js"
 import * as Billing from "./Billing.js"
+import { Clearinghouse, type ClearinghouseError } from "./Clearinghouse.js"
 import type { CodingRequest, CodingResult } from "./Coding.js"
+import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
+import type * as GoodFaithEstimate from "./GoodFaithEstimate.js"
+import type * as PatientResponsibility from "./PatientResponsibility.js"
 import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
 import type { SessionError, TrackedSession } from "./Session.js"
+import type * as VisitLimit from "./VisitLimit.js"
 
 /**
  * @since 0.1.0
@@ -17,12 +23,12 @@ import type { SessionError, TrackedSession } from "./Session.js"
 export interface BillingRuntime<R, ER = never> {
   /** Runs an operation; the Promise rejects with the operation's typed error or a defect. */
   readonly runPromise: <A, E>(
-    effect: Effect.Effect<A, E, R | RulePacks>,
+    effect: Effect.Effect<A, E, R | RulePacks | EligibilityCache>,
     options?: { readonly signal?: AbortSignal | undefined }
   ) => Promise<A>
   /** Runs an operation and resolves with its `Exit`, never rejecting: the way to read typed failures. */
   readonly runPromiseExit: <A, E>(
-    effect: Effect.Effect<A, E, R | RulePacks>,
+    effect: Effect.Effect<A, E, R | RulePacks | EligibilityCache>,
     options?: { readonly signal?: AbortSignal | undefined }
   ) => Promise<Exit.Exit<A, E | ER | RulePackError>>
   /** Codes a session (see `Billing.codeSession`). */
@@ -31,10 +37,41 @@ export interface BillingRuntime<R, ER = never> {
   readonly previewSession: (session: TrackedSession) => Promise<ReadonlyArray<Billing.SessionPreview>>
   /** Validates a rule pack document; rejects with a `RulePackError` listing every problem. */
   readonly validateRulePack: (document: unknown) => Promise<RulePack>
+  /** See `Billing.checkAuthorization`. */
+  readonly checkAuthorization: (input: Parameters<typeof Billing.checkAuthorization>[0]) => Promise<Authorization.Check>
+  /** See `Billing.authorizationAlerts`. */
+  readonly authorizationAlerts: (
+    input: Parameters<typeof Billing.authorizationAlerts>[0]
+  ) => Promise<ReadonlyArray<Authorization.Alert>>
+  /** See `Billing.visitLimits`. */
+  readonly visitLimits: (input: Parameters<typeof Billing.visitLimits>[0]) => Promise<ReadonlyArray<VisitLimit.Status>>
+  /** See `Billing.checkEligibility`; needs a Clearinghouse layer. Rejects with a `ClearinghouseError`. */
+  readonly checkEligibility: (
+    request: EligibilityRequest,
+    options?: Parameters<typeof Billing.checkEligibility>[1]
+  ) => Promise<Billing.EligibilityCheck>
+  /** See `Billing.checkEligibilityForSchedule`; needs a Clearinghouse layer. */
+  readonly checkEligibilityForSchedule: (
+    requests: ReadonlyArray<EligibilityRequest>,
+    options?: Parameters<typeof Billing.checkEligibilityForSchedule>[1]
+  ) => Promise<
+    ReadonlyArray<
+      | (Billing.EligibilityCheck & { readonly _tag: "Checked" })
+      | { readonly _tag: "Failed"; readonly error: ClearinghouseError }
+    >
+  >
+  /** See `Billing.estimatePatientResponsibility`. */
+  readonly estimatePatientResponsibility: (
+    request: PatientResponsibility.EstimateRequest
+  ) => Promise<PatientResponsibility.Estimate>
+  /** See `Billing.goodFaithEstimate`. */
+  readonly goodFaithEstimate: (
+    request: GoodFaithEstimate.GoodFaithEstimateRequest
+  ) => Promise<GoodFaithEstimate.GoodFaithEstimate>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
-  readonly managed: ManagedRuntime.ManagedRuntime<R | RulePacks, ER | RulePackError>
+  readonly managed: ManagedRuntime.ManagedRuntime<R | RulePacks | EligibilityCache, ER | RulePackError>
 }
 
 /**
@@ -52,7 +89,12 @@ export interface Options {
  *
  * @since 0.1.0
  */
-export type OperationError = RulePackError | RulePackNotFound | SessionError
+export type OperationError =
+  | RulePackError
+  | RulePackNotFound
+  | SessionError
+  | ClearinghouseError
+  | GoodFaithEstimate.GoodFaithEstimateError
 
 /**
  * Builds a runtime from the host's layer and the rule packs (the built-in ones and the host's). Layers are built
@@ -61,13 +103,31 @@ export type OperationError = RulePackError | RulePackNotFound | SessionError
  * @since 0.1.0
  */
 export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options): BillingRuntime<R, ER> => {
-  const managed = ManagedRuntime.make(Layer.merge(layer, layerBuiltin(options?.rulePacks ?? [])))
+  const managed = ManagedRuntime.make(
+    Layer.mergeAll(layer, layerBuiltin(options?.rulePacks ?? []), EligibilityCache.layerMemory)
+  )
+  // Eligibility needs the host's clearinghouse; without one the call fails plainly rather than at type level.
+  const withClearinghouse = <A, E>(effect: Effect.Effect<A, E, Clearinghouse | EligibilityCache | RulePacks>) =>
+    Effect.flatMap(Effect.serviceOption(Clearinghouse), (clearinghouse) =>
+      clearinghouse._tag === "Some"
+        ? Effect.provideService(effect, Clearinghouse, clearinghouse.value)
+        : Effect.die(new Error("eligibility needs a Clearinghouse: pass its layer to BillingRuntime.make"))
+    )
   return {
     runPromise: (effect, runOptions) => managed.runPromise(effect, runOptions),
     runPromiseExit: (effect, runOptions) => managed.runPromiseExit(effect, runOptions),
     codeSession: (request) => managed.runPromise(Billing.codeSession(request)),
     previewSession: (session) => managed.runPromise(Billing.previewSession(session)),
     validateRulePack: (document) => managed.runPromise(Billing.validateRulePack(document)),
+    checkAuthorization: (input) => managed.runPromise(Billing.checkAuthorization(input)),
+    authorizationAlerts: (input) => managed.runPromise(Billing.authorizationAlerts(input)),
+    visitLimits: (input) => managed.runPromise(Billing.visitLimits(input)),
+    checkEligibility: (request, eligibilityOptions) =>
+      managed.runPromise(withClearinghouse(Billing.checkEligibility(request, eligibilityOptions))),
+    checkEligibilityForSchedule: (requests, scheduleOptions) =>
+      managed.runPromise(withClearinghouse(Billing.checkEligibilityForSchedule(requests, scheduleOptions))),
+    estimatePatientResponsibility: (request) => managed.runPromise(Billing.estimatePatientResponsibility(request)),
+    goodFaithEstimate: (request) => managed.runPromise(Billing.goodFaithEstimate(request)),
     dispose: () => managed.dispose(),
     managed
   }

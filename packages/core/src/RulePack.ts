@@ -160,6 +160,8 @@ export const Settings = Schema.Struct({
   /** Days before expiry and sessions left at which an authorization alerts. */
   authorizationAlertDays: Schema.optional(PositiveMinutes),
   authorizationAlertSessions: Schema.optional(PositiveMinutes),
+  /** Days the payer takes to answer an authorization request: renewals are due this long before run-out. */
+  authorizationTurnaroundDays: Schema.optional(PositiveMinutes),
   /** Days the payer allows to appeal a denial. */
   appealWindowDays: Schema.optional(PositiveMinutes)
 })

@@ -6,6 +6,14 @@
 export * as Address from "./Address.js"
 
 /**
+ * Prior authorizations and their ledger of use. A scheduled session reserves units, a completed or billed one
+ * uses them; remaining = approved − used, and projected remaining also counts the schedule. `check` says whether a
+ * visit is authorized (or partly, or not required), and when not, the denial the payer would likely send and
+ * what to do; `alerts` warns in time: expiring, few left, the projected run-out date, and when to ask for renewal.
+ */
+export * as Authorization from "./Authorization.js"
+
+/**
  * The billing operations users call. Each is an `Effect.fn` over the ports it needs; hosts that do not use
  * Effect call the same operations as Promises on `BillingRuntime`.
  */
@@ -16,6 +24,13 @@ export * as Billing from "./Billing.js"
  * clearinghouse, ...) that runs OpenRCM operations as Promises. React's `BillingProvider` takes one.
  */
 export * as BillingRuntime from "./BillingRuntime.js"
+
+/**
+ * The Clearinghouse port: how OpenRCM talks to payers. This issue's part is eligibility (270 out, 271 back);
+ * claims, acknowledgements and remittances join it later. Adapters map every vendor failure to
+ * `ClearinghouseError`, whose reasons say whether a retry may help; vendor types never cross the port.
+ */
+export * as Clearinghouse from "./Clearinghouse.js"
 
 /**
  * A clinician: type-1 NPI, the credential they bill under, state licenses, and who supervises them.
@@ -56,6 +71,23 @@ export * as DateOfService from "./DateOfService.js"
 export * as Diagnosis from "./Diagnosis.js"
 
 /**
+ * Eligibility: the request a practice sends before a session (X12 270 semantics) and the payer's answer
+ * normalized (271 semantics): coverage and its dates, behavioral-health benefits (copay, coinsurance, deductible
+ * and out-of-pocket totals and what remains, visit limits, authorization required, in and out of network), and
+ * rejections (AAA) with their reason and follow-up. `summarize` reads the answer the way a front desk needs it.
+ */
+export * as Eligibility from "./Eligibility.js"
+
+/**
+ * The Good Faith Estimate the No Surprises Act requires for uninsured and self-pay patients: the expected
+ * services, their charges and the period, as data a UI renders and prints. It is due within 1 business day when
+ * the service is scheduled 3 to 9 business days ahead, and within 3 business days when scheduled 10 or more
+ * business days ahead or when the patient asks; it may cover up to 12 months of recurring care. A bill $400 or more
+ * over the estimate may be disputed.
+ */
+export * as GoodFaithEstimate from "./GoodFaithEstimate.js"
+
+/**
  * Branded identifiers. An id is an opaque, non-empty string of at most 64 safe characters; the brand keeps a
  * `ClaimId` from being passed where a `PatientId` is expected.
  */
@@ -83,6 +115,14 @@ export * as Organization from "./Organization.js"
  * and never written to logs or error messages.
  */
 export * as Patient from "./Patient.js"
+
+/**
+ * What the patient owes, before the claim: the algorithm of RULES.md §7, line by line and visit by visit with the
+ * accumulators carried, in integer cents with half-up rounding. Deductible first, then coinsurance on what is
+ * left, then the copay as the plan places it, all capped by the out-of-pocket maximum. The plan pays the rest of
+ * the allowed amount (less Medicare's 2% sequestration, CO-253, which never changes the patient's share).
+ */
+export * as PatientResponsibility from "./PatientResponsibility.js"
 
 /**
  * A payer: who pays the claim, its X12 payer id, its kind, and the rule pack that holds its billing rules.
@@ -121,3 +161,17 @@ export * as RuleSet from "./RuleSet.js"
  * own coverage); co-therapy records every clinician present and the one who bills.
  */
 export * as Session from "./Session.js"
+
+/**
+ * Self-pay and sliding-scale fees: a practice's fee by the patient's household income as a percent of the HHS
+ * poverty guidelines (the contiguous states, Alaska and Hawaii differ). The bands are the practice's own data.
+ */
+export * as SlidingScale from "./SlidingScale.js"
+
+/**
+ * Visit limits: how many visits of a kind a plan pays in a calendar or plan year, counted across every clinician
+ * of the tenant with the counting convention the pack sets (several services on one day as one visit; some codes,
+ * such as medication management, excluded), and reset at the start of the period that contains the date of
+ * service.
+ */
+export * as VisitLimit from "./VisitLimit.js"

@@ -1,0 +1,106 @@
+/**
+ * A real in-memory clearinghouse for tests, Storybook and the playground: it answers eligibility from seeded plan
+ * data as a payer would (active, inactive outside the coverage dates, AAA rejections for an unknown member, a
+ * date of birth or name that does not match, an invalid provider), with controllable failures.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Layer, Ref } from "effect"
+import { Clearinghouse, ClearinghouseError, Refused, Timeout, Unavailable } from "../Clearinghouse.js"
+import type { DateRange } from "../DateOfService.js"
+import { type Benefit, type EligibilityRequest, type EligibilityResponse, rejection } from "../Eligibility.js"
+import { isValid as isValidNpi } from "../Npi.js"
+
+/**
+ * One member of a seeded plan.
+ *
+ * @since 0.1.0
+ */
+export interface Member {
+  readonly payerId: string
+  readonly memberId: string
+  readonly firstName: string
+  readonly lastName: string
+  readonly dateOfBirth: string
+  readonly coverage: DateRange
+  readonly plan: { readonly name: string; readonly groupNumber?: string }
+  readonly benefits: ReadonlyArray<Benefit>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Fail the next requests with these reasons, in order (a test's outage or slow payer). */
+  readonly failures?: ReadonlyArray<"timeout" | "unavailable">
+  /** Payers the clearinghouse does not route to. */
+  readonly unsupportedPayers?: ReadonlyArray<string>
+}
+
+const errorFor = (failure: "timeout" | "unavailable") =>
+  new ClearinghouseError({
+    reason:
+      failure === "timeout"
+        ? new Timeout({ afterMillis: 30_000 })
+        : new Unavailable({ detail: "payer connection down" })
+  })
+
+/**
+ * Answers one request from the seed (pure; the layer adds the clock and the failures).
+ *
+ * @since 0.1.0
+ */
+export const answer = (
+  members: ReadonlyArray<Member>,
+  request: EligibilityRequest,
+  receivedAt: number
+): Omit<EligibilityResponse, "receivedAt"> & { readonly receivedAt: number } => {
+  const rejected = (code: string, followUp: string): EligibilityResponse => ({
+    status: "rejected",
+    benefits: [],
+    rejections: [rejection(code, followUp)],
+    receivedAt
+  })
+  if (!isValidNpi(request.provider.npi)) return rejected("43", "C")
+  const member = members.find((m) => m.payerId === request.payerId && m.memberId === request.subscriber.memberId)
+  if (member === undefined) return rejected("75", "C")
+  if (member.dateOfBirth !== request.subscriber.dateOfBirth) return rejected("71", "C")
+  if (member.lastName.toLowerCase() !== request.subscriber.lastName.toLowerCase()) return rejected("73", "C")
+  const base = { plan: member.plan, coverage: member.coverage, rejections: [], receivedAt }
+  if (request.dateOfService < member.coverage.start || request.dateOfService > member.coverage.end) {
+    return { ...base, status: "inactive", benefits: [{ kind: "inactive", serviceTypes: ["30"] }] }
+  }
+  const asked = new Set(request.serviceTypes)
+  const benefits = member.benefits.filter(
+    (b) => asked.has("30") || b.serviceTypes.length === 0 || b.serviceTypes.some((t) => asked.has(t))
+  )
+  return { ...base, status: "active", benefits: [{ kind: "active", serviceTypes: ["30"] }, ...benefits] }
+}
+
+/**
+ * The clearinghouse over seeded members.
+ *
+ * @since 0.1.0
+ */
+export const layer = (members: ReadonlyArray<Member>, options: Options = {}): Layer.Layer<Clearinghouse> =>
+  Layer.effect(
+    Clearinghouse,
+    Effect.gen(function* () {
+      const failures = yield* Ref.make<ReadonlyArray<"timeout" | "unavailable">>(options.failures ?? [])
+      const unsupported = new Set(options.unsupportedPayers ?? [])
+      return Clearinghouse.of({
+        checkEligibility: (request) =>
+          Effect.gen(function* () {
+            const [failure, ...rest] = yield* Ref.get(failures)
+            if (failure !== undefined) {
+              yield* Ref.set(failures, rest)
+              return yield* errorFor(failure)
+            }
+            if (unsupported.has(request.payerId)) {
+              return yield* new ClearinghouseError({ reason: new Refused({ detail: "payer not supported" }) })
+            }
+            return answer(members, request, yield* Clock.currentTimeMillis)
+          })
+      })
+    })
+  )
