@@ -2,6 +2,7 @@
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
+import { beforeTheSession, runtime as clinicRuntime } from "./before-session.js"
 import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
@@ -32,4 +33,14 @@ it("new-payer.ts codes River Health's video session as its pack says", async () 
   expect(text).toContain("90834:95 × 1 at POS 02")
   expect(text).toContain("[river-health@2025.1.0 $.telehealth[0]]")
   await riverRuntime.dispose()
+})
+
+it("before-session.ts authorizes, checks eligibility and estimates as before-the-session.md says", async () => {
+  // $118 allowed, $350 of deductible left: the patient owes the $118 toward the deductible.
+  expect(await beforeTheSession()).toEqual({
+    authorization: "Authorized",
+    eligibility: "active",
+    patientOwes: "$118.00"
+  })
+  await clinicRuntime.dispose()
 })

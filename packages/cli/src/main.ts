@@ -1,4 +1,13 @@
-import { Billing, BillingRuntime, Coding, RulePack, type RuleSet, Session } from "@openrcm/core"
+import {
+  Authorization,
+  Billing,
+  BillingRuntime,
+  Coding,
+  PatientResponsibility,
+  RulePack,
+  type RuleSet,
+  Session
+} from "@openrcm/core"
 import { Console, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import packageJson from "../package.json" with { type: "json" }
@@ -133,6 +142,51 @@ const validate = Command.make(
     })
 ).pipe(Command.withDescription("Check a rule pack: every problem is listed by JSON path, and the exit code is 1."))
 
+/** Runs one operation on a runtime with the user's packs, for commands that read one JSON document. */
+const runOperation = <A>(packPaths: ReadonlyArray<string>, operation: Effect.Effect<A, unknown, RuleSet.RulePacks>) =>
+  Effect.gen(function* () {
+    const extra = yield* loadPacks(packPaths)
+    const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
+    return yield* Effect.ensuring(
+      Effect.tryPromise({
+        try: () => runtime.runPromise(operation),
+        catch: (error) =>
+          new InputError({ problems: [error instanceof Error ? error.message : "the operation failed"] })
+      }),
+      Effect.promise(() => runtime.dispose())
+    )
+  })
+
+const authCheck = Command.make("check", { file: inputArgument, pack: packFlag }, ({ file, pack }) =>
+  Effect.gen(function* () {
+    const input = yield* readText(Option.getOrUndefined(file))
+    const request = yield* decodeDocument(Authorization.CheckRequest, input.source, yield* parseJson(input))
+    const result = yield* runOperation(pack, Billing.checkAuthorization(request))
+    yield* Console.log(JSON.stringify(result, null, 2))
+  })
+).pipe(
+  Command.withDescription(
+    "Check a visit against the patient's authorizations: authorized, partly, not required, missing, expired, exhausted, wrong clinician or wrong code, with the likely denial and what to do."
+  )
+)
+
+const auth = Command.make("auth").pipe(
+  Command.withDescription("Prior authorizations."),
+  Command.withSubcommands([authCheck])
+)
+
+const estimate = Command.make("estimate", { file: inputArgument }, ({ file }) =>
+  Effect.gen(function* () {
+    const input = yield* readText(Option.getOrUndefined(file))
+    const request = yield* decodeDocument(PatientResponsibility.EstimateRequest, input.source, yield* parseJson(input))
+    yield* Console.log(JSON.stringify(PatientResponsibility.estimate(request), null, 2))
+  })
+).pipe(
+  Command.withDescription(
+    "Estimate what the patient owes: deductible, coinsurance, copay and the out-of-pocket cap, line by line with the accumulators carried."
+  )
+)
+
 const rules = Command.make("rules").pipe(
   Command.withDescription("Rule packs: validate a pack, explain how a session is coded."),
   Command.withSubcommands([validate, explain])
@@ -141,7 +195,7 @@ const rules = Command.make("rules").pipe(
 /** The `openrcm` command and its subcommands. */
 export const cli = Command.make("openrcm").pipe(
   Command.withDescription("OpenRCM: revenue-cycle operations for behavioral health, for scripts and batch jobs."),
-  Command.withSubcommands([code, rules, schema])
+  Command.withSubcommands([auth, code, estimate, rules, schema])
 )
 
 /** Runs the CLI on arguments (without the node and script paths). */

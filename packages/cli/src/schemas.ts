@@ -1,4 +1,16 @@
-import { Coding, DateOfService, Ids, Money, Npi, RulePack, Session } from "@openrcm/core"
+import {
+  Authorization,
+  Coding,
+  DateOfService,
+  Eligibility,
+  GoodFaithEstimate,
+  Ids,
+  Money,
+  Npi,
+  PatientResponsibility,
+  RulePack,
+  Session
+} from "@openrcm/core"
 import { Schema } from "effect"
 
 /**
@@ -9,6 +21,11 @@ export const schemas = {
   session: Coding.CodingRequest,
   "tracked-session": Session.TrackedSession,
   "rule-pack": RulePack.RulePack,
+  "authorization-check": Authorization.CheckRequest,
+  estimate: PatientResponsibility.EstimateRequest,
+  "eligibility-request": Eligibility.EligibilityRequest,
+  "eligibility-response": Eligibility.EligibilityResponse,
+  "good-faith-estimate": GoodFaithEstimate.GoodFaithEstimateRequest,
   money: Money.Money,
   "money-decimal": Money.MoneyFromDecimalString,
   "date-of-service": DateOfService.DateOfService,

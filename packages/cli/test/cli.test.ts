@@ -224,4 +224,74 @@ describe("openrcm", () => {
     expect(code).toBe(0)
     expect(JSON.parse(stdout).lines[0].modifiers).toEqual(["GT"])
   })
+
+  const authorization = {
+    id: "auth-1",
+    tenantId: "tenant-a",
+    patientId: "pat-1",
+    payerId: "acme",
+    number: "PA-778",
+    codes: ["96130", "96131"],
+    unitType: "units",
+    approved: 3,
+    period: { start: "2025-01-01", end: "2025-06-30" },
+    status: "approved"
+  }
+  const authRequest = (dateOfService: string, units: number) => ({
+    visit: {
+      patientId: "pat-1",
+      payerId: "acme",
+      clinicianId: "cl-1",
+      dateOfService,
+      lines: [
+        { code: "96130", units: 1 },
+        { code: "96131", units }
+      ]
+    },
+    authorizations: [authorization],
+    ledger: [{ authorizationId: "auth-1", sessionId: "ses-0", dateOfService: "2025-02-01", units: 1, kind: "used" }],
+    rulePack: "acme-health"
+  })
+
+  it("auth check splits a visit that needs more units than are left", () => {
+    const { code, stdout } = openrcm("auth", "check", file("auth.json", authRequest("2025-03-01", 2)))
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result._tag).toBe("PartiallyAuthorized")
+    expect([result.authorizedUnits, result.excessUnits]).toEqual([2, 1])
+    expect(result.denial).toEqual({ group: "CO", carc: "198" })
+  })
+
+  it("auth check says an authorization expired, with the denial and what to do", () => {
+    const { code, stdout } = openrcm("auth", "check", file("auth-late.json", authRequest("2025-07-01", 1)))
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result._tag).toBe("Expired")
+    expect(result.denial.carc).toBe("197")
+    expect(result.action).toContain("2025-06-30")
+  })
+
+  it("estimate works RULES.md's worked example: allowed $150, $100 of deductible left, 20%", () => {
+    const { code, stdout } = openrcm(
+      "estimate",
+      file("estimate.json", {
+        benefits: { deductibleRemaining: 10000, coinsuranceBps: 2000, outOfPocketRemaining: 300000 },
+        visits: [{ dateOfService: "2025-03-04", lines: [{ code: "90834", allowed: 15000 }] }]
+      })
+    )
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect([result.patient, result.plan]).toEqual([11000, 4000])
+    expect(result.visits[0].lines[0]).toMatchObject({ deductible: 10000, coinsurance: 1000, deductibleRemaining: 0 })
+  })
+
+  it("estimate names a bad field by path", () => {
+    const { code, stderr } = openrcm(
+      "estimate",
+      file("estimate-bad.json", { benefits: { coinsuranceBps: 20.5 }, visits: [] })
+    )
+    expect(code).toBe(1)
+    expect(stderr).toContain("$.benefits.coinsuranceBps")
+    expect(stderr).toContain("$.benefits.deductibleRemaining")
+  })
 })

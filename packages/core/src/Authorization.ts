@@ -189,8 +189,6 @@ export type Check =
   | { readonly _tag: "WrongClinician"; readonly denial: Denial; readonly action: string; readonly text: string }
   | { readonly _tag: "WrongCode"; readonly denial: Denial; readonly action: string; readonly text: string }
 
-type Denial = typeof Denial.Type
-
 const absent: Denial = { group: "CO", carc: "197" }
 const notApplicable: Denial = { group: "CO", carc: "15" }
 const exceeded: Denial = { group: "CO", carc: "198" }
@@ -489,3 +487,21 @@ export const alerts = (
   }
   return out
 }
+
+/**
+ * What `openrcm auth check` and `Billing.checkAuthorization` read: the visit, the patient's authorizations and
+ * their ledger, and the payer's rule pack.
+ *
+ * @since 0.1.0
+ */
+export const CheckRequest = Schema.Struct({
+  visit: Visit,
+  authorizations: Schema.Array(Authorization),
+  ledger: Schema.Array(LedgerEntry),
+  rulePack: Schema.NonEmptyString
+}).annotate({ identifier: "AuthorizationCheckRequest", title: "An authorization check" })
+
+/**
+ * @since 0.1.0
+ */
+export type CheckRequest = typeof CheckRequest.Type

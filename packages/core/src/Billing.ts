@@ -206,7 +206,7 @@ export const checkEligibilityForSchedule = Effect.fn("Billing.checkEligibilityFo
 export const estimatePatientResponsibility = Effect.fn("Billing.estimatePatientResponsibility")(function* (
   request: PatientResponsibility.EstimateRequest
 ) {
-  return PatientResponsibility.estimate(request)
+  return yield* Effect.sync(() => PatientResponsibility.estimate(request))
 })
 
 /**

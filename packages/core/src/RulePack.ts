@@ -242,6 +242,11 @@ export const Denial = Schema.Struct({
 /**
  * @since 0.1.0
  */
+export type Denial = typeof Denial.Type
+
+/**
+ * @since 0.1.0
+ */
 export const SameDayExclusion = Schema.Struct({
   codes: Schema.Tuple([ProcedureCode, ProcedureCode]),
   /** NCCI-associated modifiers that let both be billed; empty for modifier indicator 0. */

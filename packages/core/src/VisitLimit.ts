@@ -35,7 +35,7 @@ export interface Status {
   readonly remaining: number
   /** True when this visit would go past the limit (PR-119 likely). */
   readonly reached: boolean
-  readonly denial: typeof Denial.Type
+  readonly denial: Denial
   readonly pack: string
   readonly rule: string
 }

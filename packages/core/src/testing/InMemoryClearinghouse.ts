@@ -71,8 +71,13 @@ export const answer = (
     return { ...base, status: "inactive", benefits: [{ kind: "inactive", serviceTypes: ["30"] }] }
   }
   const asked = new Set(request.serviceTypes)
+  // The plan's general benefits (30: deductible, out of pocket) come with any inquiry, as payers send them.
   const benefits = member.benefits.filter(
-    (b) => asked.has("30") || b.serviceTypes.length === 0 || b.serviceTypes.some((t) => asked.has(t))
+    (b) =>
+      asked.has("30") ||
+      b.serviceTypes.length === 0 ||
+      b.serviceTypes.includes("30") ||
+      b.serviceTypes.some((t) => asked.has(t))
   )
   return { ...base, status: "active", benefits: [{ kind: "active", serviceTypes: ["30"] }, ...benefits] }
 }

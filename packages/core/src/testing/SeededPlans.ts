@@ -115,7 +115,7 @@ export const members: ReadonlyArray<Member> = [
     firstName: "Pat",
     lastName: "Okafor",
     dateOfBirth: "1951-06-21",
-    coverage: { start: d("2016-06-01"), end: d("9999-12-31") },
+    coverage: { start: d("2016-06-01"), end: d("2099-12-31") },
     plan: { name: "Medicare Part B" },
     benefits: [
       { kind: "coinsurance", serviceTypes: ["30", ...bh], percentBps: 2000 },
