@@ -241,8 +241,9 @@ export const check = (
   }
   const inForce = theirs.filter((a) => DateOfServiceModule.isWithin(visit.dateOfService, a.period))
   if (inForce.length === 0) {
+    // Only an authorization for these codes can have expired for this visit.
     const ended = theirs
-      .filter((a) => a.period.end < visit.dateOfService)
+      .filter((a) => a.period.end < visit.dateOfService && required.every((code) => a.codes.includes(code)))
       .sort((a, b) => (a.period.end < b.period.end ? 1 : -1))[0]
     if (ended !== undefined) {
       return {
@@ -287,22 +288,26 @@ export const check = (
   const ordered = [...forClinician].sort((a, b) =>
     a.period.end === b.period.end ? (a.id < b.id ? -1 : 1) : a.period.end < b.period.end ? -1 : 1
   )
-  const unitType = ordered[0]?.unitType
+  const available = (authorization: Authorization) =>
+    Math.max(0, usage(authorization, ledger, visit.sessionId).projectedRemaining)
+  // Units are counted in each authorization's own unit type, so a visit is split only across authorizations of
+  // one type: the type of the first that has anything left (an exhausted one of another type hides nothing).
+  const unitType = ordered.find((a) => available(a) > 0)?.unitType ?? ordered[0]?.unitType
   const sameType = ordered.filter((a) => a.unitType === unitType)
   const needed = unitsOf(sameType[0] as Authorization, visit)
   let left = needed
   const allocations: Array<Allocation> = []
   for (const authorization of sameType) {
     if (left === 0) break
-    const available = Math.max(0, usage(authorization, ledger, visit.sessionId).projectedRemaining)
-    const take = Math.min(available, left)
+    const free = available(authorization)
+    const take = Math.min(free, left)
     if (take === 0) continue
     left -= take
     allocations.push({
       authorizationId: authorization.id,
       number: authorization.number,
       units: take,
-      projectedRemaining: available - take
+      projectedRemaining: free - take
     })
   }
   if (left === 0) {
@@ -469,8 +474,9 @@ export const alerts = (
   if (use.remaining <= 0) out.push({ kind: "exhausted" })
   else if (use.remaining <= sessions) out.push({ kind: "few-left", remaining: use.remaining })
   if (use.projectedRemaining < 0) out.push({ kind: "overbooked", by: -use.projectedRemaining })
-  const runOut = projectedRunOut(authorization, ledger, today)
-  if (runOut !== undefined && runOut <= end) out.push({ kind: "projected-run-out", on: runOut })
+  // Used up already: it ran out today at the latest.
+  const runOut = use.remaining <= 0 ? today : projectedRunOut(authorization, ledger, today)
+  if (runOut !== undefined && runOut <= end && use.remaining > 0) out.push({ kind: "projected-run-out", on: runOut })
   if (runOut !== undefined && runOut > end) {
     // At the booked cadence, sessions remain when the authorization ends.
     const entries = entriesBySession(authorization.id, ledger)

@@ -76,8 +76,10 @@ export interface LineEstimate {
   readonly copay: Money
   /** deductible + coinsurance + copay, after the out-of-pocket cap. */
   readonly patient: Money
-  /** allowed − patient. */
+  /** allowed − patient (− qmbProtected). */
   readonly plan: Money
+  /** A Qualified Medicare Beneficiary's cost sharing, which no one may bill them for (Medicaid may pay it). */
+  readonly qmbProtected: Money
   /** What the payer actually sends: plan less sequestration. */
   readonly payment: Money
   readonly sequestration: Money
@@ -136,7 +138,13 @@ export const estimate = (request: EstimateRequest): Estimate => {
         copay = b.copay === undefined ? zero : min(b.copay, allowed)
         coinsurance = min(percentage(subtract(allowed, copay), b.coinsuranceBps), subtract(allowed, copay))
       }
+      // RULES.md §7: the deductible accumulator moves by the deductible applied, before the out-of-pocket cap.
+      const deductibleApplied =
+        timing === "before-deductible" && b.copayCountsTowardDeductible === true ? add(deductible, copay) : deductible
+      // A QMB's cost sharing is never billed to them: the plan still pays only its share.
+      let protectedAmount = zero
       if (b.qualifiedMedicareBeneficiary === true) {
+        protectedAmount = add(add(deductible, coinsurance), copay)
         deductible = zero
         coinsurance = zero
         copay = zero
@@ -155,15 +163,9 @@ export const estimate = (request: EstimateRequest): Estimate => {
         deductible = cut(deductible)
         patient = oopRemaining
       }
-      const plan = subtract(allowed, patient)
+      const plan = subtract(subtract(allowed, patient), protectedAmount)
       const sequestration = b.sequestration === true ? percentage(plan, 200) : zero
-      deductibleRemaining = max(
-        zero,
-        subtract(
-          deductibleRemaining,
-          timing === "before-deductible" && b.copayCountsTowardDeductible === true ? add(deductible, copay) : deductible
-        )
-      )
+      deductibleRemaining = max(zero, subtract(deductibleRemaining, deductibleApplied))
       if (oopRemaining !== undefined) oopRemaining = subtract(oopRemaining, patient)
       return {
         code: line.code,
@@ -173,6 +175,7 @@ export const estimate = (request: EstimateRequest): Estimate => {
         copay,
         patient,
         plan,
+        qmbProtected: protectedAmount,
         payment: subtract(plan, sequestration),
         sequestration,
         deductibleRemaining,

@@ -97,7 +97,9 @@ export const status = (
     if (!isInForce(limit.effective, visit.dateOfService) || !counts(limit, visit.codes)) return
     const period = periodOf(limit, visit.dateOfService, planYearStart)
     const others = history.filter((s) => s !== visit)
-    const used = countVisits(limit, others, period)
+    // Visits before this one: earlier days and the day's other services (a booked later visit is not "before").
+    const before = others.filter((s) => s.dateOfService <= visit.dateOfService)
+    const used = countVisits(limit, before, period)
     // With same-day counting, a second service on a day already counted is not a new visit.
     const alreadyToday =
       limit.sameDayCountsAsOne && others.some((s) => s.dateOfService === visit.dateOfService && counts(limit, s.codes))

@@ -390,6 +390,25 @@ describe("Authorization.check: several authorizations", () => {
     expect(result).toMatchObject({ _tag: "Authorized", allocations: [{ authorizationId: "auth-later" }] })
   })
 
+  it("does not ignore an authorization in force because its unit type differs from the earliest-ending one's", () => {
+    // Suspected bug: check keeps only the authorizations of the earliest-ending one's unit type, so a used-up
+    // sessions authorization hides a units authorization that still has units left.
+    const usedUpSessions = auth({
+      id: "auth-sessions",
+      unitType: "sessions",
+      approved: 2,
+      period: { start: "2025-01-01", end: "2025-03-31" }
+    })
+    const units = auth({
+      id: "auth-units",
+      unitType: "units",
+      approved: 8,
+      period: { start: "2025-01-01", end: "2025-12-31" }
+    })
+    const result = Authorization.check(visit(), [usedUpSessions, units], usedEntries(2, "auth-sessions"), acme)
+    expect(result).toMatchObject({ _tag: "Authorized", allocations: [{ authorizationId: "auth-units", units: 1 }] })
+  })
+
   it("a retroactive authorization covers its own period, in the past", () => {
     const retro = auth({
       id: "retro",
@@ -797,6 +816,17 @@ describe("Authorization.alerts and projectedRunOut", () => {
     expect(kinds).not.toContain("few-left")
   })
 
+  it("an authorization used up with sessions still booked needs its renewal now, not 14 days before the end", () => {
+    // Suspected bug: with nothing left projectedRunOut is undefined, so the renewal date falls back to the
+    // period's end (2025-06-16, not overdue) although the run-out has already happened and two sessions are booked.
+    const a = sessions({ approved: 4 })
+    const result = Authorization.alerts(a, cadenceLedger, d("2025-01-30"), acme)
+    expect(result).toContainEqual({ kind: "exhausted" })
+    expect(result).toContainEqual({ kind: "overbooked", by: 2 })
+    const renewal = result.find((x) => x.kind === "request-renewal-by")
+    expect(renewal).toMatchObject({ overdue: true })
+  })
+
   it("says overbooked by how much, and that the renewal is overdue when the run-out is near", () => {
     const a = sessions({ approved: 4 })
     const ledger = [
@@ -822,5 +852,33 @@ describe("Authorization.alerts and projectedRunOut", () => {
     const runOut = Authorization.projectedRunOut(a, ledger, d("2025-01-14"))
     expect(runOut).toBeDefined()
     expect((runOut as string) > "2025-02-28").toBe(true)
+  })
+})
+
+describe("Authorization.check: an ended authorization for other codes", () => {
+  it("is Missing, not Expired: an extension of it would not cover the visit", () => {
+    const packs = RuleSet.makeRulePacks(RuleSet.builtinPacks.map((p) => Effect.runSync(RulePack.validate(p))))
+    const ruleSet = Effect.runSync(packs.resolve("acme-health", DateOfService.make("2025-09-01")))
+    const testing = Schema.decodeUnknownSync(Authorization.Authorization)({
+      id: "auth-old",
+      tenantId: "tenant-a",
+      patientId: "pat-1",
+      payerId: "acme",
+      number: "PA-OLD",
+      codes: ["96136"],
+      unitType: "units",
+      approved: 4,
+      period: { start: "2025-01-01", end: "2025-03-31" },
+      status: "approved"
+    })
+    const visit = Schema.decodeUnknownSync(Authorization.Visit)({
+      patientId: "pat-1",
+      payerId: "acme",
+      clinicianId: "cl-1",
+      dateOfService: "2025-09-01",
+      lines: [{ code: "96130", units: 1 }]
+    })
+    const result = Authorization.check(visit, [testing], [], ruleSet)
+    expect(result._tag).toBe("Missing")
   })
 })
