@@ -70,6 +70,26 @@ export interface Explanation {
 }
 
 /**
+ * A billable service line as claims carry it: code, up to four modifiers, units, place of service.
+ *
+ * @since 0.1.0
+ */
+export const ServiceLine = Schema.Struct({
+  code: ProcedureCode,
+  modifiers: Schema.Array(
+    Schema.String.pipe(Schema.check(Schema.isPattern(/^[A-Z0-9]{2}$/u, { expected: "a two-character modifier" })))
+  ).pipe(Schema.check(Schema.isMaxLength(4))),
+  units: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))),
+  placeOfService: PlaceOfService,
+  dateOfService: DateOfService
+}).annotate({ identifier: "ServiceLine" })
+
+/**
+ * @since 0.1.0
+ */
+export type ServiceLine = typeof ServiceLine.Type
+
+/**
  * @since 0.1.0
  */
 export interface Line {

@@ -169,6 +169,14 @@ export * as Session from "./Session.js"
 export * as SlidingScale from "./SlidingScale.js"
 
 /**
+ * A tenant: one practice or agency using OpenRCM, whose data never mixes with another's. Its settings are the
+ * practice's own choices that rule packs leave to it: the time zone its dates of service are read in, the fees
+ * for late cancellations and no-shows, how fresh an eligibility answer must be, and authorization alert
+ * thresholds that override the payer packs'.
+ */
+export * as Tenant from "./Tenant.js"
+
+/**
  * Visit limits: how many visits of a kind a plan pays in a calendar or plan year, counted across every clinician
  * of the tenant with the counting convention the pack sets (several services on one day as one visit; some codes,
  * such as medication management, excluded), and reset at the start of the period that contains the date of

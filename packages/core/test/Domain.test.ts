@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clinician, Coverage, DateOfService, Organization, Patient } from "@openrcm/core"
+import { Clinician, Coding, Coverage, DateOfService, Organization, Patient, Tenant } from "@openrcm/core"
 import { Schema } from "effect"
 
 const d = DateOfService.make
@@ -72,5 +72,30 @@ describe("domain model", () => {
     expect(Coverage.isActiveOn(coverage, d("2025-01-01"))).toBe(true)
     expect(Coverage.isActiveOn(coverage, d("2025-06-30"))).toBe(true)
     expect(Coverage.isActiveOn(coverage, d("2025-07-01"))).toBe(false)
+  })
+
+  it("decodes a tenant's settings and refuses nonsense", () => {
+    const tenant = Schema.decodeUnknownSync(Tenant.Tenant)({
+      id: "tenant-a",
+      name: "Riverbend",
+      settings: { timeZone: "America/Chicago", fees: { noShow: 7500 }, authorizationAlerts: { days: 10 } }
+    })
+    expect(tenant.settings.fees?.noShow).toBe(7500)
+    expect(() =>
+      Schema.decodeUnknownSync(Tenant.Tenant)({
+        id: "tenant-a",
+        name: "R",
+        settings: { timeZone: "", eligibilityMaxAgeMinutes: 0 }
+      })
+    ).toThrow()
+  })
+
+  it("takes at most four modifiers on a service line", () => {
+    const line = { code: "90834", modifiers: ["95", "HO"], units: 1, placeOfService: "10", dateOfService: "2025-03-04" }
+    expect(Schema.decodeUnknownSync(Coding.ServiceLine)(line).modifiers).toEqual(["95", "HO"])
+    expect(() =>
+      Schema.decodeUnknownSync(Coding.ServiceLine)({ ...line, modifiers: ["95", "HO", "GT", "U1", "U2"] })
+    ).toThrow()
+    expect(() => Schema.decodeUnknownSync(Coding.ServiceLine)({ ...line, units: 0 })).toThrow()
   })
 })
