@@ -31,6 +31,10 @@ export const projects: Array<TestProjectInlineConfiguration> = [
   },
   {
     ...sourceResolve,
+    test: { name: "x12", root: "packages/x12", include: ["test/**/*.test.ts"], environment: "node" }
+  },
+  {
+    ...sourceResolve,
     test: {
       name: "react",
       root: "packages/react",

@@ -1,0 +1,448 @@
+/**
+ * The reader: segments in, envelopes checked (ISA/IEA, GS/GE, ST/SE counts and control numbers), transactions
+ * handed to their typed model, problems collected with their position. In `strict` mode it stops at the first
+ * error with `X12ParseError`; in `tolerant` mode (the default) it recovers, reads on, and reports every problem.
+ * It reads in chunks (`Reader.push`) with the same result as a whole text (`read`), for any chunk size.
+ *
+ * @since 0.1.0
+ */
+import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
+import { type Problem, X12ParseError } from "./Problem.js"
+import { element, type Segment, Splitter } from "./Segments.js"
+
+/**
+ * Builds a typed transaction from its segments. `segment` gets each segment between ST and SE (exclusive) and may
+ * return finished items at once (an 835's claims, one by one, so a huge transaction streams); `end` gets SE and
+ * returns the rest.
+ *
+ * @since 0.1.0
+ */
+export interface TransactionModel {
+  readonly segment: (segment: Segment) => ReadonlyArray<unknown>
+  readonly end: () => unknown
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ModelContext {
+  readonly header: TransactionHeader
+  readonly interchange: Interchange
+  readonly group: Group
+  /** Reports a problem at a segment (and element) of this transaction. */
+  readonly report: (problem: Omit<Problem, "interchange" | "group" | "transaction">) => void
+}
+
+/**
+ * Makes the model for a transaction set, or undefined to keep its segments only.
+ *
+ * @since 0.1.0
+ */
+export type Models = Readonly<Record<string, (context: ModelContext) => TransactionModel>>
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly mode?: "strict" | "tolerant"
+  /** Longest segment accepted, in characters (a guard against unbounded input). */
+  readonly maxSegmentLength?: number
+  /** Typed models by ST01. */
+  readonly models?: Models
+  /** Keep each transaction's raw segments (for models that want them, and for a generic reader). */
+  readonly keepSegments?: boolean
+}
+
+/**
+ * What the reader emits, in input order.
+ *
+ * @since 0.1.0
+ */
+export type Event =
+  | { readonly _tag: "Interchange"; readonly interchange: Interchange }
+  | { readonly _tag: "Group"; readonly group: Group }
+  | { readonly _tag: "Item"; readonly header: TransactionHeader; readonly item: unknown }
+  | {
+      readonly _tag: "Transaction"
+      readonly header: TransactionHeader
+      readonly interchange: Interchange
+      readonly group: Group
+      readonly model: unknown
+      readonly segments: ReadonlyArray<Segment> | undefined
+      readonly segmentCount: number
+    }
+  | { readonly _tag: "InterchangeAcknowledgment"; readonly segment: Segment }
+  | { readonly _tag: "Problem"; readonly problem: Problem }
+
+const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", time: "", control: "", version: "" }
+
+/**
+ * A reader over chunks of text.
+ *
+ * @since 0.1.0
+ */
+export class Reader {
+  private readonly splitter: Splitter
+  private readonly strict: boolean
+  private interchange: Interchange | undefined
+  private group: Group | undefined
+  private groupCount = 0
+  private transactionCount = 0
+  private header: TransactionHeader | undefined
+  private model: TransactionModel | undefined
+  private segments: Array<Segment> | undefined
+  private segmentCount = 0
+  private out: Array<Event> = []
+  readonly problems: Array<Problem> = []
+
+  constructor(private readonly options: Options = {}) {
+    this.splitter = new Splitter(options.maxSegmentLength)
+    this.strict = options.mode === "strict"
+  }
+
+  /** Events completed by this chunk. Throws `X12ParseError` in strict mode, or on input it cannot read on from. */
+  push(text: string): ReadonlyArray<Event> {
+    const { segments, failure } = this.splitter.push(text)
+    for (const segment of segments) this.segment(segment)
+    if (failure !== undefined) this.splitFailure(failure)
+    return this.flush()
+  }
+
+  /** The end of the input: closes what is open, with a problem for each envelope left unclosed. */
+  end(): ReadonlyArray<Event> {
+    const { segments, failure } = this.splitter.end()
+    for (const segment of segments) this.segment(segment)
+    if (failure !== undefined) this.splitFailure(failure)
+    for (const warning of this.splitter.warnings.splice(0)) {
+      this.problem({
+        severity: "warning",
+        code: "missing-terminator",
+        message: "the last segment has no terminator",
+        segmentIndex: warning.segmentIndex
+      })
+    }
+    if (this.header !== undefined)
+      this.problem({ severity: "error", code: "missing-se", message: `transaction ${this.header.control} has no SE` })
+    if (this.group !== undefined && this.group !== noGroup)
+      this.problem({ severity: "error", code: "missing-ge", message: `group ${this.group.control} has no GE` })
+    if (this.interchange !== undefined)
+      this.problem({
+        severity: "error",
+        code: "missing-iea",
+        message: `interchange ${this.interchange.control} has no IEA`
+      })
+    this.header = undefined
+    this.group = undefined
+    this.interchange = undefined
+    return this.flush()
+  }
+
+  private flush(): ReadonlyArray<Event> {
+    const out = this.out
+    this.out = []
+    return out
+  }
+
+  private splitFailure(failure: NonNullable<ReturnType<Splitter["push"]>["failure"]>) {
+    const problem: Problem =
+      failure._tag === "NotX12"
+        ? {
+            severity: "error",
+            code: "not-x12",
+            message: "the input does not start with an ISA segment",
+            segmentIndex: failure.segmentIndex
+          }
+        : failure._tag === "BadIsa"
+          ? {
+              severity: "error",
+              code: "bad-isa",
+              message: failure.detail,
+              segmentIndex: failure.segmentIndex,
+              segmentId: "ISA"
+            }
+          : {
+              severity: "error",
+              code: "segment-too-long",
+              message: `a segment is longer than ${failure.limit} characters`,
+              segmentIndex: failure.segmentIndex
+            }
+    this.problems.push(problem)
+    // Nothing after this point can be read: every mode stops.
+    throw new X12ParseError({ problem })
+  }
+
+  private problem(problem: Problem) {
+    const located: Problem = {
+      ...(this.interchange === undefined ? {} : { interchange: this.interchange.control }),
+      ...(this.group === undefined || this.group === noGroup ? {} : { group: this.group.control }),
+      ...(this.header === undefined ? {} : { transaction: this.header.control }),
+      ...problem
+    }
+    this.problems.push(located)
+    this.out.push({ _tag: "Problem", problem: located })
+    if (this.strict && located.severity === "error") throw new X12ParseError({ problem: located })
+  }
+
+  private segment(segment: Segment) {
+    const at = { segmentIndex: segment.index, segmentId: segment.id }
+    switch (segment.id) {
+      case "ISA": {
+        if (this.interchange !== undefined)
+          this.problem({
+            severity: "error",
+            code: "missing-iea",
+            message: `interchange ${this.interchange.control} has no IEA`,
+            ...at
+          })
+        const e = (n: number) => element(segment, n)
+        this.interchange = {
+          senderQualifier: e(5),
+          sender: e(6).trim(),
+          receiverQualifier: e(7),
+          receiver: e(8).trim(),
+          date: e(9),
+          time: e(10),
+          version: e(12),
+          control: e(13),
+          acknowledgmentRequested: e(14) === "1",
+          usage: e(15)
+        }
+        this.groupCount = 0
+        this.out.push({ _tag: "Interchange", interchange: this.interchange })
+        if (!/^\d{9}$/u.test(e(13)))
+          this.problem({
+            severity: "error",
+            code: "bad-control-number",
+            message: "ISA13 must be 9 digits",
+            ...at,
+            element: 13
+          })
+        if (e(15) !== "P" && e(15) !== "T")
+          this.problem({ severity: "warning", code: "bad-usage", message: "ISA15 must be P or T", ...at, element: 15 })
+        return
+      }
+      case "IEA": {
+        if (this.interchange === undefined)
+          return this.problem({ severity: "error", code: "unexpected-iea", message: "IEA without ISA", ...at })
+        if (this.group !== undefined)
+          this.problem({
+            severity: "error",
+            code: "missing-ge",
+            message: `group ${this.group.control} has no GE`,
+            ...at
+          })
+        if (Number(element(segment, 1)) !== this.groupCount) {
+          this.problem({
+            severity: "error",
+            code: "group-count",
+            message: `IEA01 counts ${element(segment, 1)} groups; there are ${this.groupCount}`,
+            ...at,
+            element: 1
+          })
+        }
+        if (element(segment, 2) !== this.interchange.control) {
+          this.problem({
+            severity: "error",
+            code: "control-mismatch",
+            message: "IEA02 does not match ISA13",
+            ...at,
+            element: 2
+          })
+        }
+        this.group = undefined
+        this.interchange = undefined
+        return
+      }
+      case "TA1": {
+        this.out.push({ _tag: "InterchangeAcknowledgment", segment })
+        return
+      }
+      case "GS": {
+        if (this.interchange === undefined)
+          this.problem({ severity: "error", code: "unexpected-gs", message: "GS outside an interchange", ...at })
+        if (this.group !== undefined && this.group !== noGroup)
+          this.problem({
+            severity: "error",
+            code: "missing-ge",
+            message: `group ${this.group.control} has no GE`,
+            ...at
+          })
+        const e = (n: number) => element(segment, n)
+        this.group = {
+          functionalId: e(1),
+          sender: e(2),
+          receiver: e(3),
+          date: e(4),
+          time: e(5),
+          control: e(6),
+          version: e(8)
+        }
+        this.groupCount++
+        this.transactionCount = 0
+        this.out.push({ _tag: "Group", group: this.group })
+        return
+      }
+      case "GE": {
+        if (this.group === undefined || this.group === noGroup)
+          return this.problem({ severity: "error", code: "unexpected-ge", message: "GE without GS", ...at })
+        if (this.header !== undefined) this.closeTransaction(undefined)
+        if (Number(element(segment, 1)) !== this.transactionCount) {
+          this.problem({
+            severity: "error",
+            code: "transaction-count",
+            message: `GE01 counts ${element(segment, 1)} transaction sets; there are ${this.transactionCount}`,
+            ...at,
+            element: 1
+          })
+        }
+        if (element(segment, 2) !== this.group.control) {
+          this.problem({
+            severity: "error",
+            code: "control-mismatch",
+            message: "GE02 does not match GS06",
+            ...at,
+            element: 2
+          })
+        }
+        this.group = undefined
+        return
+      }
+      case "ST": {
+        if (this.header !== undefined) {
+          this.problem({
+            severity: "error",
+            code: "missing-se",
+            message: `transaction ${this.header.control} has no SE`,
+            ...at
+          })
+          this.closeTransaction(undefined)
+        }
+        if (this.group === undefined) {
+          this.problem({ severity: "error", code: "unexpected-st", message: "ST outside a functional group", ...at })
+          this.group = noGroup
+        }
+        const group = this.group
+        this.header = {
+          setId: element(segment, 1),
+          control: element(segment, 2),
+          version: element(segment, 3) || group.version
+        }
+        if (element(segment, 3) !== "" && group.version !== "" && element(segment, 3) !== group.version) {
+          this.problem({
+            severity: "warning",
+            code: "version-mismatch",
+            message: "ST03 differs from GS08",
+            ...at,
+            element: 3
+          })
+        }
+        this.transactionCount++
+        this.segmentCount = 1
+        this.segments = this.options.keepSegments ? [] : undefined
+        const make = this.options.models?.[this.header.setId]
+        const interchange = this.interchange ?? {
+          control: "",
+          senderQualifier: "",
+          sender: "",
+          receiverQualifier: "",
+          receiver: "",
+          date: "",
+          time: "",
+          version: "",
+          acknowledgmentRequested: false,
+          usage: ""
+        }
+        this.model = make?.({
+          header: this.header,
+          interchange,
+          group,
+          report: (problem) => this.problem(problem)
+        })
+        return
+      }
+      case "SE": {
+        if (this.header === undefined)
+          return this.problem({ severity: "error", code: "unexpected-se", message: "SE without ST", ...at })
+        this.segmentCount++
+        if (Number(element(segment, 1)) !== this.segmentCount) {
+          this.problem({
+            severity: "error",
+            code: "segment-count",
+            message: `SE01 counts ${element(segment, 1)} segments; there are ${this.segmentCount}`,
+            ...at,
+            element: 1
+          })
+        }
+        if (element(segment, 2) !== this.header.control) {
+          this.problem({
+            severity: "error",
+            code: "control-mismatch",
+            message: "SE02 does not match ST02",
+            ...at,
+            element: 2
+          })
+        }
+        this.closeTransaction(segment)
+        return
+      }
+      default: {
+        if (this.header === undefined) {
+          this.problem({
+            severity: "error",
+            code: "outside-transaction",
+            message: `${segment.id || "an empty segment"} outside a transaction set`,
+            ...at
+          })
+          return
+        }
+        if (!/^[A-Z][A-Z0-9]{1,2}$/u.test(segment.id)) {
+          this.problem({
+            severity: "error",
+            code: "bad-segment-id",
+            message: "a segment id is 2 or 3 letters and digits",
+            ...at
+          })
+          return
+        }
+        this.segmentCount++
+        this.segments?.push(segment)
+        if (this.model !== undefined) {
+          const header = this.header
+          for (const item of this.model.segment(segment)) this.out.push({ _tag: "Item", header, item })
+        }
+      }
+    }
+  }
+
+  private closeTransaction(_se: Segment | undefined) {
+    const header = this.header
+    if (header === undefined) return
+    const model = this.model?.end()
+    this.out.push({
+      _tag: "Transaction",
+      header,
+      interchange: this.interchange as Interchange,
+      group: this.group ?? noGroup,
+      model,
+      segments: this.segments,
+      segmentCount: this.segmentCount
+    })
+    this.header = undefined
+    this.model = undefined
+    this.segments = undefined
+  }
+}
+
+/**
+ * Reads a whole text: every event, and every problem.
+ *
+ * @since 0.1.0
+ */
+export const readEvents = (
+  text: string,
+  options?: Options
+): { readonly events: ReadonlyArray<Event>; readonly problems: ReadonlyArray<Problem> } => {
+  const reader = new Reader(options)
+  const events = [...reader.push(text), ...reader.end()]
+  return { events, problems: reader.problems }
+}

@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { Segments } from "@openrcm/x12"
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+
+const fixtures = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "x12")
+const files = readdirSync(fixtures).filter((f) => f.endsWith(".x12"))
+const text = (file: string) => readFileSync(join(fixtures, file), "utf8")
+
+const isa = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250304*1200*^*00501*000000001*0*T*:~"
+
+const inChunks = (input: string, size: number) => {
+  const splitter = new Segments.Splitter()
+  const out: Array<Segments.Segment> = []
+  for (let i = 0; i < input.length; i += size) out.push(...splitter.push(input.slice(i, i + size)).segments)
+  out.push(...splitter.end().segments)
+  return out.map((s) => s.elements.join("|"))
+}
+
+describe("Segments", () => {
+  it("reads the delimiters from the ISA, whatever they are", () => {
+    const { segments } = Segments.split(`${isa}GS*HP*A*B*20250304*1200*1*X*005010X221A1~`)
+    expect(segments[0]?.delimiters).toEqual({ element: "*", component: ":", repetition: "^", segment: "~" })
+    expect(segments[1]?.elements).toEqual(["GS", "HP", "A", "B", "20250304", "1200", "1", "X", "005010X221A1"])
+    const medicaid = Segments.split(text("837P_oopfactory_5010_medicaid_deidentified.x12")).segments
+    expect(medicaid[0]?.delimiters).toMatchObject({ repetition: "|", component: ">" })
+  })
+
+  it("skips a BOM, CRLF, newlines and indentation between segments", () => {
+    const messy = `\uFEFF  ${isa}\r\n   GS*HP*A*B*20250304*1200*1*X*005010X221A1~\r\n\tST*835*0001~`
+    expect(Segments.split(messy).segments.map((s) => s.id)).toEqual(["ISA", "GS", "ST"])
+  })
+
+  it("splits components and repetitions with the interchange's separators", () => {
+    const { segments } = Segments.split(`${isa}SV1*HC:90834:95:HO*135*UN*1***1:2~EB*1**MH^A6~`)
+    const sv1 = segments[1] as Segments.Segment
+    expect(Segments.components(sv1, 1)).toEqual(["HC", "90834", "95", "HO"])
+    expect(Segments.repetitions(segments[2] as Segments.Segment, 3)).toEqual(["MH", "A6"])
+    expect(Segments.element(sv1, 9)).toBe("")
+  })
+
+  it("keeps an unterminated last segment, with a warning", () => {
+    const result = Segments.split(`${isa}IEA*0*000000001`)
+    expect(result.segments.map((s) => s.id)).toEqual(["ISA", "IEA"])
+    expect(result.warnings).toEqual([{ code: "missing-terminator", segmentIndex: 1 }])
+  })
+
+  it.each([
+    ["", "NotX12"],
+    ["hello world", "NotX12"],
+    ["ISA*00*short~", "BadIsa"],
+    [`${isa.slice(0, 104)}**~`, "BadIsa"]
+  ])("refuses %j with %s", (input, tag) => {
+    expect(Segments.split(input).failure?._tag).toBe(tag)
+  })
+
+  it("refuses a segment longer than the limit instead of growing without bound", () => {
+    const splitter = new Segments.Splitter(1000)
+    splitter.push(isa)
+    const result = splitter.push("N1*".padEnd(5000, "X"))
+    expect(result.failure).toEqual({ _tag: "SegmentTooLong", segmentIndex: 1, limit: 1000 })
+  })
+
+  it.each(files)("%s: the same segments for every chunk size, from 1 character up", (file) => {
+    const input = text(file)
+    const whole = inChunks(input, input.length)
+    expect(whole.length).toBeGreaterThan(5)
+    for (const size of [1, 2, 3, 7, 64, 105, 106, 107, 1000]) expect(inChunks(input, size)).toEqual(whole)
+  })
+
+  it("any cut of any fixture into chunks gives the whole-text segments", () => {
+    const inputs = files.map(text)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: inputs.length - 1 }),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 40 }),
+        (i, sizes) => {
+          const input = inputs[i] as string
+          const splitter = new Segments.Splitter()
+          const out: Array<string> = []
+          let at = 0
+          let k = 0
+          while (at < input.length) {
+            const size = sizes[k++ % sizes.length] as number
+            out.push(...splitter.push(input.slice(at, at + size)).segments.map((s) => s.elements.join("|")))
+            at += size
+          }
+          out.push(...splitter.end().segments.map((s) => s.elements.join("|")))
+          return JSON.stringify(out) === JSON.stringify(inChunks(input, input.length))
+        }
+      )
+    )
+  })
+})
