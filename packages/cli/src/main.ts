@@ -13,6 +13,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import packageJson from "../package.json" with { type: "json" }
 import { decodeDocument, InputError, parseJson, readText } from "./input.js"
 import { jsonSchemaOf, schemaNames } from "./schemas.js"
+import { x12 } from "./x12.js"
 
 export const version = packageJson.version
 
@@ -195,7 +196,7 @@ const rules = Command.make("rules").pipe(
 /** The `openrcm` command and its subcommands. */
 export const cli = Command.make("openrcm").pipe(
   Command.withDescription("OpenRCM: revenue-cycle operations for behavioral health, for scripts and batch jobs."),
-  Command.withSubcommands([auth, code, estimate, rules, schema])
+  Command.withSubcommands([auth, code, estimate, rules, schema, x12])
 )
 
 /** Runs the CLI on arguments (without the node and script paths). */

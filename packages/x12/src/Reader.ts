@@ -19,6 +19,8 @@ import { element, type Segment, Splitter } from "./Segments.js"
  */
 export interface TransactionModel {
   readonly segment: (segment: Segment) => ReadonlyArray<unknown>
+  /** Called at SE before `end`: returns the items still open (an 835's last claim), so every item streams. */
+  readonly flush?: () => ReadonlyArray<unknown>
   readonly end: () => unknown
 }
 
@@ -417,6 +419,7 @@ export class Reader {
   private closeTransaction(_se: Segment | undefined) {
     const header = this.header
     if (header === undefined) return
+    for (const item of this.model?.flush?.() ?? []) this.out.push({ _tag: "Item", header, item })
     const model = this.model?.end()
     this.out.push({
       _tag: "Transaction",

@@ -1,0 +1,2248 @@
+/**
+ * The 837P (professional claim, 005010X222A1): a plain model, a writer and a streaming reader.
+ *
+ * The model is plain TypeScript data (no Schema on the hot path). Money is in integer cents, dates are ISO
+ * `YYYY-MM-DD`, diagnosis codes are ICD-10 without the dot. Each claim carries its own subscriber, patient and
+ * payer; the writer puts every claim in its own subscriber loop (HL 22, and HL 23 when the patient is not the
+ * subscriber), under one billing provider loop (HL 20) per run of claims with the same billing provider.
+ *
+ * The writer validates first and writes nothing when the submission is wrong: it returns the failures, each with
+ * the path of the field and a message that never quotes a value (X12 carries PHI). It computes what X12 counts:
+ * SE01, GE01, IEA01, HL numbers and child codes, CLM02 as the sum of the lines.
+ *
+ * The reader is a `TransactionModel` for `Reader`: it emits each claim as soon as the next claim, HL or SE shows
+ * it is complete, and reports what is wrong with the segment's position. Code values outside the model's unions
+ * (a frequency "9" in a masked file) are kept as read, with an error.
+ *
+ * @since 0.1.0
+ */
+import { Result } from "effect"
+import type { Problem } from "./Problem.js"
+import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
+import { components, type Delimiters, element, type Segment } from "./Segments.js"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Model
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * @since 0.1.0
+ */
+export type Sex = "M" | "F" | "U"
+
+/**
+ * SBR01: P primary, S secondary, T tertiary, A-H payers 4 to 11, U unknown.
+ *
+ * @since 0.1.0
+ */
+export type PayerResponsibility = "P" | "S" | "T" | "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "U"
+
+/**
+ * SBR09: CI commercial, MB Medicare Part B, MC Medicaid, BL Blue Cross/Blue Shield, HM HMO, CH Tricare, ...
+ *
+ * @since 0.1.0
+ */
+export type ClaimFilingIndicator =
+  | "11"
+  | "12"
+  | "13"
+  | "14"
+  | "15"
+  | "16"
+  | "17"
+  | "AM"
+  | "BL"
+  | "CH"
+  | "CI"
+  | "DS"
+  | "FI"
+  | "HM"
+  | "LM"
+  | "MA"
+  | "MB"
+  | "MC"
+  | "OF"
+  | "TV"
+  | "VA"
+  | "WC"
+  | "ZZ"
+
+const claimFilingIndicators: ReadonlySet<string> = new Set([
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "16",
+  "17",
+  "AM",
+  "BL",
+  "CH",
+  "CI",
+  "DS",
+  "FI",
+  "HM",
+  "LM",
+  "MA",
+  "MB",
+  "MC",
+  "OF",
+  "TV",
+  "VA",
+  "WC",
+  "ZZ"
+])
+
+/**
+ * CLM05-3: 1 original, 7 replacement, 8 void.
+ *
+ * @since 0.1.0
+ */
+export type Frequency = "1" | "7" | "8"
+
+/**
+ * CAS01.
+ *
+ * @since 0.1.0
+ */
+export type AdjustmentGroup = "CO" | "CR" | "OA" | "PI" | "PR"
+
+const adjustmentGroups: ReadonlySet<string> = new Set(["CO", "CR", "OA", "PI", "PR"])
+const responsibilities: ReadonlySet<string> = new Set(["P", "S", "T", "A", "B", "C", "D", "E", "F", "G", "H", "U"])
+
+/**
+ * @since 0.1.0
+ */
+export interface PersonName {
+  readonly last: string
+  readonly first?: string
+  readonly middle?: string
+  readonly suffix?: string
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Address {
+  readonly line1: string
+  readonly line2?: string
+  readonly city: string
+  /** Two letters. */
+  readonly state: string
+  /** 5 or 9 digits (9 for the billing provider). */
+  readonly postalCode: string
+}
+
+/**
+ * PER: a name and at least a phone or an email.
+ *
+ * @since 0.1.0
+ */
+export interface Contact {
+  readonly name: string
+  readonly phone?: string
+  readonly email?: string
+}
+
+/**
+ * Loop 1000A: who sends the file (NM1*41, PER).
+ *
+ * @since 0.1.0
+ */
+export interface Submitter {
+  readonly name: string
+  /** NM109, the id the receiver knows the submitter by (ETIN). */
+  readonly id: string
+  readonly contact: Contact
+}
+
+/**
+ * Loop 1000B: the clearinghouse or payer that receives the file (NM1*40).
+ *
+ * @since 0.1.0
+ */
+export interface Receiver {
+  readonly name: string
+  readonly id: string
+}
+
+/**
+ * Loop 2000A/2010AA: PRV*BI, NM1*85, N3, N4, REF*EI, PER.
+ *
+ * @since 0.1.0
+ */
+export interface BillingProvider {
+  /** The organization's name, or an individual's last name. */
+  readonly name: string
+  /** Present when the billing provider is an individual (NM102 = 1). */
+  readonly firstName?: string
+  readonly npi: string
+  /** PRV03, the provider taxonomy code (10 characters ending in X). */
+  readonly taxonomy?: string
+  /** REF*EI, the employer identification number (9 digits). */
+  readonly ein: string
+  readonly address: Address
+  readonly contact?: Contact
+}
+
+/**
+ * Loop 2000B/2010BA: SBR, NM1*IL, N3, N4, DMG.
+ *
+ * @since 0.1.0
+ */
+export interface Subscriber {
+  /** NM109 with qualifier MI. */
+  readonly memberId: string
+  readonly name: PersonName
+  /** Required when the subscriber is the patient. */
+  readonly dob?: string
+  readonly sex?: Sex
+  readonly address?: Address
+  /** SBR02: "18" when the subscriber is the patient; absent when the claim has a patient loop. */
+  readonly relationship?: "18"
+  /** SBR01. */
+  readonly responsibility: PayerResponsibility
+  /** SBR03. */
+  readonly groupNumber?: string
+  /** SBR04. */
+  readonly groupName?: string
+  /** SBR09. */
+  readonly claimFilingIndicator: ClaimFilingIndicator
+}
+
+/**
+ * Loop 2000C/2010CA, when the patient is not the subscriber: PAT, NM1*QC, N3, N4, DMG.
+ *
+ * @since 0.1.0
+ */
+export interface Patient {
+  /** PAT01: 01 spouse, 19 child, 20 employee, 21 unknown, 39 organ donor, 40 cadaver donor, 53 life partner, G8 other. */
+  readonly relationship: string
+  readonly name: PersonName
+  readonly dob: string
+  readonly sex: Sex
+  readonly address?: Address
+}
+
+/**
+ * Loop 2010BB (NM1*PR), or 2330B for another payer.
+ *
+ * @since 0.1.0
+ */
+export interface Payer {
+  readonly name: string
+  /** NM109 with qualifier PI. */
+  readonly id: string
+  readonly address?: Address
+}
+
+/**
+ * A provider at claim level (referring DN, rendering 82, supervising DQ): a person when `name.first` is given,
+ * an organization otherwise.
+ *
+ * @since 0.1.0
+ */
+export interface Provider {
+  readonly npi: string
+  readonly name: PersonName
+  /** PRV*PE, for the rendering provider. */
+  readonly taxonomy?: string
+}
+
+/**
+ * Loop 2310C (NM1*77).
+ *
+ * @since 0.1.0
+ */
+export interface ServiceFacility {
+  readonly name: string
+  readonly npi?: string
+  readonly address: Address
+}
+
+/**
+ * One CAS reason: the writer groups them by group code, at most 6 per group.
+ *
+ * @since 0.1.0
+ */
+export interface Adjustment {
+  readonly group: AdjustmentGroup
+  /** A claim adjustment reason code (CARC). */
+  readonly reason: string
+  readonly amount: number
+  readonly quantity?: number
+}
+
+/**
+ * Loops 2320 (SBR, CAS, AMT*D, AMT*EAF, OI), 2330A (NM1*IL) and 2330B (NM1*PR, DTP*573): another payer of this
+ * claim, and what it did with it.
+ *
+ * @since 0.1.0
+ */
+export interface OtherPayer {
+  readonly responsibility: PayerResponsibility
+  /** SBR02: the patient's relationship to this payer's subscriber (18 self, 01 spouse, 19 child, ...). */
+  readonly relationship: string
+  readonly groupNumber?: string
+  readonly groupName?: string
+  readonly claimFilingIndicator: ClaimFilingIndicator
+  /** AMT*D, what this payer paid, in cents. */
+  readonly paidAmount?: number
+  /** AMT*EAF, what the patient still owes after this payer, in cents. */
+  readonly remainingPatientLiability?: number
+  /** Claim-level CAS. */
+  readonly adjustments: ReadonlyArray<Adjustment>
+  /** OI03. */
+  readonly benefitsAssignment: "Y" | "N" | "W"
+  /** OI04. */
+  readonly patientSignatureSource?: "P"
+  /** OI06. */
+  readonly releaseOfInformation: "I" | "Y"
+  readonly subscriber: { readonly name: PersonName; readonly memberId: string; readonly address?: Address }
+  readonly payer: Payer
+  /** DTP*573 in 2330B, the adjudication date (when the lines carry none). */
+  readonly adjudicationDate?: string
+}
+
+/**
+ * Loop 2430: SVD, CAS, DTP*573, AMT*EAF.
+ *
+ * @since 0.1.0
+ */
+export interface LineAdjudication {
+  /** SVD01: the other payer's id, as in its 2330B NM109. */
+  readonly payerId: string
+  readonly paidAmount: number
+  /** SVD03-1 when not HC. */
+  readonly qualifier?: string
+  readonly code: string
+  readonly modifiers: ReadonlyArray<string>
+  readonly paidUnits: number
+  /** SVD06, the line this one was bundled into. */
+  readonly bundledLineNumber?: number
+  readonly adjustments: ReadonlyArray<Adjustment>
+  readonly adjudicationDate: string
+  readonly remainingPatientLiability?: number
+}
+
+/**
+ * Loop 2400: LX, SV1, DTP*472, REF*G1, REF*6R, and 2430.
+ *
+ * @since 0.1.0
+ */
+export interface ServiceLine837 {
+  /** SV101-1 when not HC. */
+  readonly qualifier?: string
+  /** CPT or HCPCS. */
+  readonly code: string
+  /** At most 4. */
+  readonly modifiers: ReadonlyArray<string>
+  /** Cents. */
+  readonly charge: number
+  readonly units: number
+  /** SV105, only when it differs from the claim's. */
+  readonly placeOfService?: string
+  /** 1 to 4 positions (1-based) in the claim's diagnoses. */
+  readonly diagnosisPointers: ReadonlyArray<number>
+  readonly dateOfService: string
+  /** The end of an RD8 range. */
+  readonly dateOfServiceEnd?: string
+  /** REF*6R. */
+  readonly lineControlNumber?: string
+  /** REF*G1, only when it differs from the claim's. */
+  readonly priorAuthorization?: string
+  readonly otherPayerAdjudication?: ReadonlyArray<LineAdjudication>
+}
+
+/**
+ * Loop 2300 and below.
+ *
+ * @since 0.1.0
+ */
+export interface ClaimData {
+  /** CLM01. */
+  readonly patientControlNumber: string
+  /** CLM02 in cents: the sum of the lines' charges. */
+  readonly totalCharge: number
+  /** CLM05-1. */
+  readonly placeOfService: string
+  /** CLM05-3. */
+  readonly frequency: Frequency
+  /** CLM06. */
+  readonly providerSignature: boolean
+  /** CLM07: A assigned, B assignment accepted on clinical lab services only, C not assigned. */
+  readonly assignment: "A" | "B" | "C"
+  /** CLM08: Y, N, or W (not applicable). */
+  readonly benefitsAssignment: "Y" | "N" | "W"
+  /** CLM09: I informed consent, Y signed statement. */
+  readonly releaseOfInformation: "I" | "Y"
+  /** CLM10. */
+  readonly patientSignatureSource?: "P"
+  /** REF*9F. */
+  readonly referralNumber?: string
+  /** REF*G1. */
+  readonly priorAuthorization?: string
+  /** REF*F8, the payer's claim control number of the claim a 7 or 8 replaces or voids. */
+  readonly payerClaimControlNumber?: string
+  /** ICD-10 codes without the dot, principal first (HI ABK, then ABF); at most 12. */
+  readonly diagnoses: ReadonlyArray<string>
+  readonly referringProvider?: Provider
+  readonly renderingProvider?: Provider
+  readonly serviceFacility?: ServiceFacility
+  readonly supervisingProvider?: Provider
+  readonly otherPayers?: ReadonlyArray<OtherPayer>
+  /** 1 to 50. */
+  readonly lines: ReadonlyArray<ServiceLine837>
+}
+
+/**
+ * One claim with the people and payer around it.
+ *
+ * @since 0.1.0
+ */
+export interface Claim837 {
+  readonly subscriber: Subscriber
+  /** When the patient is not the subscriber. */
+  readonly patient?: Patient
+  readonly payer: Payer
+  readonly claim: ClaimData
+  /** When this claim's billing provider differs from the submission's. */
+  readonly billing?: { readonly provider: BillingProvider; readonly payToAddress?: Address }
+}
+
+/**
+ * One 837P transaction's content.
+ *
+ * @since 0.1.0
+ */
+export interface Submission837 {
+  /** BHT03; the writer uses the transaction control number when absent. */
+  readonly reference?: string
+  readonly submitter: Submitter
+  readonly receiver: Receiver
+  readonly billingProvider: BillingProvider
+  /** Loop 2010AB. */
+  readonly payToAddress?: Address
+  readonly claims: ReadonlyArray<Claim837>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small pieces shared by the writer and the reader
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The NPI check digit: Luhn over the prefix 80840 and the first nine digits.
+ *
+ * @since 0.1.0
+ */
+export const npiCheckDigit = (firstNine: string): number => {
+  // The prefix 80840 adds 24 to the Luhn sum; doubling starts at the rightmost of the nine digits.
+  let total = 24
+  for (let i = 0; i < 9; i++) {
+    let digit = firstNine.charCodeAt(8 - i) - 48
+    if (i % 2 === 0) {
+      digit *= 2
+      if (digit > 9) digit -= 9
+    }
+    total += digit
+  }
+  return (10 - (total % 10)) % 10
+}
+
+/**
+ * @since 0.1.0
+ */
+export const isValidNpi = (npi: string): boolean =>
+  /^\d{10}$/u.test(npi) && npiCheckDigit(npi.slice(0, 9)) === npi.charCodeAt(9) - 48
+
+/**
+ * Cents the X12 way: no trailing zeros (13500 → "135", 1250 → "12.5", 2104 → "21.04").
+ *
+ * @since 0.1.0
+ */
+export const formatAmount = (cents: number): string => {
+  const abs = cents < 0 ? -cents : cents
+  const whole = Math.floor(abs / 100)
+  const fraction = abs - whole * 100
+  const text =
+    fraction === 0
+      ? String(whole)
+      : fraction % 10 === 0
+        ? `${whole}.${fraction / 10}`
+        : `${whole}.${fraction < 10 ? "0" : ""}${fraction}`
+  return cents < 0 ? `-${text}` : text
+}
+
+/** A quantity with at most 3 decimals and no trailing zeros. */
+const formatQuantity = (n: number): string => {
+  if (Number.isInteger(n)) return String(n)
+  const text = n.toFixed(3)
+  let end = text.length
+  while (text.charCodeAt(end - 1) === 48) end--
+  if (text.charCodeAt(end - 1) === 46) end--
+  return text.slice(0, end)
+}
+
+const amountPattern = /^(-?)(\d*)(?:\.(\d*))?$/u
+
+/** Cents from an X12 decimal, or undefined when it is not a number or has more than 2 decimals. */
+const parseAmount = (text: string): number | undefined => {
+  const match = amountPattern.exec(text)
+  if (match === null) return undefined
+  const whole = match[2] ?? ""
+  const fraction = match[3] ?? ""
+  if (whole === "" && fraction === "") return undefined
+  if (fraction.length > 2) return undefined
+  const cents = Number(whole || "0") * 100 + (fraction === "" ? 0 : Number(fraction.padEnd(2, "0")))
+  return match[1] === "-" ? -cents : cents
+}
+
+const quantityPattern = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/u
+
+const parseQuantity = (text: string): number | undefined => (quantityPattern.test(text) ? Number(text) : undefined)
+
+const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/u
+
+const isIsoDate = (date: string): boolean => {
+  const match = isoDatePattern.exec(date)
+  if (match === null) return false
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const day = Number(match[3])
+  if (month < 1 || month > 12 || day < 1) return false
+  const days =
+    month === 2
+      ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+        ? 29
+        : 28
+      : 30 + ((month + (month >> 3)) & 1)
+  return day <= days
+}
+
+const toX12Date = (iso: string): string => iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10)
+
+/** ISO from CCYYMMDD, or undefined when it is not a calendar date. */
+const fromX12Date = (d8: string): string | undefined => {
+  if (d8.length !== 8) return undefined
+  const iso = `${d8.slice(0, 4)}-${d8.slice(4, 6)}-${d8.slice(6, 8)}`
+  return isIsoDate(iso) ? iso : undefined
+}
+
+type Draft<T> = { -readonly [K in keyof T]: T[K] }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A reason the writer refused: the field's path (`claims[2].claim.lines[0].diagnosisPointers[1]`) and what is
+ * wrong with it, never its value.
+ *
+ * @since 0.1.0
+ */
+export interface ValidationFailure {
+  readonly path: string
+  readonly message: string
+}
+
+/**
+ * The envelope's control numbers (see `ControlNumbers`).
+ *
+ * @since 0.1.0
+ */
+export interface Controls {
+  /** ISA13, 9 digits. */
+  readonly interchange: string
+  /** GS06, 1 to 9 digits. */
+  readonly group: string
+  /** ST02, 4 to 9 digits. */
+  readonly transaction: string
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface WriteOptions {
+  /** ISA06 and GS02; the submitter's id when absent. */
+  readonly sender?: string
+  /** ISA08 and GS03; the receiver's id when absent. */
+  readonly receiver?: string
+  /** ISA05 and ISA07; ZZ when absent. */
+  readonly senderQualifier?: string
+  readonly receiverQualifier?: string
+  /** ISA15; P when absent. */
+  readonly usage?: "T" | "P"
+  /** YYYYMMDD; today (UTC) when absent. */
+  readonly date?: string
+  /** HHMM; now (UTC) when absent. */
+  readonly time?: string
+  /** ISA14: ask for a TA1. */
+  readonly acknowledgmentRequested?: boolean
+  /** `*`, `:`, `^`, `~` when absent. */
+  readonly delimiters?: Delimiters
+  /** A newline after each segment terminator. */
+  readonly newline?: boolean
+}
+
+const defaultDelimiters: Delimiters = { element: "*", component: ":", repetition: "^", segment: "~" }
+
+const icd10Pattern = /^[A-Z][0-9][0-9A-Z]{1,5}$/u
+const procedurePattern = /^[A-Z0-9]{5}$/u
+const modifierPattern = /^[A-Z0-9]{2}$/u
+const posPattern = /^\d{2}$/u
+const taxonomyPattern = /^[0-9A-Z]{9}X$/u
+const statePattern = /^[A-Z]{2}$/u
+
+class Validator {
+  readonly failures: Array<ValidationFailure> = []
+  private readonly forbidden: ReadonlyArray<string>
+
+  constructor(delimiters: Delimiters) {
+    this.forbidden = [delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition ?? ""].filter(
+      (d) => d !== ""
+    )
+  }
+
+  fail(path: string, message: string) {
+    this.failures.push({ path, message })
+  }
+
+  /** A text element: not empty when required, at most `max` characters, no delimiter. */
+  text(path: string, value: string | undefined, max: number, required = true) {
+    if (value === undefined || value === "") {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (value.length > max) this.fail(path, `must be at most ${max} characters`)
+    for (const d of this.forbidden) {
+      if (value.includes(d)) {
+        this.fail(path, "must not contain a delimiter character")
+        return
+      }
+    }
+    if (value.trim() !== value) this.fail(path, "must not start or end with a space")
+  }
+
+  pattern(path: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
+    if (value === undefined || value === "") {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (!pattern.test(value)) this.fail(path, message)
+  }
+
+  oneOf(path: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
+    if (value === undefined || value === "") {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (!allowed.has(value)) this.fail(path, "is not an allowed code")
+  }
+
+  date(path: string, value: string | undefined, required = true) {
+    if (value === undefined) {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (!isIsoDate(value)) this.fail(path, "must be a calendar date YYYY-MM-DD")
+  }
+
+  cents(path: string, value: number | undefined, required = true, allowNegative = false) {
+    if (value === undefined) {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (!Number.isSafeInteger(value)) this.fail(path, "must be a whole number of cents")
+    else if (!allowNegative && value < 0) this.fail(path, "must not be negative")
+  }
+
+  quantity(path: string, value: number | undefined, required = true) {
+    if (value === undefined) {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    if (!Number.isFinite(value) || value <= 0) this.fail(path, "must be a positive number")
+    else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6) this.fail(path, "must have at most 3 decimals")
+  }
+
+  npi(path: string, value: string | undefined) {
+    if (value === undefined || value === "") return this.fail(path, "is required")
+    if (!isValidNpi(value)) this.fail(path, "is not a valid NPI (10 digits with a Luhn check digit)")
+  }
+
+  name(path: string, name: PersonName, person: boolean) {
+    this.text(`${path}.last`, name.last, 60)
+    this.text(`${path}.first`, name.first, 35, person)
+    this.text(`${path}.middle`, name.middle, 25, false)
+    this.text(`${path}.suffix`, name.suffix, 10, false)
+  }
+
+  address(path: string, address: Address | undefined, zip9 = false) {
+    if (address === undefined) return
+    this.text(`${path}.line1`, address.line1, 55)
+    this.text(`${path}.line2`, address.line2, 55, false)
+    this.text(`${path}.city`, address.city, 30)
+    this.pattern(`${path}.state`, address.state, statePattern, "must be two capital letters")
+    if (zip9) this.pattern(`${path}.postalCode`, address.postalCode, /^\d{9}$/u, "must be the 9-digit ZIP code")
+    else this.pattern(`${path}.postalCode`, address.postalCode, /^\d{5}(?:\d{4})?$/u, "must be 5 or 9 digits")
+  }
+
+  contact(path: string, contact: Contact) {
+    this.text(`${path}.name`, contact.name, 60)
+    this.text(`${path}.phone`, contact.phone, 256, false)
+    this.text(`${path}.email`, contact.email, 256, false)
+    if (contact.phone !== undefined && !/^\d{10,}$/u.test(contact.phone))
+      this.fail(`${path}.phone`, "must be digits only, area code first")
+    if (!contact.phone && !contact.email) this.fail(path, "needs a phone or an email")
+  }
+
+  billingProvider(path: string, provider: BillingProvider) {
+    this.text(`${path}.name`, provider.name, 60)
+    this.text(`${path}.firstName`, provider.firstName, 35, false)
+    this.npi(`${path}.npi`, provider.npi)
+    this.pattern(`${path}.taxonomy`, provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
+    this.pattern(`${path}.ein`, provider.ein, /^\d{9}$/u, "must be 9 digits")
+    if (provider.address === undefined) this.fail(`${path}.address`, "is required")
+    else this.address(`${path}.address`, provider.address, true)
+    if (provider.contact !== undefined) this.contact(`${path}.contact`, provider.contact)
+  }
+
+  provider(path: string, provider: Provider | undefined, taxonomy: boolean) {
+    if (provider === undefined) return
+    this.npi(`${path}.npi`, provider.npi)
+    this.name(`${path}.name`, provider.name, false)
+    if (taxonomy)
+      this.pattern(
+        `${path}.taxonomy`,
+        provider.taxonomy,
+        taxonomyPattern,
+        "must be a 10-character taxonomy code",
+        false
+      )
+    else if (provider.taxonomy !== undefined)
+      this.fail(`${path}.taxonomy`, "is written for the rendering provider only")
+  }
+
+  adjustments(path: string, adjustments: ReadonlyArray<Adjustment>) {
+    const perGroup = new Map<string, number>()
+    adjustments.forEach((adjustment, i) => {
+      const at = `${path}[${i}]`
+      this.oneOf(`${at}.group`, adjustment.group, adjustmentGroups)
+      this.pattern(`${at}.reason`, adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
+      this.cents(`${at}.amount`, adjustment.amount, true, true)
+      if (adjustment.quantity !== undefined) this.quantity(`${at}.quantity`, adjustment.quantity)
+      const count = (perGroup.get(adjustment.group) ?? 0) + 1
+      perGroup.set(adjustment.group, count)
+      if (count === 7) this.fail(`${at}`, "at most 6 adjustments per group code")
+    })
+  }
+
+  claim(path: string, claim: Claim837) {
+    const subscriber = claim.subscriber
+    const sp = `${path}.subscriber`
+    if (subscriber === undefined) this.fail(sp, "is required")
+    else {
+      this.text(`${sp}.memberId`, subscriber.memberId, 80)
+      this.name(`${sp}.name`, subscriber.name, true)
+      this.oneOf(`${sp}.responsibility`, subscriber.responsibility, responsibilities)
+      this.oneOf(`${sp}.claimFilingIndicator`, subscriber.claimFilingIndicator, claimFilingIndicators)
+      this.text(`${sp}.groupNumber`, subscriber.groupNumber, 50, false)
+      this.text(`${sp}.groupName`, subscriber.groupName, 60, false)
+      this.address(`${sp}.address`, subscriber.address)
+      const self = claim.patient === undefined
+      this.date(`${sp}.dob`, subscriber.dob, self)
+      this.oneOf(`${sp}.sex`, subscriber.sex, sexes, self)
+      if (!self && (subscriber.dob === undefined) !== (subscriber.sex === undefined))
+        this.fail(`${sp}.sex`, "the date of birth and the sex are written together (DMG)")
+      if (self && subscriber.relationship !== "18")
+        this.fail(`${sp}.relationship`, 'must be "18" when the subscriber is the patient')
+      if (!self && subscriber.relationship !== undefined)
+        this.fail(`${sp}.relationship`, "must be absent when the claim has a patient other than the subscriber")
+    }
+    if (claim.patient !== undefined) {
+      const pp = `${path}.patient`
+      this.pattern(
+        `${pp}.relationship`,
+        claim.patient.relationship,
+        /^(?:01|19|20|21|39|40|53|G8)$/u,
+        "is not a patient relationship code"
+      )
+      this.name(`${pp}.name`, claim.patient.name, true)
+      this.date(`${pp}.dob`, claim.patient.dob)
+      this.oneOf(`${pp}.sex`, claim.patient.sex, sexes)
+      this.address(`${pp}.address`, claim.patient.address)
+    }
+    if (claim.payer === undefined) this.fail(`${path}.payer`, "is required")
+    else {
+      this.text(`${path}.payer.name`, claim.payer.name, 60)
+      this.text(`${path}.payer.id`, claim.payer.id, 80)
+      this.address(`${path}.payer.address`, claim.payer.address)
+    }
+    if (claim.billing !== undefined) {
+      this.billingProvider(`${path}.billing.provider`, claim.billing.provider)
+      this.address(`${path}.billing.payToAddress`, claim.billing.payToAddress)
+    }
+    const c = claim.claim
+    const cp = `${path}.claim`
+    if (c === undefined) return this.fail(cp, "is required")
+    this.text(`${cp}.patientControlNumber`, c.patientControlNumber, 38)
+    this.pattern(`${cp}.placeOfService`, c.placeOfService, posPattern, "must be a 2-digit place of service code")
+    this.oneOf(`${cp}.frequency`, c.frequency, frequencies)
+    if ((c.frequency === "7" || c.frequency === "8") && !c.payerClaimControlNumber)
+      this.fail(`${cp}.payerClaimControlNumber`, "is required when the frequency is 7 (replacement) or 8 (void)")
+    this.oneOf(`${cp}.assignment`, c.assignment, assignments)
+    this.oneOf(`${cp}.benefitsAssignment`, c.benefitsAssignment, yesNoW)
+    this.oneOf(`${cp}.releaseOfInformation`, c.releaseOfInformation, releases)
+    if (c.patientSignatureSource !== undefined && c.patientSignatureSource !== "P")
+      this.fail(`${cp}.patientSignatureSource`, 'must be "P"')
+    this.text(`${cp}.referralNumber`, c.referralNumber, 50, false)
+    this.text(`${cp}.priorAuthorization`, c.priorAuthorization, 50, false)
+    this.text(`${cp}.payerClaimControlNumber`, c.payerClaimControlNumber, 50, false)
+    const diagnoses = c.diagnoses ?? []
+    if (diagnoses.length === 0) this.fail(`${cp}.diagnoses`, "needs at least the principal diagnosis")
+    if (diagnoses.length > 12) this.fail(`${cp}.diagnoses`, "at most 12 diagnoses")
+    diagnoses.forEach((code, i) => {
+      if (code.includes(".")) this.fail(`${cp}.diagnoses[${i}]`, "must be written without the dot")
+      else if (!icd10Pattern.test(code)) this.fail(`${cp}.diagnoses[${i}]`, "is not an ICD-10 code")
+    })
+    this.provider(`${cp}.referringProvider`, c.referringProvider, false)
+    this.provider(`${cp}.renderingProvider`, c.renderingProvider, true)
+    this.provider(`${cp}.supervisingProvider`, c.supervisingProvider, false)
+    if (c.serviceFacility !== undefined) {
+      this.text(`${cp}.serviceFacility.name`, c.serviceFacility.name, 60)
+      if (c.serviceFacility.npi !== undefined) this.npi(`${cp}.serviceFacility.npi`, c.serviceFacility.npi)
+      if (c.serviceFacility.address === undefined) this.fail(`${cp}.serviceFacility.address`, "is required")
+      else this.address(`${cp}.serviceFacility.address`, c.serviceFacility.address)
+    }
+    const otherPayers = c.otherPayers ?? []
+    if (otherPayers.length > 10) this.fail(`${cp}.otherPayers`, "at most 10 other payers")
+    const otherPayerIds = new Set<string>()
+    otherPayers.forEach((other, i) => {
+      const op = `${cp}.otherPayers[${i}]`
+      this.oneOf(`${op}.responsibility`, other.responsibility, responsibilities)
+      this.pattern(
+        `${op}.relationship`,
+        other.relationship,
+        /^(?:01|18|19|20|21|39|40|53|G8)$/u,
+        "is not an individual relationship code"
+      )
+      this.oneOf(`${op}.claimFilingIndicator`, other.claimFilingIndicator, claimFilingIndicators)
+      this.text(`${op}.groupNumber`, other.groupNumber, 50, false)
+      this.text(`${op}.groupName`, other.groupName, 60, false)
+      this.cents(`${op}.paidAmount`, other.paidAmount, false, true)
+      this.cents(`${op}.remainingPatientLiability`, other.remainingPatientLiability, false)
+      this.adjustments(`${op}.adjustments`, other.adjustments ?? [])
+      this.oneOf(`${op}.benefitsAssignment`, other.benefitsAssignment, yesNoW)
+      this.oneOf(`${op}.releaseOfInformation`, other.releaseOfInformation, releases)
+      if (other.patientSignatureSource !== undefined && other.patientSignatureSource !== "P")
+        this.fail(`${op}.patientSignatureSource`, 'must be "P"')
+      if (other.subscriber === undefined) this.fail(`${op}.subscriber`, "is required")
+      else {
+        this.name(`${op}.subscriber.name`, other.subscriber.name, true)
+        this.text(`${op}.subscriber.memberId`, other.subscriber.memberId, 80)
+        this.address(`${op}.subscriber.address`, other.subscriber.address)
+      }
+      if (other.payer === undefined) this.fail(`${op}.payer`, "is required")
+      else {
+        this.text(`${op}.payer.name`, other.payer.name, 60)
+        this.text(`${op}.payer.id`, other.payer.id, 80)
+        this.address(`${op}.payer.address`, other.payer.address)
+        otherPayerIds.add(other.payer.id)
+      }
+      this.date(`${op}.adjudicationDate`, other.adjudicationDate, false)
+    })
+    const lines = c.lines ?? []
+    if (lines.length === 0) this.fail(`${cp}.lines`, "needs at least one service line")
+    if (lines.length > 50) this.fail(`${cp}.lines`, "at most 50 service lines")
+    let total = 0
+    lines.forEach((line, i) => {
+      const lp = `${cp}.lines[${i}]`
+      this.text(`${lp}.qualifier`, line.qualifier, 2, false)
+      if (line.qualifier === undefined || line.qualifier === "HC")
+        this.pattern(`${lp}.code`, line.code, procedurePattern, "must be a 5-character CPT or HCPCS code")
+      else this.text(`${lp}.code`, line.code, 48)
+      const modifiers = line.modifiers ?? []
+      if (modifiers.length > 4) this.fail(`${lp}.modifiers`, "at most 4 modifiers")
+      modifiers.forEach((m, j) => {
+        if (!modifierPattern.test(m)) this.fail(`${lp}.modifiers[${j}]`, "must be 2 letters or digits")
+      })
+      this.cents(`${lp}.charge`, line.charge)
+      if (Number.isSafeInteger(line.charge)) total += line.charge
+      this.quantity(`${lp}.units`, line.units)
+      this.pattern(
+        `${lp}.placeOfService`,
+        line.placeOfService,
+        posPattern,
+        "must be a 2-digit place of service code",
+        false
+      )
+      const pointers = line.diagnosisPointers ?? []
+      if (pointers.length === 0) this.fail(`${lp}.diagnosisPointers`, "needs at least one diagnosis pointer")
+      if (pointers.length > 4) this.fail(`${lp}.diagnosisPointers`, "at most 4 diagnosis pointers")
+      pointers.forEach((p, j) => {
+        if (!Number.isInteger(p) || p < 1 || p > Math.min(12, diagnoses.length))
+          this.fail(`${lp}.diagnosisPointers[${j}]`, "must point at one of the claim's diagnoses (1-based)")
+      })
+      this.date(`${lp}.dateOfService`, line.dateOfService)
+      this.date(`${lp}.dateOfServiceEnd`, line.dateOfServiceEnd, false)
+      if (line.dateOfServiceEnd !== undefined && line.dateOfServiceEnd < line.dateOfService)
+        this.fail(`${lp}.dateOfServiceEnd`, "must not be before the date of service")
+      this.text(`${lp}.lineControlNumber`, line.lineControlNumber, 50, false)
+      this.text(`${lp}.priorAuthorization`, line.priorAuthorization, 50, false)
+      if (line.priorAuthorization !== undefined && line.priorAuthorization === c.priorAuthorization)
+        this.fail(`${lp}.priorAuthorization`, "is given only when it differs from the claim's")
+      ;(line.otherPayerAdjudication ?? []).forEach((adjudication, j) => {
+        const ap = `${lp}.otherPayerAdjudication[${j}]`
+        if (!otherPayerIds.has(adjudication.payerId))
+          this.fail(`${ap}.payerId`, "must be the id of one of the claim's other payers")
+        this.cents(`${ap}.paidAmount`, adjudication.paidAmount, true, true)
+        this.text(`${ap}.qualifier`, adjudication.qualifier, 2, false)
+        this.text(`${ap}.code`, adjudication.code, 48)
+        const mods = adjudication.modifiers ?? []
+        if (mods.length > 4) this.fail(`${ap}.modifiers`, "at most 4 modifiers")
+        mods.forEach((m, k) => {
+          if (!modifierPattern.test(m)) this.fail(`${ap}.modifiers[${k}]`, "must be 2 letters or digits")
+        })
+        if (!Number.isFinite(adjudication.paidUnits) || adjudication.paidUnits < 0)
+          this.fail(`${ap}.paidUnits`, "must be a number, 0 or more")
+        if (
+          adjudication.bundledLineNumber !== undefined &&
+          (!Number.isInteger(adjudication.bundledLineNumber) ||
+            adjudication.bundledLineNumber < 1 ||
+            adjudication.bundledLineNumber > lines.length)
+        )
+          this.fail(`${ap}.bundledLineNumber`, "must be the number of one of the claim's lines")
+        this.adjustments(`${ap}.adjustments`, adjudication.adjustments ?? [])
+        this.date(`${ap}.adjudicationDate`, adjudication.adjudicationDate)
+        this.cents(`${ap}.remainingPatientLiability`, adjudication.remainingPatientLiability, false)
+      })
+    })
+    this.cents(`${cp}.totalCharge`, c.totalCharge)
+    if (lines.length > 0 && c.totalCharge !== total)
+      this.fail(`${cp}.totalCharge`, "must equal the sum of the lines' charges")
+  }
+}
+
+const sexes: ReadonlySet<string> = new Set(["M", "F", "U"])
+const frequencies: ReadonlySet<string> = new Set(["1", "7", "8"])
+const assignments: ReadonlySet<string> = new Set(["A", "B", "C"])
+const yesNoW: ReadonlySet<string> = new Set(["Y", "N", "W"])
+const releases: ReadonlySet<string> = new Set(["I", "Y"])
+
+const validDelimiters = (v: Validator, d: Delimiters) => {
+  const all = [d.element, d.component, d.segment, ...(d.repetition === undefined ? [] : [d.repetition])]
+  if (all.some((c) => c.length !== 1 || /[A-Za-z0-9 ]/u.test(c)))
+    v.fail("options.delimiters", "each must be one character, not a letter, digit or space")
+  if (new Set(all).size !== all.length) v.fail("options.delimiters", "must all differ")
+}
+
+/**
+ * Everything wrong with a submission, its control numbers and options; empty when it can be written.
+ *
+ * @since 0.1.0
+ */
+export const validate837 = (
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions = {}
+): ReadonlyArray<ValidationFailure> => {
+  const delimiters = options.delimiters ?? defaultDelimiters
+  const v = new Validator(delimiters)
+  validDelimiters(v, delimiters)
+  v.pattern("controls.interchange", controls.interchange, /^\d{9}$/u, "must be 9 digits")
+  v.pattern("controls.group", controls.group, /^\d{1,9}$/u, "must be 1 to 9 digits")
+  v.pattern("controls.transaction", controls.transaction, /^\d{4,9}$/u, "must be 4 to 9 digits")
+  v.text("options.sender", options.sender ?? submission.submitter?.id, 15)
+  v.text("options.receiver", options.receiver ?? submission.receiver?.id, 15)
+  v.pattern("options.senderQualifier", options.senderQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
+  v.pattern("options.receiverQualifier", options.receiverQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
+  if (options.date !== undefined && fromX12Date(options.date) === undefined)
+    v.fail("options.date", "must be a calendar date YYYYMMDD")
+  if (options.time !== undefined && !/^(?:[01]\d|2[0-3])[0-5]\d$/u.test(options.time))
+    v.fail("options.time", "must be HHMM")
+  v.text("reference", submission.reference, 50, false)
+  if (submission.submitter === undefined) v.fail("submitter", "is required")
+  else {
+    v.text("submitter.name", submission.submitter.name, 60)
+    v.text("submitter.id", submission.submitter.id, 80)
+    if (submission.submitter.contact === undefined) v.fail("submitter.contact", "is required")
+    else v.contact("submitter.contact", submission.submitter.contact)
+  }
+  if (submission.receiver === undefined) v.fail("receiver", "is required")
+  else {
+    v.text("receiver.name", submission.receiver.name, 60)
+    v.text("receiver.id", submission.receiver.id, 80)
+  }
+  if (submission.billingProvider === undefined) v.fail("billingProvider", "is required")
+  else v.billingProvider("billingProvider", submission.billingProvider)
+  v.address("payToAddress", submission.payToAddress)
+  if (submission.claims.length === 0) v.fail("claims", "needs at least one claim")
+  submission.claims.forEach((claim, i) => {
+    v.claim(`claims[${i}]`, claim)
+  })
+  return v.failures
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writer
+// ---------------------------------------------------------------------------------------------------------------
+
+const pad = (text: string, width: number) => (text.length >= width ? text.slice(0, width) : text.padEnd(width, " "))
+
+class SegmentWriter {
+  count = 0
+  private readonly terminator: string
+
+  constructor(
+    private readonly d: Delimiters,
+    newline: boolean
+  ) {
+    this.terminator = newline ? `${d.segment}\n` : d.segment
+  }
+
+  /** A segment from its elements, trailing empty elements dropped. */
+  segment(elements: Array<string>): string {
+    let end = elements.length
+    while (end > 1 && elements[end - 1] === "") end--
+    if (end < elements.length) elements.length = end
+    this.count++
+    return elements.join(this.d.element) + this.terminator
+  }
+
+  /** A composite from its components, trailing empty components dropped. */
+  composite(parts: Array<string>): string {
+    let end = parts.length
+    while (end > 0 && parts[end - 1] === "") end--
+    if (end < parts.length) parts.length = end
+    return parts.join(this.d.component)
+  }
+}
+
+const billingKey = (provider: BillingProvider, payTo: Address | undefined) => JSON.stringify([provider, payTo ?? null])
+
+function* writeLines(
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions,
+  now: Date
+): Generator<string, void, undefined> {
+  const d = options.delimiters ?? defaultDelimiters
+  const w = new SegmentWriter(d, options.newline === true)
+  const date =
+    options.date ??
+    `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, "0")}${String(now.getUTCDate()).padStart(2, "0")}`
+  const time =
+    options.time ?? `${String(now.getUTCHours()).padStart(2, "0")}${String(now.getUTCMinutes()).padStart(2, "0")}`
+  const sender = options.sender ?? submission.submitter.id
+  const receiver = options.receiver ?? submission.receiver.id
+  const e = d.element
+  const terminator = options.newline === true ? `${d.segment}\n` : d.segment
+  yield [
+    "ISA",
+    "00",
+    pad("", 10),
+    "00",
+    pad("", 10),
+    options.senderQualifier ?? "ZZ",
+    pad(sender, 15),
+    options.receiverQualifier ?? "ZZ",
+    pad(receiver, 15),
+    date.slice(2),
+    time,
+    d.repetition ?? "U",
+    "00501",
+    controls.interchange,
+    options.acknowledgmentRequested === true ? "1" : "0",
+    options.usage ?? "P",
+    d.component
+  ].join(e) + terminator
+  yield ["GS", "HC", sender, receiver, date, time, controls.group, "X", "005010X222A1"].join(e) + terminator
+  w.count = 0
+  yield w.segment(["ST", "837", controls.transaction, "005010X222A1"])
+  yield w.segment(["BHT", "0019", "00", submission.reference ?? controls.transaction, date, time, "CH"])
+  const submitter = submission.submitter
+  yield w.segment(["NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.id])
+  yield w.segment(per(submitter.contact))
+  yield w.segment(["NM1", "40", "2", submission.receiver.name, "", "", "", "", "46", submission.receiver.id])
+  let hl = 0
+  let currentBilling: string | undefined
+  let billingHl = 0
+  const defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
+  const out: Array<string> = []
+  for (const claim of submission.claims) {
+    const provider = claim.billing?.provider ?? submission.billingProvider
+    const payTo = claim.billing === undefined ? submission.payToAddress : claim.billing.payToAddress
+    const key = claim.billing === undefined ? defaultKey : billingKey(provider, payTo)
+    out.length = 0
+    if (key !== currentBilling) {
+      currentBilling = key
+      hl++
+      billingHl = hl
+      writeBillingProvider(w, out, hl, provider, payTo)
+    }
+    hl = writeClaim(w, out, claim, hl, billingHl)
+    for (const segment of out) yield segment
+  }
+  yield w.segment(["SE", String(w.count + 1), controls.transaction])
+  yield ["GE", "1", controls.group].join(e) + terminator
+  yield ["IEA", "1", controls.interchange].join(e) + terminator
+}
+
+const per = (contact: Contact): Array<string> => {
+  const elements = ["PER", "IC", contact.name]
+  if (contact.phone) elements.push("TE", contact.phone)
+  if (contact.email) elements.push("EM", contact.email)
+  return elements
+}
+
+const addressSegments = (w: SegmentWriter, out: Array<string>, address: Address | undefined) => {
+  if (address === undefined) return
+  out.push(w.segment(["N3", address.line1, address.line2 ?? ""]))
+  out.push(w.segment(["N4", address.city, address.state, address.postalCode]))
+}
+
+const personName = (name: PersonName): Array<string> => [
+  name.last,
+  name.first ?? "",
+  name.middle ?? "",
+  "",
+  name.suffix ?? ""
+]
+
+const writeBillingProvider = (
+  w: SegmentWriter,
+  out: Array<string>,
+  hl: number,
+  provider: BillingProvider,
+  payTo: Address | undefined
+) => {
+  out.push(w.segment(["HL", String(hl), "", "20", "1"]))
+  if (provider.taxonomy !== undefined) out.push(w.segment(["PRV", "BI", "PXC", provider.taxonomy]))
+  out.push(
+    w.segment([
+      "NM1",
+      "85",
+      provider.firstName === undefined ? "2" : "1",
+      provider.name,
+      provider.firstName ?? "",
+      "",
+      "",
+      "",
+      "XX",
+      provider.npi
+    ])
+  )
+  addressSegments(w, out, provider.address)
+  out.push(w.segment(["REF", "EI", provider.ein]))
+  if (provider.contact !== undefined) out.push(w.segment(per(provider.contact)))
+  if (payTo !== undefined) {
+    out.push(w.segment(["NM1", "87", "2"]))
+    addressSegments(w, out, payTo)
+  }
+}
+
+const providerSegment = (w: SegmentWriter, code: string, provider: Provider) =>
+  w.segment([
+    "NM1",
+    code,
+    provider.name.first === undefined ? "2" : "1",
+    ...personName(provider.name),
+    "XX",
+    provider.npi
+  ])
+
+const writeAdjustments = (w: SegmentWriter, out: Array<string>, adjustments: ReadonlyArray<Adjustment>) => {
+  if (adjustments.length === 0) return
+  const groups = new Map<string, Array<string>>()
+  for (const a of adjustments) {
+    let elements = groups.get(a.group)
+    if (elements === undefined) {
+      elements = ["CAS", a.group]
+      groups.set(a.group, elements)
+    }
+    elements.push(a.reason, formatAmount(a.amount), a.quantity === undefined ? "" : formatQuantity(a.quantity))
+  }
+  for (const elements of groups.values()) out.push(w.segment(elements))
+}
+
+const dateSegment = (w: SegmentWriter, qualifier: string, from: string, to: string | undefined) =>
+  to === undefined
+    ? w.segment(["DTP", qualifier, "D8", toX12Date(from)])
+    : w.segment(["DTP", qualifier, "RD8", `${toX12Date(from)}-${toX12Date(to)}`])
+
+/** Writes a claim's HL 22 (and 23) and 2300 loop; returns the last HL number used. */
+const writeClaim = (w: SegmentWriter, out: Array<string>, claim: Claim837, hl: number, billingHl: number): number => {
+  const subscriberHl = hl + 1
+  const s = claim.subscriber
+  out.push(w.segment(["HL", String(subscriberHl), String(billingHl), "22", claim.patient === undefined ? "0" : "1"]))
+  out.push(
+    w.segment([
+      "SBR",
+      s.responsibility,
+      s.relationship ?? "",
+      s.groupNumber ?? "",
+      s.groupName ?? "",
+      "",
+      "",
+      "",
+      "",
+      s.claimFilingIndicator
+    ])
+  )
+  out.push(w.segment(["NM1", "IL", "1", ...personName(s.name), "MI", s.memberId]))
+  addressSegments(w, out, s.address)
+  if (s.dob !== undefined || s.sex !== undefined)
+    out.push(
+      w.segment(["DMG", s.dob === undefined ? "" : "D8", s.dob === undefined ? "" : toX12Date(s.dob), s.sex ?? ""])
+    )
+  out.push(w.segment(["NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.id]))
+  addressSegments(w, out, claim.payer.address)
+  let last = subscriberHl
+  const p = claim.patient
+  if (p !== undefined) {
+    last = subscriberHl + 1
+    out.push(w.segment(["HL", String(last), String(subscriberHl), "23", "0"]))
+    out.push(w.segment(["PAT", p.relationship]))
+    out.push(w.segment(["NM1", "QC", "1", ...personName(p.name)]))
+    addressSegments(w, out, p.address)
+    out.push(w.segment(["DMG", "D8", toX12Date(p.dob), p.sex]))
+  }
+  const c = claim.claim
+  let total = 0
+  for (const line of c.lines) total += line.charge
+  out.push(
+    w.segment([
+      "CLM",
+      c.patientControlNumber,
+      formatAmount(total),
+      "",
+      "",
+      w.composite([c.placeOfService, "B", c.frequency]),
+      c.providerSignature ? "Y" : "N",
+      c.assignment,
+      c.benefitsAssignment,
+      c.releaseOfInformation,
+      c.patientSignatureSource ?? ""
+    ])
+  )
+  if (c.referralNumber !== undefined) out.push(w.segment(["REF", "9F", c.referralNumber]))
+  if (c.priorAuthorization !== undefined) out.push(w.segment(["REF", "G1", c.priorAuthorization]))
+  if (c.payerClaimControlNumber !== undefined) out.push(w.segment(["REF", "F8", c.payerClaimControlNumber]))
+  const hi = ["HI"]
+  c.diagnoses.forEach((code, i) => {
+    hi.push(w.composite([i === 0 ? "ABK" : "ABF", code]))
+  })
+  out.push(w.segment(hi))
+  if (c.referringProvider !== undefined) out.push(providerSegment(w, "DN", c.referringProvider))
+  if (c.renderingProvider !== undefined) {
+    out.push(providerSegment(w, "82", c.renderingProvider))
+    if (c.renderingProvider.taxonomy !== undefined)
+      out.push(w.segment(["PRV", "PE", "PXC", c.renderingProvider.taxonomy]))
+  }
+  if (c.serviceFacility !== undefined) {
+    const f = c.serviceFacility
+    out.push(w.segment(["NM1", "77", "2", f.name, "", "", "", "", f.npi === undefined ? "" : "XX", f.npi ?? ""]))
+    addressSegments(w, out, f.address)
+  }
+  if (c.supervisingProvider !== undefined) out.push(providerSegment(w, "DQ", c.supervisingProvider))
+  for (const o of c.otherPayers ?? []) {
+    out.push(
+      w.segment([
+        "SBR",
+        o.responsibility,
+        o.relationship,
+        o.groupNumber ?? "",
+        o.groupName ?? "",
+        "",
+        "",
+        "",
+        "",
+        o.claimFilingIndicator
+      ])
+    )
+    writeAdjustments(w, out, o.adjustments)
+    if (o.paidAmount !== undefined) out.push(w.segment(["AMT", "D", formatAmount(o.paidAmount)]))
+    if (o.remainingPatientLiability !== undefined)
+      out.push(w.segment(["AMT", "EAF", formatAmount(o.remainingPatientLiability)]))
+    out.push(
+      w.segment(["OI", "", "", o.benefitsAssignment, o.patientSignatureSource ?? "", "", o.releaseOfInformation])
+    )
+    out.push(w.segment(["NM1", "IL", "1", ...personName(o.subscriber.name), "MI", o.subscriber.memberId]))
+    addressSegments(w, out, o.subscriber.address)
+    out.push(w.segment(["NM1", "PR", "2", o.payer.name, "", "", "", "", "PI", o.payer.id]))
+    addressSegments(w, out, o.payer.address)
+    if (o.adjudicationDate !== undefined) out.push(dateSegment(w, "573", o.adjudicationDate, undefined))
+  }
+  c.lines.forEach((line, i) => {
+    out.push(w.segment(["LX", String(i + 1)]))
+    out.push(
+      w.segment([
+        "SV1",
+        w.composite([line.qualifier ?? "HC", line.code, ...line.modifiers]),
+        formatAmount(line.charge),
+        "UN",
+        formatQuantity(line.units),
+        line.placeOfService ?? "",
+        "",
+        w.composite(line.diagnosisPointers.map(String))
+      ])
+    )
+    out.push(dateSegment(w, "472", line.dateOfService, line.dateOfServiceEnd))
+    if (line.priorAuthorization !== undefined) out.push(w.segment(["REF", "G1", line.priorAuthorization]))
+    if (line.lineControlNumber !== undefined) out.push(w.segment(["REF", "6R", line.lineControlNumber]))
+    for (const a of line.otherPayerAdjudication ?? []) {
+      out.push(
+        w.segment([
+          "SVD",
+          a.payerId,
+          formatAmount(a.paidAmount),
+          w.composite([a.qualifier ?? "HC", a.code, ...a.modifiers]),
+          "",
+          formatQuantity(a.paidUnits),
+          a.bundledLineNumber === undefined ? "" : String(a.bundledLineNumber)
+        ])
+      )
+      writeAdjustments(w, out, a.adjustments)
+      out.push(dateSegment(w, "573", a.adjudicationDate, undefined))
+      if (a.remainingPatientLiability !== undefined)
+        out.push(w.segment(["AMT", "EAF", formatAmount(a.remainingPatientLiability)]))
+    }
+  })
+  return last
+}
+
+/**
+ * The interchange's segments one by one (each with its terminator), so a large batch is never one string.
+ * Validates first: the failures, and nothing written, when the submission is wrong.
+ *
+ * @since 0.1.0
+ */
+export const write837Lines = (
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions = {}
+): Result.Result<Iterable<string>, ReadonlyArray<ValidationFailure>> => {
+  const failures = validate837(submission, controls, options)
+  if (failures.length > 0) return Result.fail(failures)
+  const now = new Date()
+  return Result.succeed({ [Symbol.iterator]: () => writeLines(submission, controls, options, now) })
+}
+
+/**
+ * The whole interchange (ISA to IEA) as text, or the validation failures.
+ *
+ * @since 0.1.0
+ */
+export const write837 = (
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions = {}
+): Result.Result<string, ReadonlyArray<ValidationFailure>> => {
+  const lines = write837Lines(submission, controls, options)
+  if (Result.isFailure(lines)) return Result.fail(lines.failure)
+  const parts: Array<string> = []
+  for (const line of lines.success) parts.push(line)
+  return Result.succeed(parts.join(""))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reader
+// ---------------------------------------------------------------------------------------------------------------
+
+type Loop =
+  | "header"
+  | "1000A"
+  | "1000B"
+  | "2000A"
+  | "2010AA"
+  | "2010AB"
+  | "2000B"
+  | "2010BA"
+  | "2010BB"
+  | "2000C"
+  | "2010CA"
+  | "2300"
+  | "2310A"
+  | "2310B"
+  | "2310C"
+  | "2310D"
+  | "2310"
+  | "2320"
+  | "2330A"
+  | "2330B"
+  | "2330"
+  | "2400"
+  | "2420"
+  | "2430"
+
+interface AddressOwner {
+  address?: Address
+}
+
+interface OpenHl {
+  readonly level: string
+  readonly id: string
+  readonly declaresChild: boolean
+  hasChild: boolean
+  readonly segment: Segment
+}
+
+interface BillingGroup {
+  readonly provider: Draft<BillingProvider>
+  readonly payTo: AddressOwner
+  readonly index: number
+  /** Computed at the first claim: undefined when the same as the first group's. */
+  override: Claim837["billing"] | null | undefined
+}
+
+interface SubscriberState {
+  readonly subscriber: Draft<Subscriber>
+  readonly payer: Draft<Payer>
+  sbr: Segment
+  name: Segment | undefined
+  payerSeen: boolean
+  checked: boolean
+}
+
+interface LineState {
+  readonly line: Draft<ServiceLine837>
+  readonly lx: Segment
+  sv1: Segment | undefined
+  hasDate: boolean
+  readonly adjudications: Array<Draft<LineAdjudication>>
+}
+
+interface ClaimState {
+  readonly data: Draft<ClaimData>
+  readonly clm: Segment
+  readonly diagnoses: Array<string>
+  readonly lines: Array<LineState>
+  readonly otherPayers: Array<Draft<OtherPayer>>
+  readonly subscriber: SubscriberState | undefined
+  readonly patient: Draft<Patient> | undefined
+  readonly billing: BillingGroup | undefined
+}
+
+const diagnosisQualifiers: ReadonlySet<string> = new Set(["ABK", "ABF", "BK", "BF"])
+
+const none: ReadonlyArray<unknown> = []
+
+/**
+ * The 837P model for `Reader`: claims as items, each as soon as the next claim, HL or SE shows it is complete
+ * (the last one at SE, through `flush`). The transaction's model is a `Submission837` with the envelope-level data
+ * and, in `claims`, only claims not already emitted as items (none when the reader calls `flush`).
+ *
+ * @since 0.1.0
+ */
+export const make837 = (context: ModelContext): TransactionModel => {
+  const report = (
+    segment: Segment | undefined,
+    code: string,
+    message: string,
+    at: { readonly element?: number; readonly component?: number; readonly severity?: "error" | "warning" } = {}
+  ) => {
+    const problem: Draft<Omit<Problem, "interchange" | "group" | "transaction">> = {
+      severity: at.severity ?? "error",
+      code,
+      message
+    }
+    if (segment !== undefined) {
+      problem.segmentIndex = segment.index
+      problem.segmentId = segment.id
+    }
+    if (at.element !== undefined) problem.element = at.element
+    if (at.component !== undefined) problem.component = at.component
+    context.report(problem)
+  }
+  if (!context.header.version.includes("X222"))
+    report(undefined, "not-professional", "the transaction is not an 837P (005010X222A1)", { severity: "warning" })
+
+  let reference: string | undefined
+  let submitter: Draft<Submitter> | undefined
+  let receiver: Draft<Receiver> | undefined
+  let firstGroup: BillingGroup | undefined
+  let group: BillingGroup | undefined
+  let groups = 0
+  let subscriber: SubscriberState | undefined
+  let patient: Draft<Patient> | undefined
+  let patientDemographics = true
+  let patientName: Segment | undefined
+  let claim: ClaimState | undefined
+  let line: LineState | undefined
+  let other: Draft<OtherPayer> | undefined
+  let otherSubscriber: Draft<OtherPayer["subscriber"]> | undefined
+  let adjudication: Draft<LineAdjudication> | undefined
+  let renderingProvider: Draft<Provider> | undefined
+  let loop: Loop = "header"
+  let owner: AddressOwner | undefined
+  let pendingAddress: Draft<Address> | undefined
+  const hls: Array<OpenHl> = []
+  let maxHl = 0
+
+  const amount = (segment: Segment, n: number): number => {
+    const value = parseAmount(element(segment, n))
+    if (value === undefined) {
+      report(segment, "bad-amount", "not a decimal amount with at most 2 decimals", { element: n })
+      return 0
+    }
+    return value
+  }
+
+  const quantity = (segment: Segment, n: number): number => {
+    const value = parseQuantity(element(segment, n))
+    if (value === undefined) {
+      report(segment, "bad-quantity", "not a decimal number", { element: n })
+      return 0
+    }
+    return value
+  }
+
+  const checkCode = (segment: Segment, n: number, allowed: ReadonlySet<string>, component?: number): string => {
+    const value = component === undefined ? element(segment, n) : (components(segment, n)[component - 1] ?? "")
+    if (!allowed.has(value))
+      report(
+        segment,
+        "bad-code",
+        `${segment.id}${String(n).padStart(2, "0")} ${value === "" ? "is required" : "is not an allowed code"}`,
+        {
+          element: n,
+          ...(component === undefined ? {} : { component })
+        }
+      )
+    return value
+  }
+
+  const d8 = (segment: Segment, n: number, text: string): string => {
+    const iso = fromX12Date(text)
+    if (iso === undefined) {
+      report(segment, "bad-date", "not a calendar date CCYYMMDD", { element: n })
+      return text
+    }
+    return iso
+  }
+
+  const personName = (segment: Segment): Draft<PersonName> => {
+    const name: Draft<PersonName> = { last: element(segment, 3) }
+    const first = element(segment, 4)
+    const middle = element(segment, 5)
+    const suffix = element(segment, 7)
+    if (first !== "") name.first = first
+    if (middle !== "") name.middle = middle
+    if (suffix !== "") name.suffix = suffix
+    return name
+  }
+
+  const npiOf = (segment: Segment): string => {
+    const id = element(segment, 9)
+    if (element(segment, 8) === "XX" && !isValidNpi(id))
+      report(segment, "invalid-npi", "NM109 is not a valid NPI (check digit)", { element: 9 })
+    return id
+  }
+
+  const address = (target: AddressOwner | undefined) => {
+    owner = target
+    pendingAddress = undefined
+  }
+
+  const contactOf = (segment: Segment): Draft<Contact> => {
+    const contact: Draft<Contact> = { name: element(segment, 2) }
+    for (let n = 3; n <= 7; n += 2) {
+      const qualifier = element(segment, n)
+      const value = element(segment, n + 1)
+      if (value === "") continue
+      if (qualifier === "TE" && contact.phone === undefined) contact.phone = value
+      else if (qualifier === "EM" && contact.email === undefined) contact.email = value
+    }
+    return contact
+  }
+
+  const adjustmentsOf = (segment: Segment, into: Array<Adjustment>) => {
+    const groupCode = checkCode(segment, 1, adjustmentGroups) as AdjustmentGroup
+    for (let k = 0; k < 6; k++) {
+      const reason = element(segment, 2 + 3 * k)
+      if (reason === "") continue
+      const adjustment: Draft<Adjustment> = { group: groupCode, reason, amount: amount(segment, 3 + 3 * k) }
+      if (element(segment, 4 + 3 * k) !== "") adjustment.quantity = quantity(segment, 4 + 3 * k)
+      into.push(adjustment)
+    }
+  }
+
+  const closeHl = (hl: OpenHl) => {
+    if (hl.declaresChild && !hl.hasChild)
+      report(hl.segment, "hl-child-code", "HL04 says a child HL follows, and none does", {
+        element: 4,
+        severity: "warning"
+      })
+  }
+
+  const finishLine = () => {
+    if (line === undefined) return
+    if (line.sv1 === undefined) report(line.lx, "missing-segment", "the service line has no SV1")
+    if (!line.hasDate) report(line.lx, "missing-service-date", "the service line has no DTP*472")
+    if (line.adjudications.length > 0) line.line.otherPayerAdjudication = line.adjudications
+    line = undefined
+    adjudication = undefined
+  }
+
+  const checkSubscriber = (state: SubscriberState, hasPatient: boolean) => {
+    state.checked = true
+    const s = state.subscriber
+    if (!hasPatient && s.relationship !== "18")
+      report(state.sbr, "subscriber-relationship", 'SBR02 must be "18" when the subscriber is the patient', {
+        element: 2
+      })
+    if (hasPatient && s.relationship !== undefined)
+      report(state.sbr, "subscriber-relationship", "SBR02 must be empty when a patient loop follows", {
+        element: 2
+      })
+    if (state.name === undefined) report(state.sbr, "missing-segment", "the subscriber has no NM1*IL")
+    else if (!hasPatient && (s.dob === undefined || s.sex === undefined))
+      report(state.name, "missing-segment", "the subscriber is the patient and has no DMG")
+    if (!state.payerSeen) report(state.sbr, "missing-segment", "the subscriber has no payer NM1*PR")
+  }
+
+  const billingOverride = (g: BillingGroup | undefined): Claim837["billing"] | undefined => {
+    if (g === undefined || g === firstGroup || firstGroup === undefined) return undefined
+    if (g.override === undefined) {
+      const same = billingKey(g.provider, g.payTo.address) === billingKey(firstGroup.provider, firstGroup.payTo.address)
+      g.override = same
+        ? null
+        : g.payTo.address === undefined
+          ? { provider: g.provider }
+          : { provider: g.provider, payToAddress: g.payTo.address }
+    }
+    return g.override ?? undefined
+  }
+
+  const finishClaim = (): Claim837 | undefined => {
+    const state = claim
+    if (state === undefined) return undefined
+    finishLine()
+    claim = undefined
+    other = undefined
+    otherSubscriber = undefined
+    renderingProvider = undefined
+    const c = state.data
+    c.diagnoses = state.diagnoses
+    c.lines = state.lines.map((l) => l.line)
+    if (state.otherPayers.length > 0) c.otherPayers = state.otherPayers
+    let total = 0
+    for (const l of state.lines) total += l.line.charge
+    if (state.lines.length === 0) report(state.clm, "missing-segment", "the claim has no service line")
+    else if (total !== c.totalCharge)
+      report(state.clm, "claim-total", "CLM02 does not equal the sum of the lines' SV102", { element: 2 })
+    if (state.diagnoses.length === 0) report(state.clm, "missing-diagnosis", "the claim has no diagnosis (HI)")
+    for (const l of state.lines) {
+      const sv1 = l.sv1
+      if (sv1 === undefined) continue
+      if (l.line.diagnosisPointers.length === 0)
+        report(sv1, "missing-diagnosis-pointer", "SV107 has no diagnosis pointer", { element: 7 })
+      l.line.diagnosisPointers.forEach((pointer, j) => {
+        if (pointer > state.diagnoses.length)
+          report(sv1, "diagnosis-pointer", "SV107 points at a diagnosis position HI does not have", {
+            element: 7,
+            component: j + 1
+          })
+      })
+    }
+    if ((c.frequency === "7" || c.frequency === "8") && c.payerClaimControlNumber === undefined)
+      report(state.clm, "missing-payer-claim-control-number", "a replacement or void needs REF*F8", {
+        element: 5,
+        component: 3
+      })
+    const s = state.subscriber
+    if (s === undefined) {
+      report(state.clm, "claim-outside-subscriber", "CLM outside a subscriber loop (HL 22)")
+    } else if (!s.checked) checkSubscriber(s, state.patient !== undefined)
+    const subscriberOut: Subscriber = s === undefined ? emptySubscriber() : { ...s.subscriber }
+    const payerOut: Payer = s === undefined ? { name: "", id: "" } : { ...s.payer }
+    const billing = billingOverride(state.billing)
+    const result: Draft<Claim837> = { subscriber: subscriberOut, payer: payerOut, claim: c }
+    if (state.patient !== undefined) result.patient = { ...state.patient }
+    if (billing !== undefined) result.billing = billing
+    return result
+  }
+
+  const segment = (seg: Segment): ReadonlyArray<unknown> => {
+    switch (seg.id) {
+      case "BHT": {
+        const value = element(seg, 3)
+        if (value !== "") reference = value
+        return none
+      }
+      case "HL": {
+        const done = finishClaim()
+        const id = element(seg, 1)
+        const parent = element(seg, 2)
+        const level = element(seg, 3)
+        const depth = level === "20" ? 0 : level === "22" ? 1 : level === "23" ? 2 : 3
+        while (hls.length > depth) {
+          const closed = hls.pop()
+          if (closed !== undefined) closeHl(closed)
+        }
+        const number = Number(id)
+        if (Number.isInteger(number) && number >= 1 && number <= maxHl)
+          report(seg, "hl-duplicate", "HL01 repeats an earlier HL id", { element: 1 })
+        else if (number !== maxHl + 1)
+          report(seg, "hl-sequence", "HL01 must count up from 1", { element: 1, severity: "warning" })
+        if (Number.isInteger(number) && number > maxHl) maxHl = number
+        const expectedParent = depth === 0 ? undefined : hls[depth - 1]
+        if (depth === 0 ? parent !== "" : expectedParent === undefined || expectedParent.id !== parent)
+          report(seg, "hl-parent", "HL02 is not the id of the enclosing HL", { element: 2 })
+        if (expectedParent !== undefined) expectedParent.hasChild = true
+        const child = element(seg, 4)
+        hls.push({ level, id, declaresChild: child === "1", hasChild: false, segment: seg })
+        if (level === "20") {
+          groups++
+          group = {
+            provider: { name: "", npi: "", ein: "", address: { line1: "", city: "", state: "", postalCode: "" } },
+            payTo: {},
+            index: groups,
+            override: undefined
+          }
+          if (firstGroup === undefined) firstGroup = group
+          subscriber = undefined
+          patient = undefined
+          loop = "2000A"
+        } else if (level === "22") {
+          subscriber = {
+            subscriber: {
+              memberId: "",
+              name: { last: "" },
+              responsibility: "" as PayerResponsibility,
+              claimFilingIndicator: "" as ClaimFilingIndicator
+            },
+            payer: { name: "", id: "" },
+            sbr: seg,
+            name: undefined,
+            payerSeen: false,
+            checked: false
+          }
+          patient = undefined
+          loop = "2000B"
+        } else if (level === "23") {
+          patient = { relationship: "", name: { last: "" }, dob: "", sex: "" as Sex }
+          patientDemographics = false
+          patientName = seg
+          loop = "2000C"
+        } else report(seg, "bad-code", "HL03 must be 20, 22 or 23 in an 837P", { element: 3 })
+        address(undefined)
+        return done === undefined ? none : [done]
+      }
+      case "NM1": {
+        const entity = element(seg, 1)
+        switch (entity) {
+          case "41": {
+            submitter = { name: element(seg, 3), id: element(seg, 9), contact: { name: "" } }
+            loop = "1000A"
+            address(undefined)
+            return none
+          }
+          case "40": {
+            receiver = { name: element(seg, 3), id: element(seg, 9) }
+            loop = "1000B"
+            address(undefined)
+            return none
+          }
+          case "85": {
+            if (group === undefined) {
+              report(seg, "unexpected-segment", "NM1*85 outside a billing provider loop (HL 20)")
+              return none
+            }
+            const p = group.provider
+            p.name = element(seg, 3)
+            if (element(seg, 2) === "1" && element(seg, 4) !== "") p.firstName = element(seg, 4)
+            p.npi = npiOf(seg)
+            loop = "2010AA"
+            address(p)
+            return none
+          }
+          case "87": {
+            loop = "2010AB"
+            address(group?.payTo)
+            return none
+          }
+          case "IL": {
+            if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
+              if (other === undefined) return none
+              otherSubscriber = { name: personName(seg), memberId: element(seg, 9) }
+              other.subscriber = otherSubscriber
+              loop = "2330A"
+              address(otherSubscriber)
+              return none
+            }
+            if (subscriber === undefined || claim !== undefined) {
+              report(seg, "unexpected-segment", "NM1*IL outside a subscriber loop")
+              return none
+            }
+            subscriber.subscriber.name = personName(seg)
+            subscriber.subscriber.memberId = element(seg, 9)
+            subscriber.name = seg
+            loop = "2010BA"
+            address(subscriber.subscriber)
+            return none
+          }
+          case "PR": {
+            if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
+              if (other === undefined) return none
+              other.payer = { name: element(seg, 3), id: element(seg, 9) }
+              loop = "2330B"
+              address(other.payer)
+              return none
+            }
+            if (subscriber === undefined || claim !== undefined) {
+              report(seg, "unexpected-segment", "NM1*PR outside a subscriber loop")
+              return none
+            }
+            subscriber.payer.name = element(seg, 3)
+            subscriber.payer.id = element(seg, 9)
+            subscriber.payerSeen = true
+            loop = "2010BB"
+            address(subscriber.payer)
+            return none
+          }
+          case "QC": {
+            if (patient === undefined) {
+              report(seg, "unexpected-segment", "NM1*QC outside a patient loop (HL 23)")
+              return none
+            }
+            patient.name = personName(seg)
+            patientName = seg
+            loop = "2010CA"
+            address(patient)
+            return none
+          }
+          default: {
+            if (loop === "2400" || loop === "2420" || loop === "2430" || claim === undefined) {
+              // Line-level providers (2420x) and other parties are not in the model.
+              if (element(seg, 8) === "XX") npiOf(seg)
+              loop = claim === undefined ? loop : "2420"
+              address(undefined)
+              return none
+            }
+            const c = claim.data
+            if (entity === "77") {
+              const facility: Draft<ServiceFacility> = {
+                name: element(seg, 3),
+                address: { line1: "", city: "", state: "", postalCode: "" }
+              }
+              if (element(seg, 9) !== "") facility.npi = npiOf(seg)
+              c.serviceFacility = facility
+              loop = "2310C"
+              address(facility)
+              return none
+            }
+            if (entity === "82" || entity === "DQ" || entity === "DN") {
+              const provider: Draft<Provider> = { npi: npiOf(seg), name: personName(seg) }
+              if (entity === "82") {
+                c.renderingProvider = provider
+                renderingProvider = provider
+                loop = "2310B"
+              } else if (entity === "DQ") {
+                c.supervisingProvider = provider
+                loop = "2310D"
+              } else {
+                c.referringProvider = provider
+                loop = "2310A"
+              }
+              address(undefined)
+              return none
+            }
+            loop = "2310"
+            address(undefined)
+            return none
+          }
+        }
+      }
+      case "N3": {
+        if (owner === undefined) return none
+        const a: Draft<Address> = { line1: element(seg, 1), city: "", state: "", postalCode: "" }
+        if (element(seg, 2) !== "") a.line2 = element(seg, 2)
+        owner.address = a
+        pendingAddress = a
+        return none
+      }
+      case "N4": {
+        if (pendingAddress === undefined) return none
+        pendingAddress.city = element(seg, 1)
+        pendingAddress.state = element(seg, 2)
+        pendingAddress.postalCode = element(seg, 3)
+        pendingAddress = undefined
+        return none
+      }
+      case "PER": {
+        if (loop === "1000A" && submitter !== undefined && submitter.contact.name === "")
+          submitter.contact = contactOf(seg)
+        else if (loop === "2010AA" && group !== undefined && group.provider.contact === undefined)
+          group.provider.contact = contactOf(seg)
+        return none
+      }
+      case "PRV": {
+        if (element(seg, 1) === "BI" && group !== undefined && (loop === "2000A" || loop === "2010AA"))
+          group.provider.taxonomy = element(seg, 3)
+        else if (element(seg, 1) === "PE" && loop === "2310B" && renderingProvider !== undefined)
+          renderingProvider.taxonomy = element(seg, 3)
+        return none
+      }
+      case "REF": {
+        const qualifier = element(seg, 1)
+        const value = element(seg, 2)
+        if (loop === "2010AA" && qualifier === "EI" && group !== undefined) group.provider.ein = value
+        else if (loop === "2300" && claim !== undefined) {
+          if (qualifier === "G1") claim.data.priorAuthorization = value
+          else if (qualifier === "F8") claim.data.payerClaimControlNumber = value
+          else if (qualifier === "9F") claim.data.referralNumber = value
+        } else if (loop === "2400" && line !== undefined) {
+          if (qualifier === "G1") line.line.priorAuthorization = value
+          else if (qualifier === "6R") line.line.lineControlNumber = value
+        }
+        return none
+      }
+      case "SBR": {
+        if (claim !== undefined) {
+          const o: Draft<OtherPayer> = {
+            responsibility: checkCode(seg, 1, responsibilities) as PayerResponsibility,
+            relationship: element(seg, 2),
+            claimFilingIndicator: checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator,
+            adjustments: [],
+            benefitsAssignment: "" as OtherPayer["benefitsAssignment"],
+            releaseOfInformation: "" as OtherPayer["releaseOfInformation"],
+            subscriber: { name: { last: "" }, memberId: "" },
+            payer: { name: "", id: "" }
+          }
+          if (element(seg, 3) !== "") o.groupNumber = element(seg, 3)
+          if (element(seg, 4) !== "") o.groupName = element(seg, 4)
+          claim.otherPayers.push(o)
+          other = o
+          loop = "2320"
+          address(undefined)
+          return none
+        }
+        if (subscriber === undefined || loop !== "2000B") {
+          report(seg, "unexpected-segment", "SBR outside a subscriber loop (HL 22)")
+          return none
+        }
+        subscriber.sbr = seg
+        const s = subscriber.subscriber
+        s.responsibility = checkCode(seg, 1, responsibilities) as PayerResponsibility
+        const relationship = element(seg, 2)
+        if (relationship === "18") s.relationship = "18"
+        else if (relationship !== "")
+          report(seg, "subscriber-relationship", 'SBR02 is "18" or empty in 2000B', { element: 2 })
+        if (element(seg, 3) !== "") s.groupNumber = element(seg, 3)
+        if (element(seg, 4) !== "") s.groupName = element(seg, 4)
+        s.claimFilingIndicator = checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator
+        return none
+      }
+      case "PAT": {
+        if (patient !== undefined && loop === "2000C") patient.relationship = element(seg, 1)
+        return none
+      }
+      case "DMG": {
+        const target = loop === "2010BA" ? subscriber?.subscriber : loop === "2010CA" ? patient : undefined
+        if (target === undefined) return none
+        const dob = element(seg, 2) === "" ? undefined : d8(seg, 2, element(seg, 2))
+        const sex = element(seg, 3)
+        if (sex !== "" && !sexes.has(sex)) report(seg, "bad-code", "DMG03 must be M, F or U", { element: 3 })
+        if (target === patient) {
+          patientDemographics = true
+          if (dob !== undefined) patient.dob = dob
+          patient.sex = sex as Sex
+        } else if (subscriber !== undefined) {
+          const s = subscriber.subscriber
+          if (dob !== undefined) s.dob = dob
+          if (sex !== "") s.sex = sex as Sex
+        }
+        return none
+      }
+      case "CLM": {
+        const done = finishClaim()
+        if (patient !== undefined && !patientDemographics) {
+          report(patientName, "missing-segment", "the patient has no DMG")
+          patientDemographics = true
+        }
+        const place = components(seg, 5)
+        const placeOfService = place[0] ?? ""
+        if (!posPattern.test(placeOfService))
+          report(seg, "bad-code", "CLM05-1 must be a 2-digit place of service", { element: 5, component: 1 })
+        const frequency = checkCode(seg, 5, frequencies, 3) as Frequency
+        const data: Draft<ClaimData> = {
+          patientControlNumber: element(seg, 1),
+          totalCharge: amount(seg, 2),
+          placeOfService,
+          frequency,
+          providerSignature: element(seg, 6) === "Y",
+          assignment: checkCode(seg, 7, assignments) as ClaimData["assignment"],
+          benefitsAssignment: checkCode(seg, 8, yesNoW) as ClaimData["benefitsAssignment"],
+          releaseOfInformation: checkCode(seg, 9, releases) as ClaimData["releaseOfInformation"],
+          diagnoses: [],
+          lines: []
+        }
+        if (element(seg, 10) === "P") data.patientSignatureSource = "P"
+        claim = {
+          data,
+          clm: seg,
+          diagnoses: [],
+          lines: [],
+          otherPayers: [],
+          subscriber,
+          patient,
+          billing: group
+        }
+        loop = "2300"
+        address(undefined)
+        return done === undefined ? none : [done]
+      }
+      case "HI": {
+        if (claim === undefined || loop !== "2300") return none
+        const diagnoses = claim.diagnoses
+        const c = seg.delimiters.component
+        let legacy = false
+        let n = 1
+        while (n < seg.elements.length) {
+          const value = seg.elements[n] ?? ""
+          let qualifier: string
+          let code: string
+          const cut = value.indexOf(c)
+          if (cut >= 0) {
+            qualifier = value.slice(0, cut)
+            const end = value.indexOf(c, cut + 1)
+            code = end < 0 ? value.slice(cut + 1) : value.slice(cut + 1, end)
+            n++
+          } else if (diagnosisQualifiers.has(value) && n + 1 < seg.elements.length) {
+            // "HI*BK*8901": the element separator where the component separator belongs.
+            report(seg, "hi-syntax", "the qualifier and the code must be components of one element", { element: n })
+            qualifier = value
+            code = seg.elements[n + 1] ?? ""
+            n += 2
+          } else {
+            if (value !== "") report(seg, "hi-syntax", "an HI element needs a qualifier and a code", { element: n })
+            n++
+            continue
+          }
+          if (!diagnosisQualifiers.has(qualifier)) continue
+          if (qualifier === "BK" || qualifier === "BF") legacy = true
+          const principal = qualifier === "ABK" || qualifier === "BK"
+          if (principal !== (diagnoses.length === 0))
+            report(seg, "hi-principal", "the first diagnosis, and only it, is the principal (ABK)", {
+              element: n - 1
+            })
+          if (diagnoses.length === 12) {
+            report(seg, "too-many-diagnoses", "a claim has at most 12 diagnoses", { element: n - 1 })
+            continue
+          }
+          if (code.includes(".")) {
+            report(seg, "diagnosis-format", "diagnosis codes are written without the dot", {
+              element: n - 1,
+              severity: "warning"
+            })
+            code = code.replace(".", "")
+          }
+          diagnoses.push(code)
+        }
+        if (legacy)
+          report(seg, "icd9-diagnosis", "ICD-9 qualifiers (BK, BF): ICD-10 (ABK, ABF) since October 2015", {
+            severity: "warning"
+          })
+        return none
+      }
+      case "AMT": {
+        const qualifier = element(seg, 1)
+        if (loop === "2320" && other !== undefined) {
+          if (qualifier === "D") other.paidAmount = amount(seg, 2)
+          else if (qualifier === "EAF") other.remainingPatientLiability = amount(seg, 2)
+        } else if (loop === "2430" && adjudication !== undefined && qualifier === "EAF")
+          adjudication.remainingPatientLiability = amount(seg, 2)
+        return none
+      }
+      case "CAS": {
+        if (loop === "2320" && other !== undefined) adjustmentsOf(seg, other.adjustments as Array<Adjustment>)
+        else if (loop === "2430" && adjudication !== undefined)
+          adjustmentsOf(seg, adjudication.adjustments as Array<Adjustment>)
+        return none
+      }
+      case "OI": {
+        if (loop !== "2320" || other === undefined) return none
+        other.benefitsAssignment = checkCode(seg, 3, yesNoW) as OtherPayer["benefitsAssignment"]
+        if (element(seg, 4) === "P") other.patientSignatureSource = "P"
+        other.releaseOfInformation = checkCode(seg, 6, releases) as OtherPayer["releaseOfInformation"]
+        return none
+      }
+      case "DTP": {
+        const qualifier = element(seg, 1)
+        const format = element(seg, 2)
+        const value = element(seg, 3)
+        if (loop === "2400" && qualifier === "472" && line !== undefined) {
+          line.hasDate = true
+          if (format === "RD8") {
+            const dash = value.indexOf("-")
+            line.line.dateOfService = d8(seg, 3, dash < 0 ? value : value.slice(0, dash))
+            line.line.dateOfServiceEnd = d8(seg, 3, dash < 0 ? value : value.slice(dash + 1))
+          } else line.line.dateOfService = d8(seg, 3, value)
+        } else if (qualifier === "573" && loop === "2330B" && other !== undefined)
+          other.adjudicationDate = d8(seg, 3, value)
+        else if (qualifier === "573" && loop === "2430" && adjudication !== undefined)
+          adjudication.adjudicationDate = d8(seg, 3, value)
+        return none
+      }
+      case "LX": {
+        if (claim === undefined) {
+          report(seg, "unexpected-segment", "LX outside a claim")
+          return none
+        }
+        finishLine()
+        const count = claim.lines.length
+        if (count === 50) report(seg, "too-many-lines", "a claim has at most 50 service lines")
+        if (element(seg, 1) !== String(count + 1))
+          report(seg, "lx-sequence", "LX01 must count the claim's lines from 1", { element: 1, severity: "warning" })
+        line = {
+          line: { code: "", modifiers: [], charge: 0, units: 0, diagnosisPointers: [], dateOfService: "" },
+          lx: seg,
+          sv1: undefined,
+          hasDate: false,
+          adjudications: []
+        }
+        claim.lines.push(line)
+        loop = "2400"
+        other = undefined
+        address(undefined)
+        return none
+      }
+      case "SV1": {
+        if (line === undefined || loop !== "2400") {
+          report(seg, "unexpected-segment", "SV1 outside a service line (LX)")
+          return none
+        }
+        const l = line.line
+        line.sv1 = seg
+        const procedure = components(seg, 1)
+        const qualifier = procedure[0] ?? ""
+        if (qualifier !== "HC") l.qualifier = qualifier
+        l.code = procedure[1] ?? ""
+        const modifiers: Array<string> = []
+        for (let k = 2; k < 6 && k < procedure.length; k++) {
+          const m = procedure[k] ?? ""
+          if (m !== "") modifiers.push(m)
+        }
+        l.modifiers = modifiers
+        l.charge = amount(seg, 2)
+        const unit = element(seg, 3)
+        if (unit !== "UN" && unit !== "MJ") report(seg, "bad-code", "SV103 must be UN or MJ", { element: 3 })
+        l.units = quantity(seg, 4)
+        if (element(seg, 5) !== "") l.placeOfService = element(seg, 5)
+        const pointers: Array<number> = []
+        components(seg, 7).forEach((p, j) => {
+          const pointer = Number(p)
+          if (!/^\d{1,2}$/u.test(p) || pointer < 1 || pointer > 12) {
+            report(seg, "diagnosis-pointer", "SV107 pointers are 1 to 12", { element: 7, component: j + 1 })
+            return
+          }
+          pointers.push(pointer)
+        })
+        if (pointers.length > 4)
+          report(seg, "diagnosis-pointer", "SV107 has at most 4 pointers", { element: 7, component: 5 })
+        l.diagnosisPointers = pointers
+        return none
+      }
+      case "SVD": {
+        if (line === undefined || (loop !== "2400" && loop !== "2420" && loop !== "2430")) return none
+        const procedure = components(seg, 3)
+        const a: Draft<LineAdjudication> = {
+          payerId: element(seg, 1),
+          paidAmount: amount(seg, 2),
+          code: procedure[1] ?? "",
+          modifiers: procedure.slice(2, 6).filter((m) => m !== ""),
+          paidUnits: element(seg, 5) === "" ? 0 : quantity(seg, 5),
+          adjustments: [],
+          adjudicationDate: ""
+        }
+        if ((procedure[0] ?? "") !== "HC") a.qualifier = procedure[0] ?? ""
+        if (element(seg, 6) !== "") a.bundledLineNumber = Number(element(seg, 6))
+        line.adjudications.push(a)
+        adjudication = a
+        loop = "2430"
+        return none
+      }
+      default:
+        return none
+    }
+  }
+
+  const end = (): Submission837 => {
+    const last = finishClaim()
+    while (hls.length > 0) {
+      const closed = hls.pop()
+      if (closed !== undefined) closeHl(closed)
+    }
+    if (submitter === undefined) report(undefined, "missing-segment", "the transaction has no submitter (NM1*41)")
+    if (receiver === undefined) report(undefined, "missing-segment", "the transaction has no receiver (NM1*40)")
+    if (firstGroup === undefined)
+      report(undefined, "missing-segment", "the transaction has no billing provider (HL 20)")
+    const result: Draft<Submission837> = {
+      submitter: submitter ?? { name: "", id: "", contact: { name: "" } },
+      receiver: receiver ?? { name: "", id: "" },
+      billingProvider: firstGroup?.provider ?? {
+        name: "",
+        npi: "",
+        ein: "",
+        address: { line1: "", city: "", state: "", postalCode: "" }
+      },
+      claims: last === undefined ? [] : [last]
+    }
+    if (reference !== undefined) result.reference = reference
+    if (firstGroup?.payTo.address !== undefined) result.payToAddress = firstGroup.payTo.address
+    return result
+  }
+
+  // At SE, before `end`: the last claim goes out as an item too (readers without `flush` get it from `end`).
+  const flush = (): ReadonlyArray<unknown> => {
+    const last = finishClaim()
+    return last === undefined ? none : [last]
+  }
+
+  const model = { segment, flush, end }
+  return model
+}
+
+const emptySubscriber = (): Subscriber => ({
+  memberId: "",
+  name: { last: "" },
+  responsibility: "" as PayerResponsibility,
+  claimFilingIndicator: "" as ClaimFilingIndicator
+})
+
+/**
+ * What `read837` found.
+ *
+ * @since 0.1.0
+ */
+export interface Read837 {
+  /** One per 837 transaction, with all its claims. */
+  readonly submissions: ReadonlyArray<Submission837>
+  /** Every claim, in order. */
+  readonly claims: ReadonlyArray<Claim837>
+  readonly problems: ReadonlyArray<Problem>
+}
+
+/**
+ * Reads a whole text's 837P transactions. Throws `X12ParseError` in strict mode at the first error.
+ *
+ * @since 0.1.0
+ */
+export const read837 = (text: string, options: Omit<ReaderOptions, "models"> = {}): Read837 => {
+  const { events, problems } = readEvents(text, { ...options, models: { "837": make837 } })
+  const submissions: Array<Submission837> = []
+  const claims: Array<Claim837> = []
+  let pending: Array<Claim837> = []
+  for (const event of events) {
+    if (event._tag === "Item") pending.push(event.item as Claim837)
+    else if (event._tag === "Transaction" && event.header.setId === "837") {
+      const model = event.model as Submission837
+      const all = pending.length === 0 ? [...model.claims] : [...pending, ...model.claims]
+      pending = []
+      for (const claim of all) claims.push(claim)
+      submissions.push({ ...model, claims: all })
+    }
+  }
+  return { submissions, claims, problems }
+}

@@ -1,0 +1,1270 @@
+/**
+ * The typed 835 (health care claim payment/advice, 005010X221A1). `make835` is a `TransactionModel`: it hands
+ * out each claim (2100 loop, with its service lines) as soon as the next CLP, LX or PLB shows that it is complete,
+ * so a transaction with any number of claims reads in flat memory (the claim still open at SE comes back from
+ * `end` as `Remittance.lastClaim`, or from `flush`), and it checks the money as it goes:
+ *
+ * - line: `SVC02 − Σ line CAS = SVC03`
+ * - claim: `CLP03 − Σ (claim CAS + every line's CAS) = CLP04`
+ * - transaction: `Σ CLP04 − Σ PLB = BPR02` (negated when BPR03 is `D`, a debit)
+ *
+ * A positive CAS or PLB amount reduces the payment, a negative one increases it. CLP05 should equal the sum of
+ * the PR-group adjustments; that sum is kept as `patientResponsibilityTotal` (authoritative) and a mismatch is a
+ * warning. Amounts are integer cents, parsed exactly. Problems carry positions, never values (X12 carries PHI).
+ *
+ * Missing required amounts read as 0 (with an error) and still take part in balancing; malformed amounts read as
+ * 0 (with an error) and the checks that would include them are skipped, since their value is unknown.
+ *
+ * Dates are kept as sent (CCYYMMDD).
+ *
+ * @since 0.1.0
+ */
+import type { Problem } from "./Problem.js"
+import { type ModelContext, readEvents, type TransactionModel } from "./Reader.js"
+import type { Segment } from "./Segments.js"
+
+/**
+ * A CAS adjustment triplet: group (CO, OA, PI, PR; CR before 5010), CARC reason, amount in cents (positive
+ * reduces the payment) and an optional quantity.
+ *
+ * @since 0.1.0
+ */
+export interface Adjustment {
+  readonly group: string
+  readonly reason: string
+  readonly amount: number
+  readonly quantity?: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Reference {
+  readonly qualifier: string
+  readonly value: string
+}
+
+/**
+ * An AMT (amount in cents) or QTY.
+ *
+ * @since 0.1.0
+ */
+export interface QualifiedAmount {
+  readonly qualifier: string
+  readonly amount: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface QualifiedQuantity {
+  readonly qualifier: string
+  readonly quantity: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Address {
+  /** N301, N302. */
+  readonly lines: ReadonlyArray<string>
+  readonly city?: string
+  readonly state?: string
+  readonly postalCode?: string
+  readonly country?: string
+}
+
+/**
+ * A PER contact: function (CX, BL, IC), name and numbers (TE, EM, UR, FX, ...).
+ *
+ * @since 0.1.0
+ */
+export interface Contact {
+  readonly function: string
+  readonly name?: string
+  readonly numbers: ReadonlyArray<Reference>
+}
+
+/**
+ * The payer (N1*PR, loop 1000A) or the payee (N1*PE, loop 1000B).
+ *
+ * @since 0.1.0
+ */
+export interface Party {
+  readonly name: string
+  /** N103: XV, FI, XX, PI, ... */
+  readonly idQualifier?: string
+  /** N104. */
+  readonly id?: string
+  readonly address?: Address
+  /** REF in the loop (payer 2U, payee TJ, PQ, ...). */
+  readonly references: ReadonlyArray<Reference>
+  readonly contacts: ReadonlyArray<Contact>
+}
+
+/**
+ * An NM1 in the claim: patient (QC), insured (IL), rendering provider (82), corrected patient (74), crossover
+ * carrier (TT), corrected priority payer (PR), other subscriber (GB).
+ *
+ * @since 0.1.0
+ */
+export interface Name {
+  /** NM101. */
+  readonly entity: string
+  /** NM102: 1 person, 2 non-person. */
+  readonly entityType: string
+  /** NM103: last name or organization name. */
+  readonly name: string
+  readonly first?: string
+  readonly middle?: string
+  readonly suffix?: string
+  /** NM108: MI, MR, FI, XX, ... */
+  readonly idQualifier?: string
+  readonly id?: string
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Procedure {
+  /** HC (HCPCS/CPT), AD, ER, HP, IV, N4, NU, WK, ZZ (not in 5010), ... */
+  readonly qualifier: string
+  readonly code: string
+  /** Up to 4. */
+  readonly modifiers: ReadonlyArray<string>
+  readonly description?: string
+}
+
+/**
+ * A service line (2110 loop).
+ *
+ * @since 0.1.0
+ */
+export interface RemittanceLine {
+  /** The SVC's index in the input. */
+  readonly segmentIndex: number
+  /** SVC01, as adjudicated. */
+  readonly procedure: Procedure
+  /** SVC02, cents. */
+  readonly charge: number
+  /** SVC03, cents. */
+  readonly paid: number
+  /** SVC04 (NUBC revenue code). */
+  readonly revenueCode?: string
+  /** SVC05, 1 when absent. */
+  readonly units: number
+  /** SVC06, the procedure as submitted, when it differs. */
+  readonly originalProcedure?: Procedure
+  /** SVC07. */
+  readonly originalUnits?: number
+  /** DTM*472. */
+  readonly serviceDate?: string
+  /** DTM*150. */
+  readonly serviceFrom?: string
+  /** DTM*151. */
+  readonly serviceTo?: string
+  readonly adjustments: ReadonlyArray<Adjustment>
+  /** REF*6R (the 837's line item control number). */
+  readonly controlNumber?: string
+  /** Other REFs. */
+  readonly references: ReadonlyArray<Reference>
+  /** AMT*B6 (informational: not part of balancing). */
+  readonly allowed?: number
+  /** Other AMTs. */
+  readonly amounts: ReadonlyArray<QualifiedAmount>
+  readonly quantities: ReadonlyArray<QualifiedQuantity>
+  /** LQ*HE remark codes (RARC). */
+  readonly remarks: ReadonlyArray<string>
+  /** SVC02 − Σ CAS = SVC03 (false when an amount is malformed). */
+  readonly balanced: boolean
+}
+
+/**
+ * What CLP02 says happened.
+ *
+ * @since 0.1.0
+ */
+export type ClaimStatusMeaning =
+  | "processed-primary"
+  | "processed-secondary"
+  | "processed-tertiary"
+  | "denied"
+  | "processed-forwarded"
+  | "reversal"
+  | "not-our-claim"
+  | "predetermination"
+  | "other"
+
+/**
+ * @since 0.1.0
+ */
+export const claimStatusMeaning = (status: string): ClaimStatusMeaning => {
+  switch (status) {
+    case "1":
+      return "processed-primary"
+    case "2":
+      return "processed-secondary"
+    case "3":
+      return "processed-tertiary"
+    case "4":
+      return "denied"
+    case "19":
+    case "20":
+    case "21":
+      return "processed-forwarded"
+    case "22":
+      return "reversal"
+    case "23":
+      return "not-our-claim"
+    case "25":
+      return "predetermination"
+    default:
+      return "other"
+  }
+}
+
+/**
+ * A claim payment (2100 loop) with its service lines.
+ *
+ * @since 0.1.0
+ */
+export interface RemittanceClaim {
+  /** The CLP's index in the input. */
+  readonly segmentIndex: number
+  /** LX01 of the header number loop (2000) the claim is in. */
+  readonly headerNumber?: string
+  /** CLP01. */
+  readonly patientControlNumber: string
+  /** CLP02. */
+  readonly status: string
+  readonly statusMeaning: ClaimStatusMeaning
+  /** CLP03, cents. */
+  readonly charge: number
+  /** CLP04, cents. */
+  readonly paid: number
+  /** CLP05 as sent, cents. */
+  readonly patientResponsibility?: number
+  /** Σ PR adjustments, claim and line level: the authoritative patient responsibility. */
+  readonly patientResponsibilityTotal: number
+  /** CLP06 (MC, MB, CI, 13, ...). */
+  readonly filingIndicator: string
+  /** CLP07. */
+  readonly payerClaimControlNumber: string
+  /** CLP08: place of service or facility type. */
+  readonly facilityCode?: string
+  /** CLP09: frequency (1 original, 7 replacement, 8 void). */
+  readonly frequency?: string
+  /** Claim-level CAS. */
+  readonly adjustments: ReadonlyArray<Adjustment>
+  /** NM1*QC. */
+  readonly patient?: Name
+  /** NM1*IL. */
+  readonly insured?: Name
+  /** NM1*82. */
+  readonly rendering?: Name
+  /** Other NM1s (74, TT, PR, GB). */
+  readonly otherNames: ReadonlyArray<Name>
+  readonly references: ReadonlyArray<Reference>
+  /** DTM*232. */
+  readonly statementFrom?: string
+  /** DTM*233. */
+  readonly statementTo?: string
+  /** DTM*050. */
+  readonly received?: string
+  /** DTM*036. */
+  readonly coverageExpiration?: string
+  readonly amounts: ReadonlyArray<QualifiedAmount>
+  readonly quantities: ReadonlyArray<QualifiedQuantity>
+  /** MOA03–07 and MIA05, MIA20–23 remark codes. */
+  readonly remarks: ReadonlyArray<string>
+  readonly lines: ReadonlyArray<RemittanceLine>
+  /** CLP03 − Σ CAS (claim and lines) = CLP04 (false when an amount is malformed). */
+  readonly balanced: boolean
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ProviderAdjustmentItem {
+  /** PLB03-1: WO, L6, FB, 72, CV, ... */
+  readonly reason: string
+  /** PLB03-2. */
+  readonly reference?: string
+  /** Cents: positive reduces the payment, negative increases it. */
+  readonly amount: number
+}
+
+/**
+ * A PLB segment.
+ *
+ * @since 0.1.0
+ */
+export interface ProviderAdjustment {
+  readonly segmentIndex: number
+  /** PLB01. */
+  readonly provider: string
+  /** PLB02. */
+  readonly fiscalPeriodDate: string
+  readonly adjustments: ReadonlyArray<ProviderAdjustmentItem>
+}
+
+/**
+ * BPR.
+ *
+ * @since 0.1.0
+ */
+export interface Payment {
+  /** BPR01: I remittance and payment, H notification only, C payment only, ... */
+  readonly handling: string
+  /** BPR02, cents, as sent (unsigned). */
+  readonly amount: number
+  /** BPR03: C credit, D debit. */
+  readonly creditDebit: string
+  /** BPR04: ACH, CHK, BOP, FWT, NON. */
+  readonly method: string
+  /** BPR05: CCP, CTX. */
+  readonly format?: string
+  /** BPR16. */
+  readonly effectiveDate: string
+}
+
+/**
+ * TRN.
+ *
+ * @since 0.1.0
+ */
+export interface Trace {
+  readonly type: string
+  /** TRN02: check or EFT trace number. */
+  readonly number: string
+  /** TRN03: payer identifier (1 + EIN). */
+  readonly payerId: string
+  readonly supplementalCode?: string
+}
+
+/**
+ * An 835 transaction without its claims: those are the model's items, handed out one by one.
+ *
+ * @since 0.1.0
+ */
+export interface Remittance {
+  /** ST02. */
+  readonly control: string
+  /** Absent when the transaction has no BPR (an error). */
+  readonly payment?: Payment
+  readonly trace?: Trace
+  /** Header REFs (EV receiver, F2 version). */
+  readonly references: ReadonlyArray<Reference>
+  /** DTM*405. */
+  readonly productionDate?: string
+  readonly payer?: Party
+  readonly payee?: Party
+  /** Number of CLP segments. */
+  readonly claimCount: number
+  /** PLB segments. */
+  readonly providerAdjustments: ReadonlyArray<ProviderAdjustment>
+  readonly totals: {
+    /** Σ CLP04, cents. */
+    readonly claimsPaid: number
+    /** Σ PLB amounts, cents. */
+    readonly plb: number
+    /** BPR02, cents (0 without a BPR). */
+    readonly bpr: number
+  }
+  readonly balanced: {
+    /** Every line balances. */
+    readonly lines: boolean
+    /** Every claim balances. */
+    readonly claims: boolean
+    /** Σ CLP04 − Σ PLB = BPR02. */
+    readonly transaction: boolean
+  }
+  /**
+   * The claim that was still open at SE. The reader's `TransactionModel.end` cannot hand out items, so the last
+   * claim of a transaction that ends without a PLB comes here rather than as an item, unless the reader called
+   * `Model835.flush` first. `read835` puts it back in `claims`.
+   */
+  readonly lastClaim?: RemittanceClaim
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface RemittanceWithClaims extends Omit<Remittance, "lastClaim"> {
+  readonly claims: Array<RemittanceClaim>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Amounts
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * X12 decimal (R) to integer cents, exactly: an optional minus, digits, an optional point. A third decimal rounds
+ * half away from zero (further decimals cannot change that); NaN when malformed.
+ */
+const centsOf = (text: string): number => {
+  const length = text.length
+  let i = 0
+  let negative = false
+  if (length > 0 && text.charCodeAt(0) === 45) {
+    negative = true
+    i = 1
+  }
+  let whole = 0
+  let fraction = 0
+  let digits = 0
+  let fractionDigits = 0
+  let roundUp = false
+  let point = false
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46) {
+      if (point) return Number.NaN
+      point = true
+      continue
+    }
+    if (code < 48 || code > 57) return Number.NaN
+    if (!point) {
+      whole = whole * 10 + (code - 48)
+      digits++
+    } else {
+      if (fractionDigits < 2) fraction = fraction * 10 + (code - 48)
+      else if (fractionDigits === 2) roundUp = code >= 53
+      fractionDigits++
+    }
+  }
+  if (digits + fractionDigits === 0) return Number.NaN
+  if (fractionDigits === 1) fraction *= 10
+  const cents = whole * 100 + fraction + (roundUp ? 1 : 0)
+  if (!Number.isSafeInteger(cents)) return Number.NaN
+  return negative && cents !== 0 ? -cents : cents
+}
+
+/** More than two decimals. */
+const needsRounding = (text: string): boolean => {
+  const point = text.indexOf(".")
+  return point >= 0 && text.length - point > 3
+}
+
+/**
+ * An X12 decimal amount as integer cents, without floating point: `"56.7"` → 5670, `"-12.00"` → −1200, `".5"` →
+ * 50. A third decimal rounds half away from zero (`rounded` is then true); undefined when malformed.
+ *
+ * @since 0.1.0
+ */
+export const parseAmount = (text: string): { readonly cents: number; readonly rounded: boolean } | undefined => {
+  const cents = centsOf(text)
+  return Number.isNaN(cents) ? undefined : { cents, rounded: needsRounding(text) }
+}
+
+/** An X12 decimal quantity; NaN when malformed. */
+const quantityOf = (text: string): number => {
+  const length = text.length
+  let i = length > 0 && text.charCodeAt(0) === 45 ? 1 : 0
+  let digits = 0
+  let point = false
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46) {
+      if (point) return Number.NaN
+      point = true
+    } else if (code < 48 || code > 57) return Number.NaN
+    else digits++
+  }
+  return digits === 0 ? Number.NaN : Number(text)
+}
+
+/**
+ * Formats cents as an X12 decimal (`5670` → `"56.70"`), for writers and messages in tests.
+ *
+ * @since 0.1.0
+ */
+export const formatCents = (cents: number): string => {
+  const negative = cents < 0
+  const magnitude = negative ? -cents : cents
+  const fraction = magnitude % 100
+  return `${negative ? "-" : ""}${(magnitude - fraction) / 100}.${fraction < 10 ? "0" : ""}${fraction}`
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------------------------------------------
+
+type Draft<T> = { -readonly [K in keyof T]: T[K] }
+
+interface LineState {
+  readonly line: Draft<RemittanceLine>
+  readonly adjustments: Array<Adjustment>
+  readonly references: Array<Reference>
+  readonly amounts: Array<QualifiedAmount>
+  readonly quantities: Array<QualifiedQuantity>
+  readonly remarks: Array<string>
+  /** Σ CAS. */
+  adjusted: number
+  /** An amount of the line check is malformed. */
+  unknown: boolean
+}
+
+interface ClaimState {
+  readonly claim: Draft<RemittanceClaim>
+  readonly adjustments: Array<Adjustment>
+  readonly otherNames: Array<Name>
+  readonly references: Array<Reference>
+  readonly amounts: Array<QualifiedAmount>
+  readonly quantities: Array<QualifiedQuantity>
+  readonly remarks: Array<string>
+  readonly lines: Array<RemittanceLine>
+  /** Σ CAS, claim and lines. */
+  adjusted: number
+  /** Σ PR CAS, claim and lines. */
+  patientResponsibility: number
+  /** An amount of the claim check is malformed. */
+  unknown: boolean
+  /** CLP05 is malformed. */
+  unknownPatientResponsibility: boolean
+}
+
+interface PartyState {
+  readonly party: Draft<Party>
+  readonly references: Array<Reference>
+  readonly contacts: Array<Contact>
+  address: Draft<Address> | undefined
+  readonly addressLines: Array<string>
+}
+
+type Report = Omit<Problem, "interchange" | "group" | "transaction">
+
+const none: ReadonlyArray<RemittanceClaim> = []
+
+/** Where MOA and MIA carry remark codes. */
+const moaRemarks = [3, 4, 5, 6, 7]
+const miaRemarks = [5, 20, 21, 22, 23]
+
+/** Groups allowed in 5010, and CR (5010 removed it). */
+const isGroup = (group: string): boolean =>
+  group === "CO" || group === "OA" || group === "PI" || group === "PR" || group === "CR"
+
+const isStatus = (status: string): boolean => claimStatusMeaning(status) !== "other"
+
+const procedureOf = (value: string, separator: string): Procedure => {
+  const parts = value.split(separator)
+  const modifiers: Array<string> = []
+  for (let i = 2; i < 6 && i < parts.length; i++) {
+    const modifier = parts[i] as string
+    if (modifier !== "") modifiers.push(modifier)
+  }
+  const procedure: Draft<Procedure> = { qualifier: parts[0] ?? "", code: parts[1] ?? "", modifiers }
+  const description = parts[6]
+  if (description !== undefined && description !== "") procedure.description = description
+  return procedure
+}
+
+/**
+ * The 835 model. `flush` closes the open claim and returns it: a reader that calls it just before `end` gets
+ * every claim as an item, and `Remittance.lastClaim` stays empty.
+ *
+ * @since 0.1.0
+ */
+export interface Model835 extends TransactionModel {
+  readonly segment: (segment: Segment) => ReadonlyArray<RemittanceClaim>
+  readonly flush: () => ReadonlyArray<RemittanceClaim>
+  readonly end: () => Remittance
+}
+
+/**
+ * The 835 model, for `Reader.Options.models` (`{ "835": make835 }`). `segment` returns each finished
+ * `RemittanceClaim`; `end` returns the `Remittance` without its claims (see `Remittance.lastClaim`).
+ *
+ * @since 0.1.0
+ */
+export const make835 = (context: ModelContext): Model835 => {
+  const report = (problem: Report) => context.report(problem)
+
+  let payment: Payment | undefined
+  let bprIndex = -1
+  let trace: Trace | undefined
+  let productionDate: string | undefined
+  const references: Array<Reference> = []
+  let payer: PartyState | undefined
+  let payee: PartyState | undefined
+  let party: PartyState | undefined
+  let detail = false
+  let headerNumber: string | undefined
+  let claim: ClaimState | undefined
+  let line: LineState | undefined
+  let claimCount = 0
+  let claimsPaid = 0
+  let plb = 0
+  let transactionUnknown = false
+  let linesBalanced = true
+  let claimsBalanced = true
+  const providerAdjustments: Array<ProviderAdjustment> = []
+
+  const at = (segment: Segment, element: number) => ({
+    segmentIndex: segment.index,
+    segmentId: segment.id,
+    element
+  })
+
+  const missing = (segment: Segment, element: number, what: string) =>
+    report({
+      severity: "error",
+      code: "missing-element",
+      message: `${segment.id}${element < 10 ? "0" : ""}${element} (${what}) is required`,
+      ...at(segment, element)
+    })
+
+  /** Cents of a required amount: 0 with an error when missing, NaN with an error when malformed. */
+  const money = (segment: Segment, n: number, what: string): number => {
+    const text = segment.elements[n] ?? ""
+    if (text === "") {
+      report({
+        severity: "error",
+        code: "missing-amount",
+        message: `${segment.id}${n < 10 ? "0" : ""}${n} (${what}) is required`,
+        ...at(segment, n)
+      })
+      return 0
+    }
+    return parsed(segment, n, text, what)
+  }
+
+  /** Cents of an optional amount: undefined when absent. */
+  const optionalMoney = (segment: Segment, n: number, what: string): number | undefined => {
+    const text = segment.elements[n] ?? ""
+    return text === "" ? undefined : parsed(segment, n, text, what)
+  }
+
+  const parsed = (segment: Segment, n: number, text: string, what: string): number => {
+    const cents = centsOf(text)
+    if (Number.isNaN(cents)) {
+      report({
+        severity: "error",
+        code: "malformed-amount",
+        message: `${segment.id}${n < 10 ? "0" : ""}${n} (${what}) is not a decimal amount`,
+        ...at(segment, n)
+      })
+    } else if (needsRounding(text)) {
+      report({
+        severity: "warning",
+        code: "amount-precision",
+        message: `${segment.id}${n < 10 ? "0" : ""}${n} (${what}) has more than two decimals; rounded half-up to cents`,
+        ...at(segment, n)
+      })
+    }
+    return cents
+  }
+
+  const quantity = (segment: Segment, n: number, what: string): number | undefined => {
+    const text = segment.elements[n] ?? ""
+    if (text === "") return undefined
+    const value = quantityOf(text)
+    if (Number.isNaN(value)) {
+      report({
+        severity: "error",
+        code: "malformed-quantity",
+        message: `${segment.id}${n < 10 ? "0" : ""}${n} (${what}) is not a decimal number`,
+        ...at(segment, n)
+      })
+      return undefined
+    }
+    return value
+  }
+
+  const outOfPlace = (segment: Segment, where: string) =>
+    report({
+      severity: "error",
+      code: "out-of-place",
+      message: `${segment.id} outside ${where}; ignored`,
+      segmentIndex: segment.index,
+      segmentId: segment.id
+    })
+
+  const finishLine = () => {
+    const state = line
+    if (state === undefined) return
+    line = undefined
+    const l = state.line
+    if (state.unknown) l.balanced = false
+    else if (l.charge - state.adjusted !== l.paid) {
+      l.balanced = false
+      report({
+        severity: "error",
+        code: "line-unbalanced",
+        message: "SVC02 minus the line's CAS amounts does not equal SVC03",
+        segmentIndex: l.segmentIndex,
+        segmentId: "SVC",
+        element: 3
+      })
+    }
+    if (!l.balanced) linesBalanced = false
+  }
+
+  const finishClaim = (): RemittanceClaim | undefined => {
+    finishLine()
+    const state = claim
+    if (state === undefined) return undefined
+    claim = undefined
+    const c = state.claim
+    c.patientResponsibilityTotal = state.patientResponsibility
+    if (state.unknown) c.balanced = false
+    else if (c.charge - state.adjusted !== c.paid) {
+      c.balanced = false
+      report({
+        severity: "error",
+        code: "claim-unbalanced",
+        message: "CLP03 minus the claim's and its lines' CAS amounts does not equal CLP04",
+        segmentIndex: c.segmentIndex,
+        segmentId: "CLP",
+        element: 4
+      })
+    }
+    if (!c.balanced) claimsBalanced = false
+    if (!state.unknown && !state.unknownPatientResponsibility) {
+      if ((c.patientResponsibility ?? 0) !== state.patientResponsibility) {
+        report({
+          severity: "warning",
+          code: "patient-responsibility-mismatch",
+          message: "CLP05 does not equal the sum of PR adjustments; the PR adjustments are authoritative",
+          segmentIndex: c.segmentIndex,
+          segmentId: "CLP",
+          element: 5
+        })
+      }
+    }
+    return c
+  }
+
+  const emit = (): ReadonlyArray<RemittanceClaim> => {
+    const finished = finishClaim()
+    return finished === undefined ? none : [finished]
+  }
+
+  const startClaim = (segment: Segment) => {
+    const e = segment.elements
+    claimCount++
+    const patientControlNumber = e[1] ?? ""
+    const status = e[2] ?? ""
+    if (patientControlNumber === "") missing(segment, 1, "patient control number")
+    if (status === "") missing(segment, 2, "claim status")
+    else if (!isStatus(status))
+      report({
+        severity: "warning",
+        code: "unknown-claim-status",
+        message: "CLP02 is not a 5010 claim status code",
+        ...at(segment, 2)
+      })
+    let unknown = false
+    let charge = money(segment, 3, "total charge")
+    if (Number.isNaN(charge)) {
+      unknown = true
+      charge = 0
+    }
+    let paid = money(segment, 4, "payment")
+    if (Number.isNaN(paid)) {
+      unknown = true
+      transactionUnknown = true
+      paid = 0
+    }
+    claimsPaid += paid
+    let unknownPatientResponsibility = false
+    let patientResponsibility = optionalMoney(segment, 5, "patient responsibility")
+    if (patientResponsibility !== undefined && Number.isNaN(patientResponsibility)) {
+      unknownPatientResponsibility = true
+      patientResponsibility = 0
+    }
+    const adjustments: Array<Adjustment> = []
+    const otherNames: Array<Name> = []
+    const claimReferences: Array<Reference> = []
+    const amounts: Array<QualifiedAmount> = []
+    const quantities: Array<QualifiedQuantity> = []
+    const remarks: Array<string> = []
+    const lines: Array<RemittanceLine> = []
+    const c: Draft<RemittanceClaim> = {
+      segmentIndex: segment.index,
+      patientControlNumber,
+      status,
+      statusMeaning: claimStatusMeaning(status),
+      charge,
+      paid,
+      patientResponsibilityTotal: 0,
+      filingIndicator: e[6] ?? "",
+      payerClaimControlNumber: e[7] ?? "",
+      adjustments,
+      otherNames,
+      references: claimReferences,
+      amounts,
+      quantities,
+      remarks,
+      lines,
+      balanced: true
+    }
+    if (headerNumber !== undefined) c.headerNumber = headerNumber
+    if (patientResponsibility !== undefined) c.patientResponsibility = patientResponsibility
+    const facility = e[8] ?? ""
+    if (facility !== "") c.facilityCode = facility
+    const frequency = e[9] ?? ""
+    if (frequency !== "") c.frequency = frequency
+    claim = {
+      claim: c,
+      adjustments,
+      otherNames,
+      references: claimReferences,
+      amounts,
+      quantities,
+      remarks,
+      lines,
+      adjusted: 0,
+      patientResponsibility: 0,
+      unknown,
+      unknownPatientResponsibility
+    }
+  }
+
+  const startLine = (segment: Segment, state: ClaimState) => {
+    const e = segment.elements
+    const component = segment.delimiters.component
+    const composite = e[1] ?? ""
+    if (composite === "") missing(segment, 1, "procedure")
+    let unknown = false
+    let charge = money(segment, 2, "line charge")
+    if (Number.isNaN(charge)) {
+      unknown = true
+      charge = 0
+    }
+    let paid = money(segment, 3, "line payment")
+    if (Number.isNaN(paid)) {
+      unknown = true
+      paid = 0
+    }
+    const adjustments: Array<Adjustment> = []
+    const lineReferences: Array<Reference> = []
+    const amounts: Array<QualifiedAmount> = []
+    const quantities: Array<QualifiedQuantity> = []
+    const remarks: Array<string> = []
+    const l: Draft<RemittanceLine> = {
+      segmentIndex: segment.index,
+      procedure: procedureOf(composite, component),
+      charge,
+      paid,
+      units: quantity(segment, 5, "units") ?? 1,
+      adjustments,
+      references: lineReferences,
+      amounts,
+      quantities,
+      remarks,
+      balanced: true
+    }
+    const revenueCode = e[4] ?? ""
+    if (revenueCode !== "") l.revenueCode = revenueCode
+    const original = e[6] ?? ""
+    if (original !== "") l.originalProcedure = procedureOf(original, component)
+    const originalUnits = quantity(segment, 7, "original units")
+    if (originalUnits !== undefined) l.originalUnits = originalUnits
+    state.lines.push(l)
+    line = {
+      line: l,
+      adjustments,
+      references: lineReferences,
+      amounts,
+      quantities,
+      remarks,
+      adjusted: 0,
+      unknown
+    }
+  }
+
+  const adjust = (segment: Segment, state: ClaimState, target: LineState | undefined) => {
+    const e = segment.elements
+    const group = e[1] ?? ""
+    if (group === "") missing(segment, 1, "adjustment group")
+    else if (group === "CR")
+      report({
+        severity: "warning",
+        code: "obsolete-adjustment-group",
+        message: "adjustment group CR was removed in 5010 (use CO, OA, PI or PR)",
+        ...at(segment, 1)
+      })
+    else if (!isGroup(group))
+      report({
+        severity: "error",
+        code: "bad-adjustment-group",
+        message: "CAS01 must be CO, OA, PI or PR",
+        ...at(segment, 1)
+      })
+    const list = target === undefined ? state.adjustments : target.adjustments
+    let count = 0
+    for (let n = 2; n <= 17; n += 3) {
+      const reason = e[n] ?? ""
+      const amountText = e[n + 1] ?? ""
+      if (reason === "") {
+        if (amountText !== "") missing(segment, n, "adjustment reason")
+        continue
+      }
+      count++
+      if ((reason === "18" || reason === "23") && group !== "OA" && group !== "")
+        report({
+          severity: "warning",
+          code: "adjustment-reason-group",
+          message: "reason codes 18 and 23 are for use with group OA only",
+          ...at(segment, n)
+        })
+      let amount = money(segment, n + 1, "adjustment amount")
+      if (Number.isNaN(amount)) {
+        amount = 0
+        state.unknown = true
+        if (target !== undefined) target.unknown = true
+      }
+      const adjustment: Draft<Adjustment> = { group, reason, amount }
+      const units = quantity(segment, n + 2, "adjustment quantity")
+      if (units !== undefined) adjustment.quantity = units
+      list.push(adjustment)
+      state.adjusted += amount
+      if (target !== undefined) target.adjusted += amount
+      if (group === "PR") state.patientResponsibility += amount
+    }
+    if (count === 0 && (e[2] ?? "") === "") missing(segment, 2, "adjustment reason")
+  }
+
+  const nameOf = (segment: Segment): Name => {
+    const e = segment.elements
+    const name: Draft<Name> = { entity: e[1] ?? "", entityType: e[2] ?? "", name: e[3] ?? "" }
+    const first = e[4] ?? ""
+    if (first !== "") name.first = first
+    const middle = e[5] ?? ""
+    if (middle !== "") name.middle = middle
+    const suffix = e[7] ?? ""
+    if (suffix !== "") name.suffix = suffix
+    const idQualifier = e[8] ?? ""
+    if (idQualifier !== "") name.idQualifier = idQualifier
+    const id = e[9] ?? ""
+    if (id !== "") name.id = id
+    return name
+  }
+
+  const startParty = (segment: Segment): PartyState => {
+    const e = segment.elements
+    const partyReferences: Array<Reference> = []
+    const contacts: Array<Contact> = []
+    const p: Draft<Party> = { name: e[2] ?? "", references: partyReferences, contacts }
+    const idQualifier = e[3] ?? ""
+    if (idQualifier !== "") p.idQualifier = idQualifier
+    const id = e[4] ?? ""
+    if (id !== "") p.id = id
+    return { party: p, references: partyReferences, contacts, address: undefined, addressLines: [] }
+  }
+
+  const addressOf = (state: PartyState): Draft<Address> => {
+    if (state.address !== undefined) return state.address
+    const address: Draft<Address> = { lines: state.addressLines }
+    state.address = address
+    state.party.address = address
+    return address
+  }
+
+  const providerAdjustment = (segment: Segment) => {
+    const e = segment.elements
+    const provider = e[1] ?? ""
+    const fiscalPeriodDate = e[2] ?? ""
+    if (provider === "") missing(segment, 1, "provider identifier")
+    if (fiscalPeriodDate === "") missing(segment, 2, "fiscal period date")
+    const adjustments: Array<ProviderAdjustmentItem> = []
+    for (let n = 3; n <= 13; n += 2) {
+      const composite = e[n] ?? ""
+      const amountText = e[n + 1] ?? ""
+      if (composite === "" && amountText === "") continue
+      const parts = composite.split(segment.delimiters.component)
+      const reason = parts[0] ?? ""
+      if (reason === "") missing(segment, n, "adjustment reason")
+      let amount = money(segment, n + 1, "provider adjustment amount")
+      if (Number.isNaN(amount)) {
+        amount = 0
+        transactionUnknown = true
+      }
+      const item: Draft<ProviderAdjustmentItem> = { reason, amount }
+      const reference = parts[1] ?? ""
+      if (reference !== "") item.reference = reference
+      adjustments.push(item)
+      plb += amount
+    }
+    if (adjustments.length === 0) missing(segment, 3, "adjustment reason")
+    providerAdjustments.push({ segmentIndex: segment.index, provider, fiscalPeriodDate, adjustments })
+  }
+
+  const segment = (segment: Segment): ReadonlyArray<RemittanceClaim> => {
+    const e = segment.elements
+    switch (segment.id) {
+      case "CLP": {
+        const out = emit()
+        party = undefined
+        detail = true
+        startClaim(segment)
+        return out
+      }
+      case "SVC": {
+        if (claim === undefined) {
+          outOfPlace(segment, "a claim")
+          return none
+        }
+        finishLine()
+        startLine(segment, claim)
+        return none
+      }
+      case "CAS": {
+        if (claim === undefined) outOfPlace(segment, "a claim")
+        else adjust(segment, claim, line)
+        return none
+      }
+      case "DTM": {
+        const qualifier = e[1] ?? ""
+        const date = e[2] ?? ""
+        if (line !== undefined) {
+          if (qualifier === "472") line.line.serviceDate = date
+          else if (qualifier === "150") line.line.serviceFrom = date
+          else if (qualifier === "151") line.line.serviceTo = date
+        } else if (claim !== undefined) {
+          if (qualifier === "232") claim.claim.statementFrom = date
+          else if (qualifier === "233") claim.claim.statementTo = date
+          else if (qualifier === "050") claim.claim.received = date
+          else if (qualifier === "036") claim.claim.coverageExpiration = date
+        } else if (qualifier === "405") productionDate = date
+        return none
+      }
+      case "REF": {
+        const reference: Reference = { qualifier: e[1] ?? "", value: e[2] ?? "" }
+        if (line !== undefined) {
+          if (reference.qualifier === "6R") line.line.controlNumber = reference.value
+          else line.references.push(reference)
+        } else if (claim !== undefined) claim.references.push(reference)
+        else if (party !== undefined) party.references.push(reference)
+        else references.push(reference)
+        return none
+      }
+      case "AMT": {
+        const qualifier = e[1] ?? ""
+        const target = line ?? claim
+        if (target === undefined) {
+          outOfPlace(segment, "a claim")
+          return none
+        }
+        let amount = money(segment, 2, "amount")
+        // AMT is informational: a malformed one does not stop balancing.
+        if (Number.isNaN(amount)) amount = 0
+        if (line !== undefined && qualifier === "B6") line.line.allowed = amount
+        else target.amounts.push({ qualifier, amount })
+        return none
+      }
+      case "QTY": {
+        const target = line ?? claim
+        if (target === undefined) {
+          outOfPlace(segment, "a claim")
+          return none
+        }
+        const value = quantity(segment, 2, "quantity")
+        if (value !== undefined) target.quantities.push({ qualifier: e[1] ?? "", quantity: value })
+        return none
+      }
+      case "LQ": {
+        if (line === undefined) {
+          outOfPlace(segment, "a service line")
+          return none
+        }
+        if ((e[1] ?? "") === "HE") {
+          const code = e[2] ?? ""
+          if (code !== "") line.remarks.push(code)
+        }
+        return none
+      }
+      case "NM1": {
+        if (claim === undefined) {
+          outOfPlace(segment, "a claim")
+          return none
+        }
+        const name = nameOf(segment)
+        const c = claim.claim
+        if (name.entity === "QC") c.patient = name
+        else if (name.entity === "IL") c.insured = name
+        else if (name.entity === "82") c.rendering = name
+        else claim.otherNames.push(name)
+        return none
+      }
+      case "MOA":
+      case "MIA": {
+        if (claim === undefined) {
+          outOfPlace(segment, "a claim")
+          return none
+        }
+        for (const n of segment.id === "MOA" ? moaRemarks : miaRemarks) {
+          const code = e[n] ?? ""
+          if (code !== "") claim.remarks.push(code)
+        }
+        return none
+      }
+      case "LX": {
+        const out = emit()
+        party = undefined
+        detail = true
+        headerNumber = e[1] ?? ""
+        return out
+      }
+      case "PLB": {
+        const out = emit()
+        party = undefined
+        detail = true
+        providerAdjustment(segment)
+        return out
+      }
+      case "BPR": {
+        if (payment !== undefined) {
+          outOfPlace(segment, "the header (a second BPR)")
+          return none
+        }
+        bprIndex = segment.index
+        let amount = money(segment, 2, "total payment")
+        if (Number.isNaN(amount)) {
+          amount = 0
+          transactionUnknown = true
+        }
+        const p: Draft<Payment> = {
+          handling: e[1] ?? "",
+          amount,
+          creditDebit: e[3] ?? "",
+          method: e[4] ?? "",
+          effectiveDate: e[16] ?? ""
+        }
+        const format = e[5] ?? ""
+        if (format !== "") p.format = format
+        payment = p
+        return none
+      }
+      case "TRN": {
+        if (trace !== undefined || detail) return none
+        const t: Draft<Trace> = { type: e[1] ?? "", number: e[2] ?? "", payerId: e[3] ?? "" }
+        const supplemental = e[4] ?? ""
+        if (supplemental !== "") t.supplementalCode = supplemental
+        trace = t
+        return none
+      }
+      case "N1": {
+        if (detail) {
+          outOfPlace(segment, "the header")
+          return none
+        }
+        const qualifier = e[1] ?? ""
+        if (qualifier === "PR") party = payer = startParty(segment)
+        else if (qualifier === "PE") party = payee = startParty(segment)
+        else party = undefined
+        return none
+      }
+      case "N3": {
+        if (party !== undefined) {
+          addressOf(party)
+          const lines = party.addressLines
+          const first = e[1] ?? ""
+          if (first !== "") lines.push(first)
+          const second = e[2] ?? ""
+          if (second !== "") lines.push(second)
+        }
+        return none
+      }
+      case "N4": {
+        if (party !== undefined) {
+          const address = addressOf(party)
+          const city = e[1] ?? ""
+          if (city !== "") address.city = city
+          const state = e[2] ?? ""
+          if (state !== "") address.state = state
+          const postalCode = e[3] ?? ""
+          if (postalCode !== "") address.postalCode = postalCode
+          const country = e[4] ?? ""
+          if (country !== "") address.country = country
+        }
+        return none
+      }
+      case "PER": {
+        if (party !== undefined) {
+          const numbers: Array<Reference> = []
+          for (let n = 3; n <= 7; n += 2) {
+            const qualifier = e[n] ?? ""
+            if (qualifier !== "") numbers.push({ qualifier, value: e[n + 1] ?? "" })
+          }
+          const contact: Draft<Contact> = { function: e[1] ?? "", numbers }
+          const name = e[2] ?? ""
+          if (name !== "") contact.name = name
+          party.contacts.push(contact)
+        }
+        return none
+      }
+      default:
+        // CUR, RDM, TS3, TS2 and anything unknown: read, not modelled.
+        return none
+    }
+  }
+
+  const end = (): Remittance => {
+    const lastClaim = finishClaim()
+    const bpr = payment?.amount ?? 0
+    let transaction = false
+    if (payment === undefined) {
+      report({ severity: "error", code: "missing-segment", message: "the 835 has no BPR" })
+    } else if (!transactionUnknown) {
+      const expected = payment.creditDebit === "D" ? -bpr : bpr
+      transaction = claimsPaid - plb === expected
+      if (!transaction)
+        report({
+          severity: "error",
+          code: "transaction-unbalanced",
+          message: "the sum of CLP04 minus the sum of PLB amounts does not equal BPR02",
+          segmentIndex: bprIndex,
+          segmentId: "BPR",
+          element: 2
+        })
+    }
+    if (trace === undefined) report({ severity: "error", code: "missing-segment", message: "the 835 has no TRN" })
+    const remittance: Draft<Remittance> = {
+      control: context.header.control,
+      references,
+      claimCount,
+      providerAdjustments,
+      totals: { claimsPaid, plb, bpr },
+      balanced: { lines: linesBalanced, claims: claimsBalanced, transaction }
+    }
+    if (payment !== undefined) remittance.payment = payment
+    if (trace !== undefined) remittance.trace = trace
+    if (productionDate !== undefined) remittance.productionDate = productionDate
+    if (payer !== undefined) remittance.payer = payer.party
+    if (payee !== undefined) remittance.payee = payee.party
+    if (lastClaim !== undefined) remittance.lastClaim = lastClaim
+    return remittance
+  }
+
+  return { segment, flush: emit, end }
+}
+
+/**
+ * Reads a whole text with the 835 model: each transaction's remittance with its claims, and every problem
+ * (envelope and money). In strict mode it throws `X12ParseError` at the first error, as the reader does.
+ *
+ * @since 0.1.0
+ */
+export const read835 = (
+  text: string,
+  options?: { readonly mode?: "strict" | "tolerant" }
+): { readonly remittances: Array<RemittanceWithClaims>; readonly problems: ReadonlyArray<Problem> } => {
+  const { events, problems } = readEvents(text, {
+    ...(options?.mode === undefined ? {} : { mode: options.mode }),
+    models: { "835": make835 }
+  })
+  const remittances: Array<RemittanceWithClaims> = []
+  let claims: Array<RemittanceClaim> = []
+  for (const event of events) {
+    if (event._tag === "Item") claims.push(event.item as RemittanceClaim)
+    else if (event._tag === "Transaction" && event.header.setId === "835" && event.model !== undefined) {
+      const { lastClaim, ...remittance } = event.model as Remittance
+      if (lastClaim !== undefined) claims.push(lastClaim)
+      remittances.push({ ...remittance, claims })
+      claims = []
+    }
+  }
+  return { remittances, problems }
+}

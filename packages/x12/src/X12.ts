@@ -1,0 +1,200 @@
+/**
+ * Reading X12, three ways with one result: a whole text (`readText`), chunks from any async source
+ * (`readChunks`, for files of any size), or an Effect `Stream` (`stream`). Every transaction set OpenRCM knows
+ * (835, 837P, 271, 277/277CA, 999) comes out typed; problems come with their position. `readText` never throws:
+ * input it cannot read on from is a `Failure` with an `X12ParseError`.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { make999 } from "./Ack999.js"
+import { make837 } from "./Claim837.js"
+import { make277 } from "./ClaimStatus277.js"
+import { make271 } from "./Eligibility271.js"
+import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
+import { type Problem, X12ParseError } from "./Problem.js"
+import { type Event, type Models, Reader, type Options as ReaderOptions } from "./Reader.js"
+import { make835 } from "./Remittance.js"
+import type { Segment } from "./Segments.js"
+
+/**
+ * The typed models of the transaction sets OpenRCM reads, by ST01.
+ *
+ * @since 0.1.0
+ */
+export const models: Models = { "835": make835, "837": make837, "271": make271, "277": make277, "999": make999 }
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  /** `strict` stops at the first error; `tolerant` (the default) recovers and reports every problem. */
+  readonly mode?: "strict" | "tolerant"
+  readonly maxSegmentLength?: number
+}
+
+/**
+ * A transaction set: its header, the items its model emitted as it read (an 835's claims, an 837's claims), and
+ * what the model returned at SE (an 835's payment and totals, a 271's benefits, a 999's responses).
+ *
+ * @since 0.1.0
+ */
+export interface Transaction {
+  readonly header: TransactionHeader
+  readonly items: ReadonlyArray<unknown>
+  readonly model: unknown
+  readonly segmentCount: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface InterchangeResult {
+  readonly interchange: Interchange
+  readonly groups: ReadonlyArray<{ readonly group: Group; readonly transactions: ReadonlyArray<Transaction> }>
+  /** TA1 segments: interchange acknowledgments. */
+  readonly acknowledgments: ReadonlyArray<Segment>
+}
+
+/**
+ * @since 0.1.0
+ */
+export type ReadResult =
+  | {
+      readonly _tag: "Success"
+      readonly interchanges: ReadonlyArray<InterchangeResult>
+      readonly problems: ReadonlyArray<Problem>
+    }
+  | { readonly _tag: "Failure"; readonly error: X12ParseError; readonly problems: ReadonlyArray<Problem> }
+
+const readerOptions = (options?: Options): ReaderOptions => ({
+  models,
+  ...(options?.mode === undefined ? {} : { mode: options.mode }),
+  ...(options?.maxSegmentLength === undefined ? {} : { maxSegmentLength: options.maxSegmentLength })
+})
+
+/**
+ * Gathers events into interchanges, groups and transactions (what a whole-text read returns).
+ *
+ * @since 0.1.0
+ */
+export class Collector {
+  readonly interchanges: Array<InterchangeResult> = []
+  private items: Array<unknown> = []
+
+  add(event: Event): void {
+    switch (event._tag) {
+      case "Interchange":
+        this.interchanges.push({ interchange: event.interchange, groups: [], acknowledgments: [] })
+        return
+      case "Group":
+        this.current()?.groups.push({ group: event.group, transactions: [] })
+        return
+      case "Item":
+        this.items.push(event.item)
+        return
+      case "Transaction": {
+        const interchange = this.current()
+        const group = interchange?.groups.at(-1) as { transactions: Array<Transaction> } | undefined
+        group?.transactions.push({
+          header: event.header,
+          items: this.items,
+          model: event.model,
+          segmentCount: event.segmentCount
+        })
+        this.items = []
+        return
+      }
+      case "InterchangeAcknowledgment":
+        this.current()?.acknowledgments.push(event.segment)
+        return
+      case "Problem":
+        return
+    }
+  }
+
+  private current() {
+    return this.interchanges.at(-1) as
+      | { groups: Array<{ group: Group; transactions: Array<Transaction> }>; acknowledgments: Array<Segment> }
+      | undefined
+  }
+}
+
+/**
+ * Reads a whole text. Never throws.
+ *
+ * @since 0.1.0
+ */
+export const readText = (text: string, options?: Options): ReadResult => {
+  const reader = new Reader(readerOptions(options))
+  const collector = new Collector()
+  try {
+    for (const event of reader.push(text)) collector.add(event)
+    for (const event of reader.end()) collector.add(event)
+  } catch (error) {
+    if (error instanceof X12ParseError) return { _tag: "Failure", error, problems: reader.problems }
+    throw error
+  }
+  return { _tag: "Success", interchanges: collector.interchanges, problems: reader.problems }
+}
+
+const decoderFor = () => {
+  const decoder = new TextDecoder("utf-8")
+  return (chunk: string | Uint8Array, done = false): string =>
+    typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: !done })
+}
+
+/**
+ * Reads chunks (strings or bytes) from any async source, yielding events as they complete: memory stays flat
+ * whatever the input's size. Throws `X12ParseError` where `readText` would return a `Failure`.
+ *
+ * @since 0.1.0
+ */
+export async function* readChunks(
+  source: AsyncIterable<string | Uint8Array>,
+  options?: Options
+): AsyncGenerator<Event> {
+  const reader = new Reader(readerOptions(options))
+  const decode = decoderFor()
+  for await (const chunk of source) yield* reader.push(decode(chunk))
+  yield* reader.push(decode(new Uint8Array(0), true))
+  yield* reader.end()
+}
+
+/**
+ * The Effect way: a stream of chunks in, a stream of events out, failing with `X12ParseError`.
+ *
+ * @since 0.1.0
+ */
+export const stream = <E, R>(
+  source: Stream.Stream<string | Uint8Array, E, R>,
+  options?: Options
+): Stream.Stream<Event, E | X12ParseError, R> =>
+  Stream.suspend(() => {
+    const reader = new Reader(readerOptions(options))
+    const decode = decoderFor()
+    // The reader signals input it cannot read on from with X12ParseError; anything else is a bug, a defect.
+    const guard = (run: () => ReadonlyArray<Event>): Effect.Effect<ReadonlyArray<Event>, X12ParseError> =>
+      Effect.try({ try: run, catch: (error) => error }).pipe(
+        Effect.catch((error) => (error instanceof X12ParseError ? Effect.fail(error) : Effect.die(error)))
+      )
+    return source.pipe(
+      Stream.mapEffect((chunk) => guard(() => reader.push(decode(chunk)))),
+      Stream.concat(Stream.fromEffect(guard(() => [...reader.push(decode(new Uint8Array(0), true)), ...reader.end()]))),
+      Stream.flattenIterable
+    )
+  })
+
+/**
+ * Reads a whole text in Effect, failing with `X12ParseError` where `readText` returns a `Failure`.
+ *
+ * @since 0.1.0
+ */
+export const read = (
+  text: string,
+  options?: Options
+): Effect.Effect<Extract<ReadResult, { _tag: "Success" }>, X12ParseError> =>
+  Effect.suspend(() => {
+    const result = readText(text, options)
+    return result._tag === "Success" ? Effect.succeed(result) : Effect.fail(result.error)
+  })
