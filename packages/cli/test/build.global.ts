@@ -17,7 +17,7 @@ export default function setup() {
   try {
     built = statSync(bin).mtimeMs
   } catch {}
-  const sources = Math.max(newest(join(packages, "cli", "src")), newest(join(packages, "core", "src")))
+  const sources = Math.max(...["cli", "core", "x12"].map((p) => newest(join(packages, p, "src"))))
   if (built < sources) {
     execFileSync("pnpm", ["--filter", "@openrcm/cli...", "run", "build"], { cwd: packages, stdio: "inherit" })
   }

@@ -294,4 +294,48 @@ describe("openrcm", () => {
     expect(stderr).toContain("$.benefits.coinsuranceBps")
     expect(stderr).toContain("$.benefits.deductibleRemaining")
   })
+
+  const fixture = (name: string) => join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "x12", name)
+
+  it("x12 read prints the typed transactions as JSON lines, with every problem's position", () => {
+    const { code, stdout } = openrcm("x12", "read", fixture("835_pyx12_t1005_mult_loops.x12"))
+    expect(code).toBe(0)
+    const events = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+    const claims = events
+      .filter((e: { _tag: string }) => e._tag === "Item")
+      .map((e: { item: { patientControlNumber: string } }) => e.item.patientControlNumber)
+    expect(claims).toEqual(["2005555A"])
+    expect(
+      events.some(
+        (e: { _tag: string; header?: { setId: string } }) => e._tag === "Transaction" && e.header?.setId === "835"
+      )
+    ).toBe(true)
+  })
+
+  it("x12 validate lists the problems of an off-standard file with positions and exits 1", () => {
+    const { code, stdout, stderr } = openrcm("x12", "validate", fixture("837P_imsweb_x12_valid.x12"))
+    expect(code).toBe(1)
+    expect(stdout).toMatch(
+      /error segment-count: SE01 counts \d+ segments; there are \d+ \(ISA \d+ \/ GS \d+ \/ ST \d+ \/ segment \d+ SE, element 1\)/
+    )
+    expect(stderr).toContain("error(s)")
+  })
+
+  it("x12 validate passes a clean file", () => {
+    const { code, stdout } = openrcm("x12", "validate", fixture("835_pyx12_t1005_mult_loops.x12"))
+    expect(code).toBe(0)
+    expect(stdout).toContain("0 error(s)")
+  })
+
+  it("x12 read --strict stops at the first error, and a file that is not X12 is refused plainly", () => {
+    const strict = openrcm("x12", "read", "--strict", fixture("837P_imsweb_x12_valid.x12"))
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toContain("(ISA ")
+    const notX12 = openrcm("x12", "validate", file("not.x12", "hello"))
+    expect(notX12.code).toBe(1)
+    expect(notX12.stderr).toContain("not-x12")
+  })
 })

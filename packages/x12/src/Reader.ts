@@ -8,7 +8,7 @@
  */
 import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
 import { type Problem, X12ParseError } from "./Problem.js"
-import { element, type Segment, Splitter } from "./Segments.js"
+import { element, type Segment, type SplitFailure, Splitter } from "./Segments.js"
 
 /**
  * Builds a typed transaction from its segments. `segment` gets each segment between ST and SE (exclusive) and may
@@ -76,6 +76,18 @@ export type Event =
   | { readonly _tag: "InterchangeAcknowledgment"; readonly segment: Segment }
   | { readonly _tag: "Problem"; readonly problem: Problem }
 
+/** A segment id is a capital letter and one or two capitals or digits (a check on every segment: no regex). */
+const isSegmentId = (id: string): boolean => {
+  if (id.length < 2 || id.length > 3) return false
+  const first = id.charCodeAt(0)
+  if (first < 65 || first > 90) return false
+  for (let i = 1; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false
+  }
+  return true
+}
+
 const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", time: "", control: "", version: "" }
 
 /**
@@ -104,16 +116,14 @@ export class Reader {
 
   /** Events completed by this chunk. Throws `X12ParseError` in strict mode, or on input it cannot read on from. */
   push(text: string): ReadonlyArray<Event> {
-    const { segments, failure } = this.splitter.push(text)
-    for (const segment of segments) this.segment(segment)
+    const failure = this.splitter.push(text, this.onSegment)
     if (failure !== undefined) this.splitFailure(failure)
     return this.flush()
   }
 
   /** The end of the input: closes what is open, with a problem for each envelope left unclosed. */
   end(): ReadonlyArray<Event> {
-    const { segments, failure } = this.splitter.end()
-    for (const segment of segments) this.segment(segment)
+    const failure = this.splitter.end(this.onSegment)
     if (failure !== undefined) this.splitFailure(failure)
     for (const warning of this.splitter.warnings.splice(0)) {
       this.problem({
@@ -145,7 +155,9 @@ export class Reader {
     return out
   }
 
-  private splitFailure(failure: NonNullable<ReturnType<Splitter["push"]>["failure"]>) {
+  private readonly onSegment = (segment: Segment) => this.segment(segment)
+
+  private splitFailure(failure: SplitFailure) {
     const problem: Problem =
       failure._tag === "NotX12"
         ? {
@@ -397,7 +409,7 @@ export class Reader {
           })
           return
         }
-        if (!/^[A-Z][A-Z0-9]{1,2}$/u.test(segment.id)) {
+        if (!isSegmentId(segment.id)) {
           this.problem({
             severity: "error",
             code: "bad-segment-id",

@@ -116,17 +116,20 @@ export class Splitter {
 
   constructor(private readonly maxSegmentLength = 1_048_576) {}
 
-  /** The segments completed by this chunk. A failure stops the splitter: later calls return nothing. */
-  push(text: string): { readonly segments: ReadonlyArray<Segment>; readonly failure?: SplitFailure } {
-    if (this.failed !== undefined) return { segments: [] }
+  /**
+   * Hands each segment completed by this chunk to `onSegment` as it is found (no array of a chunk's segments is
+   * built: a whole file pushed at once is still read segment by segment). A failure stops the splitter.
+   */
+  push(text: string, onSegment: (segment: Segment) => void): SplitFailure | undefined {
+    if (this.failed !== undefined) return undefined
     this.buffer = this.buffer.length === 0 ? text : this.buffer + text
-    return this.drain(false)
+    return this.drain(false, onSegment)
   }
 
   /** The end of the input: an unterminated last segment is kept, with a warning. */
-  end(): { readonly segments: ReadonlyArray<Segment>; readonly failure?: SplitFailure } {
-    if (this.failed !== undefined) return { segments: [] }
-    return this.drain(true)
+  end(onSegment: (segment: Segment) => void): SplitFailure | undefined {
+    if (this.failed !== undefined) return undefined
+    return this.drain(true, onSegment)
   }
 
   private fail(failure: SplitFailure) {
@@ -135,8 +138,7 @@ export class Splitter {
     return failure
   }
 
-  private drain(atEnd: boolean): { readonly segments: ReadonlyArray<Segment>; readonly failure?: SplitFailure } {
-    const out: Array<Segment> = []
+  private drain(atEnd: boolean, onSegment: (segment: Segment) => void): SplitFailure | undefined {
     let buffer = this.buffer
     let at = 0
     for (;;) {
@@ -145,25 +147,22 @@ export class Splitter {
       if (this.delimiters === undefined) {
         if (buffer.length - at < 3) {
           if (!atEnd) break
-          return { segments: out, failure: this.fail({ _tag: "NotX12", segmentIndex: this.index }) }
+          return this.fail({ _tag: "NotX12", segmentIndex: this.index })
         }
         if (buffer.charCodeAt(at) !== 73 || buffer.charCodeAt(at + 1) !== 83 || buffer.charCodeAt(at + 2) !== 65) {
-          return { segments: out, failure: this.fail({ _tag: "NotX12", segmentIndex: this.index }) }
+          return this.fail({ _tag: "NotX12", segmentIndex: this.index })
         }
         if (buffer.length - at < isaLength) {
           if (!atEnd) break
-          return {
-            segments: out,
-            failure: this.fail({
-              _tag: "BadIsa",
-              segmentIndex: this.index,
-              detail: "ISA is shorter than 106 characters"
-            })
-          }
+          return this.fail({
+            _tag: "BadIsa",
+            segmentIndex: this.index,
+            detail: "ISA is shorter than 106 characters"
+          })
         }
         const delimiters = readDelimiters(buffer.slice(at, at + isaLength))
         if (typeof delimiters === "string") {
-          return { segments: out, failure: this.fail({ _tag: "BadIsa", segmentIndex: this.index, detail: delimiters }) }
+          return this.fail({ _tag: "BadIsa", segmentIndex: this.index, detail: delimiters })
         }
         this.delimiters = delimiters
       }
@@ -171,37 +170,31 @@ export class Splitter {
       const end = buffer.indexOf(delimiters.segment, at)
       if (end < 0) {
         if (buffer.length - at > this.maxSegmentLength) {
-          return {
-            segments: out,
-            failure: this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
-          }
+          return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
         }
         if (!atEnd) break
         this.warnings.push({ code: "missing-terminator", segmentIndex: this.index })
-        out.push(this.segment(buffer.slice(at).trimEnd(), delimiters))
+        onSegment(this.segment(buffer.slice(at).trimEnd(), delimiters))
         at = buffer.length
         break
       }
       if (end - at > this.maxSegmentLength) {
-        return {
-          segments: out,
-          failure: this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
-        }
+        return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
       }
       let text = buffer.slice(at, end)
       // A newline terminator after CRLF line ends leaves a carriage return behind.
       if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1)
       at = end + delimiters.segment.length
       const segment = this.segment(text, delimiters)
-      out.push(segment)
+      onSegment(segment)
       // The next interchange may use other delimiters.
       if (segment.id === "IEA") this.delimiters = undefined
     }
     this.buffer = at >= buffer.length ? "" : buffer.slice(at)
     buffer = ""
     // Empty or blank input is not X12 either.
-    if (atEnd && this.index === 0) return { segments: out, failure: this.fail({ _tag: "NotX12", segmentIndex: 0 }) }
-    return { segments: out }
+    if (atEnd && this.index === 0) return this.fail({ _tag: "NotX12", segmentIndex: 0 })
+    return undefined
   }
 
   private segment(text: string, delimiters: Delimiters): Segment {
@@ -224,13 +217,10 @@ export const split = (
   readonly warnings: ReadonlyArray<SplitWarning>
 } => {
   const splitter = new Splitter(maxSegmentLength)
-  const first = splitter.push(text)
-  if (first.failure !== undefined)
-    return { segments: first.segments, failure: first.failure, warnings: splitter.warnings }
-  const last = splitter.end()
-  return {
-    segments: [...first.segments, ...last.segments],
-    ...(last.failure === undefined ? {} : { failure: last.failure }),
-    warnings: splitter.warnings
+  const segments: Array<Segment> = []
+  const add = (segment: Segment) => {
+    segments.push(segment)
   }
+  const failure = splitter.push(text, add) ?? splitter.end(add)
+  return { segments, ...(failure === undefined ? {} : { failure }), warnings: splitter.warnings }
 }

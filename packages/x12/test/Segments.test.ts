@@ -16,8 +16,11 @@ const isa = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER     
 const inChunks = (input: string, size: number) => {
   const splitter = new Segments.Splitter()
   const out: Array<Segments.Segment> = []
-  for (let i = 0; i < input.length; i += size) out.push(...splitter.push(input.slice(i, i + size)).segments)
-  out.push(...splitter.end().segments)
+  const add = (segment: Segments.Segment) => {
+    out.push(segment)
+  }
+  for (let i = 0; i < input.length; i += size) splitter.push(input.slice(i, i + size), add)
+  splitter.end(add)
   return out.map((s) => s.elements.join("|"))
 }
 
@@ -60,9 +63,13 @@ describe("Segments", () => {
 
   it("refuses a segment longer than the limit instead of growing without bound", () => {
     const splitter = new Segments.Splitter(1000)
-    splitter.push(isa)
-    const result = splitter.push("N1*".padEnd(5000, "X"))
-    expect(result.failure).toEqual({ _tag: "SegmentTooLong", segmentIndex: 1, limit: 1000 })
+    const ignore = () => {}
+    splitter.push(isa, ignore)
+    expect(splitter.push("N1*".padEnd(5000, "X"), ignore)).toEqual({
+      _tag: "SegmentTooLong",
+      segmentIndex: 1,
+      limit: 1000
+    })
   })
 
   it.each(files)("%s: the same segments for every chunk size, from 1 character up", (file) => {
@@ -86,10 +93,10 @@ describe("Segments", () => {
           let k = 0
           while (at < input.length) {
             const size = sizes[k++ % sizes.length] as number
-            out.push(...splitter.push(input.slice(at, at + size)).segments.map((s) => s.elements.join("|")))
+            splitter.push(input.slice(at, at + size), (s) => out.push(s.elements.join("|")))
             at += size
           }
-          out.push(...splitter.end().segments.map((s) => s.elements.join("|")))
+          splitter.end((s) => out.push(s.elements.join("|")))
           return JSON.stringify(out) === JSON.stringify(inChunks(input, input.length))
         }
       )
