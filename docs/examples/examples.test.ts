@@ -7,6 +7,7 @@ import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
 import { todayInChicago } from "./runtime.js"
+import { countClaims, readRemittance, remit } from "./x12.js"
 
 it("money.ts computes what getting-started.md says", () => {
   expect(summary).toBe("$144.00 paid, $36.00 patient, lines 3334/3333/3333")
@@ -43,4 +44,15 @@ it("before-session.ts authorizes, checks eligibility and estimates as before-the
     patientOwes: "$118.00"
   })
   await clinicRuntime.dispose()
+})
+
+it("x12.ts reads the 835 of x12.md, whole and in chunks", async () => {
+  expect(readRemittance(remit)).toEqual({ claims: ["PCN1: paid 9500 of 13500 cents"], problems: [] })
+  async function* oneByteAtATime() {
+    for (const char of remit) yield char
+  }
+  expect(await countClaims(oneByteAtATime())).toBe(1)
+  // One changed amount: the line, claim and transaction no longer balance, and each says where.
+  const broken = readRemittance(remit.replace("SVC*HC:90834:95*135*95", "SVC*HC:90834:95*135*96"))
+  expect(broken.problems.join("\n")).toContain("segment 9 SVC, element 3")
 })
