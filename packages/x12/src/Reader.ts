@@ -205,7 +205,8 @@ export class Reader {
             severity: "error",
             code: "missing-iea",
             message: `interchange ${this.interchange.control} has no IEA`,
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
         const e = (n: number) => element(segment, n)
         this.interchange = {
@@ -227,29 +228,45 @@ export class Reader {
             severity: "error",
             code: "bad-control-number",
             message: "ISA13 must be 9 digits",
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 13
           })
         if (e(15) !== "P" && e(15) !== "T")
-          this.problem({ severity: "warning", code: "bad-usage", message: "ISA15 must be P or T", segmentIndex: segment.index, segmentId: segment.id, element: 15 })
+          this.problem({
+            severity: "warning",
+            code: "bad-usage",
+            message: "ISA15 must be P or T",
+            segmentIndex: segment.index,
+            segmentId: segment.id,
+            element: 15
+          })
         return
       }
       case "IEA": {
         if (this.interchange === undefined)
-          return this.problem({ severity: "error", code: "unexpected-iea", message: "IEA without ISA", segmentIndex: segment.index, segmentId: segment.id })
+          return this.problem({
+            severity: "error",
+            code: "unexpected-iea",
+            message: "IEA without ISA",
+            segmentIndex: segment.index,
+            segmentId: segment.id
+          })
         if (this.group !== undefined)
           this.problem({
             severity: "error",
             code: "missing-ge",
             message: `group ${this.group.control} has no GE`,
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
         if (Number(element(segment, 1)) !== this.groupCount) {
           this.problem({
             severity: "error",
             code: "group-count",
             message: `IEA01 counts ${element(segment, 1)} groups; there are ${this.groupCount}`,
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 1
           })
         }
@@ -258,7 +275,8 @@ export class Reader {
             severity: "error",
             code: "control-mismatch",
             message: "IEA02 does not match ISA13",
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 2
           })
         }
@@ -272,13 +290,20 @@ export class Reader {
       }
       case "GS": {
         if (this.interchange === undefined)
-          this.problem({ severity: "error", code: "unexpected-gs", message: "GS outside an interchange", segmentIndex: segment.index, segmentId: segment.id })
+          this.problem({
+            severity: "error",
+            code: "unexpected-gs",
+            message: "GS outside an interchange",
+            segmentIndex: segment.index,
+            segmentId: segment.id
+          })
         if (this.group !== undefined && this.group !== noGroup)
           this.problem({
             severity: "error",
             code: "missing-ge",
             message: `group ${this.group.control} has no GE`,
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
         const e = (n: number) => element(segment, n)
         this.group = {
@@ -297,14 +322,21 @@ export class Reader {
       }
       case "GE": {
         if (this.group === undefined || this.group === noGroup)
-          return this.problem({ severity: "error", code: "unexpected-ge", message: "GE without GS", segmentIndex: segment.index, segmentId: segment.id })
+          return this.problem({
+            severity: "error",
+            code: "unexpected-ge",
+            message: "GE without GS",
+            segmentIndex: segment.index,
+            segmentId: segment.id
+          })
         if (this.header !== undefined) this.closeTransaction(undefined)
         if (Number(element(segment, 1)) !== this.transactionCount) {
           this.problem({
             severity: "error",
             code: "transaction-count",
             message: `GE01 counts ${element(segment, 1)} transaction sets; there are ${this.transactionCount}`,
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 1
           })
         }
@@ -313,7 +345,8 @@ export class Reader {
             severity: "error",
             code: "control-mismatch",
             message: "GE02 does not match GS06",
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 2
           })
         }
@@ -326,12 +359,19 @@ export class Reader {
             severity: "error",
             code: "missing-se",
             message: `transaction ${this.header.control} has no SE`,
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
           this.closeTransaction(undefined)
         }
         if (this.group === undefined) {
-          this.problem({ severity: "error", code: "unexpected-st", message: "ST outside a functional group", segmentIndex: segment.index, segmentId: segment.id })
+          this.problem({
+            severity: "error",
+            code: "unexpected-st",
+            message: "ST outside a functional group",
+            segmentIndex: segment.index,
+            segmentId: segment.id
+          })
           this.group = noGroup
         }
         const group = this.group
@@ -345,7 +385,8 @@ export class Reader {
             severity: "warning",
             code: "version-mismatch",
             message: "ST03 differs from GS08",
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 3
           })
         }
@@ -375,14 +416,21 @@ export class Reader {
       }
       case "SE": {
         if (this.header === undefined)
-          return this.problem({ severity: "error", code: "unexpected-se", message: "SE without ST", segmentIndex: segment.index, segmentId: segment.id })
+          return this.problem({
+            severity: "error",
+            code: "unexpected-se",
+            message: "SE without ST",
+            segmentIndex: segment.index,
+            segmentId: segment.id
+          })
         this.segmentCount++
         if (Number(element(segment, 1)) !== this.segmentCount) {
           this.problem({
             severity: "error",
             code: "segment-count",
             message: `SE01 counts ${element(segment, 1)} segments; there are ${this.segmentCount}`,
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 1
           })
         }
@@ -391,7 +439,8 @@ export class Reader {
             severity: "error",
             code: "control-mismatch",
             message: "SE02 does not match ST02",
-            segmentIndex: segment.index, segmentId: segment.id,
+            segmentIndex: segment.index,
+            segmentId: segment.id,
             element: 2
           })
         }
@@ -404,7 +453,8 @@ export class Reader {
             severity: "error",
             code: "outside-transaction",
             message: `${segment.id || "an empty segment"} outside a transaction set`,
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
           return
         }
@@ -413,7 +463,8 @@ export class Reader {
             severity: "error",
             code: "bad-segment-id",
             message: "a segment id is 2 or 3 letters and digits",
-            segmentIndex: segment.index, segmentId: segment.id
+            segmentIndex: segment.index,
+            segmentId: segment.id
           })
           return
         }
