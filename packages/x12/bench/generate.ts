@@ -92,6 +92,7 @@ export const submission837 = (claims: number): Submission837 => ({
         dob: "1980-05-05",
         sex: "F",
         responsibility: "P",
+        ...(i % 3 === 0 ? {} : { relationship: "18" }),
         claimFilingIndicator: "CI"
       },
       ...(i % 3 === 0
