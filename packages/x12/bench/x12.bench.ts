@@ -148,9 +148,15 @@ if (process.env.BENCH_SKIP_LARGE !== "1") {
     encoding: "utf8",
     maxBuffer: 1 << 20
   })
-  const report = JSON.parse(output) as { items: number; seconds: number; peakAboveStartMB: number; peakRssMB: number }
+  const report = JSON.parse(output) as {
+    items: number
+    seconds: number
+    peakAboveStartMB: number
+    peakRssMB: number
+    retainedHeapMB: number
+  }
   console.log(
-    `  streaming ${fmt(mb(bytes))} MB (${fmt(report.items)} claims) in ${fmt(report.seconds, 1)} s, ${fmt(mb(bytes) / report.seconds, 1)} MB/s: peak memory ${fmt(report.peakAboveStartMB, 1)} MB above the start (target ≤ 100 MB), RSS ${fmt(report.peakRssMB)} MB`
+    `  streaming ${fmt(mb(bytes))} MB (${fmt(report.items)} claims) in ${fmt(report.seconds, 1)} s, ${fmt(mb(bytes) / report.seconds, 1)} MB/s: peak memory ${fmt(report.peakAboveStartMB, 1)} MB above the start (target ≤ 100 MB), RSS ${fmt(report.peakRssMB)} MB; heap retained after a full GC at most ${fmt(report.retainedHeapMB, 1)} MB, sampled every 200,000 claims`
   )
   rmSync(dir, { recursive: true, force: true })
 }
