@@ -16,7 +16,10 @@
  *
  * @since 0.1.0
  */
+
 import { Result } from "effect"
+import { formatAmount } from "./internal/amount.js"
+import { isValidNpi } from "./internal/npi.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
 import { components, type Delimiters, element, type Segment } from "./Segments.js"
@@ -430,48 +433,8 @@ export interface Submission837 {
 // Small pieces shared by the writer and the reader
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * The NPI check digit: Luhn over the prefix 80840 and the first nine digits.
- *
- * @since 0.1.0
- */
-export const npiCheckDigit = (firstNine: string): number => {
-  // The prefix 80840 adds 24 to the Luhn sum; doubling starts at the rightmost of the nine digits.
-  let total = 24
-  for (let i = 0; i < 9; i++) {
-    let digit = firstNine.charCodeAt(8 - i) - 48
-    if (i % 2 === 0) {
-      digit *= 2
-      if (digit > 9) digit -= 9
-    }
-    total += digit
-  }
-  return (10 - (total % 10)) % 10
-}
-
-/**
- * @since 0.1.0
- */
-export const isValidNpi = (npi: string): boolean =>
-  /^\d{10}$/u.test(npi) && npiCheckDigit(npi.slice(0, 9)) === npi.charCodeAt(9) - 48
-
-/**
- * Cents the X12 way: no trailing zeros (13500 → "135", 1250 → "12.5", 2104 → "21.04").
- *
- * @since 0.1.0
- */
-export const formatAmount = (cents: number): string => {
-  const abs = cents < 0 ? -cents : cents
-  const whole = Math.floor(abs / 100)
-  const fraction = abs - whole * 100
-  const text =
-    fraction === 0
-      ? String(whole)
-      : fraction % 10 === 0
-        ? `${whole}.${fraction / 10}`
-        : `${whole}.${fraction < 10 ? "0" : ""}${fraction}`
-  return cents < 0 ? `-${text}` : text
-}
+export { formatAmount } from "./internal/amount.js"
+export { isValidNpi, npiCheckDigit } from "./internal/npi.js"
 
 /** A quantity with at most 3 decimals and no trailing zeros. */
 const formatQuantity = (n: number): string => {

@@ -22,7 +22,7 @@ import {
   readParty
 } from "./Eligibility271.js"
 import type { Problem } from "./Problem.js"
-import { type ModelContext, type Options, readEvents, type TransactionModel } from "./Reader.js"
+import { type ModelContext, type Options, readTransactions, type TransactionModel } from "./Reader.js"
 import { components, element, type Segment } from "./Segments.js"
 
 /**
@@ -754,15 +754,6 @@ export interface Read277 {
  * @since 0.1.0
  */
 export const read277 = (text: string, options: Omit<Options, "models" | "keepSegments"> = {}): Read277 => {
-  const { events, problems } = readEvents(text, { ...options, models: { "277": make277 } })
-  const transactions: Array<ClaimStatusResponse> = []
-  let claims: Array<ClaimStatus> = []
-  for (const event of events) {
-    if (event._tag === "Item" && event.header.setId === "277") claims.push(event.item as ClaimStatus)
-    if (event._tag === "Transaction" && event.header.setId === "277") {
-      transactions.push({ ...(event.model as ClaimStatusSummary), claims })
-      claims = []
-    }
-  }
-  return { transactions, problems }
+  const { transactions, problems } = readTransactions<ClaimStatus, ClaimStatusSummary>(text, "277", make277, options)
+  return { transactions: transactions.map((t) => ({ ...t.summary, claims: t.items })), problems }
 }

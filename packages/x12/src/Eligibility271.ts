@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import type { Problem } from "./Problem.js"
-import { type ModelContext, type Options, readEvents, type TransactionModel } from "./Reader.js"
+import { type ModelContext, type Options, readTransactions, type TransactionModel } from "./Reader.js"
 import { components, element, repetitions, type Segment } from "./Segments.js"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1443,15 +1443,11 @@ export interface Read271 {
  * @since 0.1.0
  */
 export const read271 = (text: string, options: Omit<Options, "models" | "keepSegments"> = {}): Read271 => {
-  const { events, problems } = readEvents(text, { ...options, models: { "271": make271 } })
-  const transactions: Array<Eligibility271> = []
-  let members: Array<EligibilityMember> = []
-  for (const event of events) {
-    if (event._tag === "Item" && event.header.setId === "271") members.push(event.item as EligibilityMember)
-    if (event._tag === "Transaction" && event.header.setId === "271") {
-      transactions.push({ ...(event.model as Eligibility271Summary), members })
-      members = []
-    }
-  }
-  return { transactions, problems }
+  const { transactions, problems } = readTransactions<EligibilityMember, Eligibility271Summary>(
+    text,
+    "271",
+    make271,
+    options
+  )
+  return { transactions: transactions.map((t) => ({ ...t.summary, members: t.items })), problems }
 }

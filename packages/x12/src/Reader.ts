@@ -511,3 +511,31 @@ export const readEvents = (
   const events = [...reader.push(text), ...reader.end()]
   return { events, problems: reader.problems }
 }
+
+/**
+ * Reads a whole text with one model and pairs each transaction's summary (what the model returned at SE) with
+ * the items it streamed: the shape of every `readNNN` convenience.
+ *
+ * @since 0.1.0
+ */
+export const readTransactions = <Item, Summary>(
+  text: string,
+  setId: string,
+  model: (context: ModelContext) => TransactionModel,
+  options: Omit<Options, "models"> = {}
+): {
+  readonly transactions: ReadonlyArray<{ readonly summary: Summary; readonly items: Array<Item> }>
+  readonly problems: ReadonlyArray<Problem>
+} => {
+  const { events, problems } = readEvents(text, { ...options, models: { [setId]: model } })
+  const transactions: Array<{ summary: Summary; items: Array<Item> }> = []
+  let items: Array<Item> = []
+  for (const event of events) {
+    if (event._tag === "Item" && event.header.setId === setId) items.push(event.item as Item)
+    else if (event._tag === "Transaction" && event.header.setId === setId) {
+      transactions.push({ summary: event.model as Summary, items })
+      items = []
+    }
+  }
+  return { transactions, problems }
+}

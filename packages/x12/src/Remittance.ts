@@ -1,8 +1,8 @@
 /**
  * The typed 835 (health care claim payment/advice, 005010X221A1). `make835` is a `TransactionModel`: it hands
  * out each claim (2100 loop, with its service lines) as soon as the next CLP, LX or PLB shows that it is complete,
- * so a transaction with any number of claims reads in flat memory (the claim still open at SE comes back from
- * `end` as `Remittance.lastClaim`, or from `flush`), and it checks the money as it goes:
+ * so a transaction with any number of claims reads in flat memory (the reader's `flush` at SE hands out the last),
+ * and it checks the money as it goes:
  *
  * - line: `SVC02 − Σ line CAS = SVC03`
  * - claim: `CLP03 − Σ (claim CAS + every line's CAS) = CLP04`
@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import type { Problem } from "./Problem.js"
-import { type ModelContext, readEvents, type TransactionModel } from "./Reader.js"
+import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
 import type { Segment } from "./Segments.js"
 
 /**
@@ -379,18 +379,12 @@ export interface Remittance {
     /** Σ CLP04 − Σ PLB = BPR02. */
     readonly transaction: boolean
   }
-  /**
-   * The claim that was still open at SE. The reader's `TransactionModel.end` cannot hand out items, so the last
-   * claim of a transaction that ends without a PLB comes here rather than as an item, unless the reader called
-   * `Model835.flush` first. `read835` puts it back in `claims`.
-   */
-  readonly lastClaim?: RemittanceClaim
 }
 
 /**
  * @since 0.1.0
  */
-export interface RemittanceWithClaims extends Omit<Remittance, "lastClaim"> {
+export interface RemittanceWithClaims extends Remittance {
   readonly claims: Array<RemittanceClaim>
 }
 
@@ -560,8 +554,8 @@ const procedureOf = (value: string, separator: string): Procedure => {
 }
 
 /**
- * The 835 model. `flush` closes the open claim and returns it: a reader that calls it just before `end` gets
- * every claim as an item, and `Remittance.lastClaim` stays empty.
+ * The 835 model. `flush` closes the open claim and returns it: the reader calls it at SE, so every claim comes
+ * out as an item.
  *
  * @since 0.1.0
  */
@@ -573,7 +567,7 @@ export interface Model835 extends TransactionModel {
 
 /**
  * The 835 model, for `Reader.Options.models` (`{ "835": make835 }`). `segment` returns each finished
- * `RemittanceClaim`; `end` returns the `Remittance` without its claims (see `Remittance.lastClaim`).
+ * `RemittanceClaim`; `end` returns the `Remittance` without its claims (they went out as items).
  *
  * @since 0.1.0
  */
@@ -1202,7 +1196,8 @@ export const make835 = (context: ModelContext): Model835 => {
   }
 
   const end = (): Remittance => {
-    const lastClaim = finishClaim()
+    // The reader flushed the last claim at SE already; this closes it for a caller that did not.
+    finishClaim()
     const bpr = payment?.amount ?? 0
     let transaction = false
     if (payment === undefined) {
@@ -1234,7 +1229,6 @@ export const make835 = (context: ModelContext): Model835 => {
     if (productionDate !== undefined) remittance.productionDate = productionDate
     if (payer !== undefined) remittance.payer = payer.party
     if (payee !== undefined) remittance.payee = payee.party
-    if (lastClaim !== undefined) remittance.lastClaim = lastClaim
     return remittance
   }
 
@@ -1251,20 +1245,6 @@ export const read835 = (
   text: string,
   options?: { readonly mode?: "strict" | "tolerant" }
 ): { readonly remittances: Array<RemittanceWithClaims>; readonly problems: ReadonlyArray<Problem> } => {
-  const { events, problems } = readEvents(text, {
-    ...(options?.mode === undefined ? {} : { mode: options.mode }),
-    models: { "835": make835 }
-  })
-  const remittances: Array<RemittanceWithClaims> = []
-  let claims: Array<RemittanceClaim> = []
-  for (const event of events) {
-    if (event._tag === "Item") claims.push(event.item as RemittanceClaim)
-    else if (event._tag === "Transaction" && event.header.setId === "835" && event.model !== undefined) {
-      const { lastClaim, ...remittance } = event.model as Remittance
-      if (lastClaim !== undefined) claims.push(lastClaim)
-      remittances.push({ ...remittance, claims })
-      claims = []
-    }
-  }
-  return { remittances, problems }
+  const { transactions, problems } = readTransactions<RemittanceClaim, Remittance>(text, "835", make835, options)
+  return { remittances: transactions.map((t) => ({ ...t.summary, claims: t.items })), problems }
 }

@@ -10,8 +10,11 @@
  *
  * @since 0.1.0
  */
+
 import { Result } from "effect"
 import { type Period, readD8 } from "./Eligibility271.js"
+import { formatAmount } from "./internal/amount.js"
+import { isValidNpi } from "./internal/npi.js"
 
 /**
  * What the writer refused: the field's path (`subscriber.memberId`) and why, without its value.
@@ -173,40 +176,8 @@ export interface ClaimStatusRequest {
 // Validation
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * Whether an NPI's check digit is right: the Luhn algorithm over `80840` and its first nine digits.
- *
- * @since 0.1.0
- */
-export const isValidNpi = (npi: string): boolean => {
-  if (!/^\d{10}$/u.test(npi)) return false
-  const digits = `80840${npi.slice(0, 9)}`
-  let sum = 0
-  for (let i = 0; i < digits.length; i++) {
-    // From the right, every other digit (starting with the rightmost of the payload) is doubled.
-    let digit = Number(digits[digits.length - 1 - i])
-    if (i % 2 === 0) {
-      digit *= 2
-      if (digit > 9) digit -= 9
-    }
-    sum += digit
-  }
-  return (10 - (sum % 10)) % 10 === Number(npi[9])
-}
-
-/**
- * Money as X12 writes it: no trailing zeros, no decimal point for whole dollars.
- *
- * @since 0.1.0
- */
-export const formatAmount = (cents: number): string => {
-  const negative = cents < 0
-  const magnitude = Math.abs(cents)
-  const dollars = Math.trunc(magnitude / 100)
-  const rest = magnitude % 100
-  const fraction = rest === 0 ? "" : `.${String(rest).padStart(2, "0").replace(/0$/u, "")}`
-  return `${negative ? "-" : ""}${dollars}${fraction}`
-}
+export { formatAmount } from "./internal/amount.js"
+export { isValidNpi } from "./internal/npi.js"
 
 /** A delimiter (`*`, `:`, `^`, `~`) or a control character. */
 const hasForbidden = (value: string): boolean => {

@@ -118,10 +118,6 @@ const claimsOf = (events: ReadonlyArray<Reader.Event>) => {
   const claims: Array<RemittanceClaim> = []
   for (const event of events) {
     if (event._tag === "Item") claims.push(event.item as RemittanceClaim)
-    if (event._tag === "Transaction") {
-      const last = (event.model as Remittance).lastClaim
-      if (last !== undefined) claims.push(last)
-    }
   }
   return claims
 }
@@ -802,13 +798,12 @@ describe("streaming", () => {
       "2005555A"
     ])
     const transaction = events.find((e) => e._tag === "Transaction")
-    expect(transaction?._tag === "Transaction" && (transaction.model as Remittance).lastClaim).toBeUndefined()
+    expect(transaction?._tag === "Transaction" && "claims" in (transaction.model as object)).toBe(false)
     // A PLB closes the last claim, so Ohio's ten claims are all items and nothing rides along.
     const ohioEvents = Reader.readEvents(ohio, { models }).events
     expect(ohioEvents.filter((e) => e._tag === "Item")).toHaveLength(10)
     const ohioTransaction = ohioEvents.find((e) => e._tag === "Transaction")
     expect(ohioTransaction?._tag === "Transaction" && "claims" in (ohioTransaction.model as object)).toBe(false)
-    expect(ohioTransaction?._tag === "Transaction" && (ohioTransaction.model as Remittance).lastClaim).toBeUndefined()
   })
 
   it("flush closes the open claim, so a reader that calls it before end gets every claim as an item", () => {
@@ -839,7 +834,6 @@ describe("streaming", () => {
     expect(flushed.map((c) => [c.patientControlNumber, c.lines.length])).toEqual([["2005555A", 3]])
     expect(model.flush()).toEqual([])
     const remittance = model.end()
-    expect(remittance.lastClaim).toBeUndefined()
     expect(remittance.claimCount).toBe(1)
     expect(remittance.balanced).toEqual({ lines: true, claims: true, transaction: true })
     expect(problems).toEqual([])
@@ -879,7 +873,6 @@ describe("streaming", () => {
     expect(items).toBe(claims)
     expect(outOfOrder).toBe(0)
     expect(largestBatch).toBeLessThan(2_000)
-    expect(remittance?.lastClaim).toBeUndefined()
     expect(remittance?.claimCount).toBe(claims)
     expect(remittance?.claimCount).toBe(claims)
     expect(remittance?.totals).toEqual({ claimsPaid: claims * 8000, plb: 0, bpr: claims * 8000 })
