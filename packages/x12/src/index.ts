@@ -89,8 +89,8 @@ export * as Reader from "./Reader.js"
 /**
  * The typed 835 (health care claim payment/advice, 005010X221A1). `make835` is a `TransactionModel`: it hands
  * out each claim (2100 loop, with its service lines) as soon as the next CLP, LX or PLB shows that it is complete,
- * so a transaction with any number of claims reads in flat memory (the claim still open at SE comes back from
- * `end` as `Remittance.lastClaim`, or from `flush`), and it checks the money as it goes:
+ * so a transaction with any number of claims reads in flat memory (the reader's `flush` at SE hands out the last),
+ * and it checks the money as it goes:
  *
  * - line: `SVC02 − Σ line CAS = SVC03`
  * - claim: `CLP03 − Σ (claim CAS + every line's CAS) = CLP04`
