@@ -157,6 +157,30 @@ export class Reader {
 
   private readonly onSegment = (segment: Segment) => this.segment(segment)
 
+  /** A trailer's count (element 1) and control number (element 2) against what was read and the header's. */
+  private checkTrailer(segment: Segment, code: string, noun: string, count: number, control: string, header: string) {
+    if (Number(element(segment, 1)) !== count) {
+      this.problem({
+        severity: "error",
+        code,
+        message: `${segment.id}01 counts ${element(segment, 1)} ${noun}; there are ${count}`,
+        segmentIndex: segment.index,
+        segmentId: segment.id,
+        element: 1
+      })
+    }
+    if (element(segment, 2) !== control) {
+      this.problem({
+        severity: "error",
+        code: "control-mismatch",
+        message: `${segment.id}02 does not match ${header}`,
+        segmentIndex: segment.index,
+        segmentId: segment.id,
+        element: 2
+      })
+    }
+  }
+
   private splitFailure(failure: SplitFailure) {
     const problem: Problem =
       failure._tag === "NotX12"
@@ -260,26 +284,7 @@ export class Reader {
             segmentIndex: segment.index,
             segmentId: segment.id
           })
-        if (Number(element(segment, 1)) !== this.groupCount) {
-          this.problem({
-            severity: "error",
-            code: "group-count",
-            message: `IEA01 counts ${element(segment, 1)} groups; there are ${this.groupCount}`,
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 1
-          })
-        }
-        if (element(segment, 2) !== this.interchange.control) {
-          this.problem({
-            severity: "error",
-            code: "control-mismatch",
-            message: "IEA02 does not match ISA13",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 2
-          })
-        }
+        this.checkTrailer(segment, "group-count", "groups", this.groupCount, this.interchange.control, "ISA13")
         this.group = undefined
         this.interchange = undefined
         return
@@ -330,26 +335,14 @@ export class Reader {
             segmentId: segment.id
           })
         if (this.header !== undefined) this.closeTransaction(undefined)
-        if (Number(element(segment, 1)) !== this.transactionCount) {
-          this.problem({
-            severity: "error",
-            code: "transaction-count",
-            message: `GE01 counts ${element(segment, 1)} transaction sets; there are ${this.transactionCount}`,
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 1
-          })
-        }
-        if (element(segment, 2) !== this.group.control) {
-          this.problem({
-            severity: "error",
-            code: "control-mismatch",
-            message: "GE02 does not match GS06",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 2
-          })
-        }
+        this.checkTrailer(
+          segment,
+          "transaction-count",
+          "transaction sets",
+          this.transactionCount,
+          this.group.control,
+          "GS06"
+        )
         this.group = undefined
         return
       }
@@ -424,26 +417,7 @@ export class Reader {
             segmentId: segment.id
           })
         this.segmentCount++
-        if (Number(element(segment, 1)) !== this.segmentCount) {
-          this.problem({
-            severity: "error",
-            code: "segment-count",
-            message: `SE01 counts ${element(segment, 1)} segments; there are ${this.segmentCount}`,
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 1
-          })
-        }
-        if (element(segment, 2) !== this.header.control) {
-          this.problem({
-            severity: "error",
-            code: "control-mismatch",
-            message: "SE02 does not match ST02",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 2
-          })
-        }
+        this.checkTrailer(segment, "segment-count", "segments", this.segmentCount, this.header.control, "ST02")
         this.closeTransaction(segment)
         return
       }
