@@ -486,13 +486,11 @@ export const formatCents = (cents: number): string => {
 
 type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
+/** An object being read: writable, and its lists open for pushing. */
+type Building<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? Array<U> : T[K] }
+
 interface LineState {
-  readonly line: Draft<RemittanceLine>
-  readonly adjustments: Array<Adjustment>
-  readonly references: Array<Reference>
-  readonly amounts: Array<QualifiedAmount>
-  readonly quantities: Array<QualifiedQuantity>
-  readonly remarks: Array<string>
+  readonly line: Building<RemittanceLine>
   /** Σ CAS. */
   adjusted: number
   /** An amount of the line check is malformed. */
@@ -500,14 +498,7 @@ interface LineState {
 }
 
 interface ClaimState {
-  readonly claim: Draft<RemittanceClaim>
-  readonly adjustments: Array<Adjustment>
-  readonly otherNames: Array<Name>
-  readonly references: Array<Reference>
-  readonly amounts: Array<QualifiedAmount>
-  readonly quantities: Array<QualifiedQuantity>
-  readonly remarks: Array<string>
-  readonly lines: Array<RemittanceLine>
+  readonly claim: Building<RemittanceClaim>
   /** Σ CAS, claim and lines. */
   adjusted: number
   /** Σ PR CAS, claim and lines. */
@@ -767,14 +758,7 @@ export const make835 = (context: ModelContext): Model835 => {
       unknownPatientResponsibility = true
       patientResponsibility = 0
     }
-    const adjustments: Array<Adjustment> = []
-    const otherNames: Array<Name> = []
-    const claimReferences: Array<Reference> = []
-    const amounts: Array<QualifiedAmount> = []
-    const quantities: Array<QualifiedQuantity> = []
-    const remarks: Array<string> = []
-    const lines: Array<RemittanceLine> = []
-    const c: Draft<RemittanceClaim> = {
+    const c: Building<RemittanceClaim> = {
       segmentIndex: segment.index,
       patientControlNumber,
       status,
@@ -784,13 +768,13 @@ export const make835 = (context: ModelContext): Model835 => {
       patientResponsibilityTotal: 0,
       filingIndicator: e[6] ?? "",
       payerClaimControlNumber: e[7] ?? "",
-      adjustments,
-      otherNames,
-      references: claimReferences,
-      amounts,
-      quantities,
-      remarks,
-      lines,
+      adjustments: [],
+      otherNames: [],
+      references: [],
+      amounts: [],
+      quantities: [],
+      remarks: [],
+      lines: [],
       balanced: true
     }
     if (headerNumber !== undefined) c.headerNumber = headerNumber
@@ -801,13 +785,6 @@ export const make835 = (context: ModelContext): Model835 => {
     if (frequency !== "") c.frequency = frequency
     claim = {
       claim: c,
-      adjustments,
-      otherNames,
-      references: claimReferences,
-      amounts,
-      quantities,
-      remarks,
-      lines,
       adjusted: 0,
       patientResponsibility: 0,
       unknown,
@@ -831,22 +808,17 @@ export const make835 = (context: ModelContext): Model835 => {
       unknown = true
       paid = 0
     }
-    const adjustments: Array<Adjustment> = []
-    const lineReferences: Array<Reference> = []
-    const amounts: Array<QualifiedAmount> = []
-    const quantities: Array<QualifiedQuantity> = []
-    const remarks: Array<string> = []
-    const l: Draft<RemittanceLine> = {
+    const l: Building<RemittanceLine> = {
       segmentIndex: segment.index,
       procedure: procedureOf(composite, component),
       charge,
       paid,
       units: quantity(segment, 5, "units") ?? 1,
-      adjustments,
-      references: lineReferences,
-      amounts,
-      quantities,
-      remarks,
+      adjustments: [],
+      references: [],
+      amounts: [],
+      quantities: [],
+      remarks: [],
       balanced: true
     }
     const revenueCode = e[4] ?? ""
@@ -855,14 +827,9 @@ export const make835 = (context: ModelContext): Model835 => {
     if (original !== "") l.originalProcedure = procedureOf(original, component)
     const originalUnits = quantity(segment, 7, "original units")
     if (originalUnits !== undefined) l.originalUnits = originalUnits
-    state.lines.push(l)
+    state.claim.lines.push(l)
     line = {
       line: l,
-      adjustments,
-      references: lineReferences,
-      amounts,
-      quantities,
-      remarks,
       adjusted: 0,
       unknown
     }
@@ -886,7 +853,7 @@ export const make835 = (context: ModelContext): Model835 => {
         message: "CAS01 must be CO, OA, PI or PR",
         ...at(segment, 1)
       })
-    const list = target === undefined ? state.adjustments : target.adjustments
+    const list = target === undefined ? state.claim.adjustments : target.line.adjustments
     let count = 0
     for (let n = 2; n <= 17; n += 3) {
       const reason = e[n] ?? ""
@@ -1028,15 +995,15 @@ export const make835 = (context: ModelContext): Model835 => {
         const reference: Reference = { qualifier: e[1] ?? "", value: e[2] ?? "" }
         if (line !== undefined) {
           if (reference.qualifier === "6R") line.line.controlNumber = reference.value
-          else line.references.push(reference)
-        } else if (claim !== undefined) claim.references.push(reference)
+          else line.line.references.push(reference)
+        } else if (claim !== undefined) claim.claim.references.push(reference)
         else if (party !== undefined) party.references.push(reference)
         else references.push(reference)
         return none
       }
       case "AMT": {
         const qualifier = e[1] ?? ""
-        const target = line ?? claim
+        const target = line?.line ?? claim?.claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -1049,7 +1016,7 @@ export const make835 = (context: ModelContext): Model835 => {
         return none
       }
       case "QTY": {
-        const target = line ?? claim
+        const target = line?.line ?? claim?.claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -1065,7 +1032,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         if ((e[1] ?? "") === "HE") {
           const code = e[2] ?? ""
-          if (code !== "") line.remarks.push(code)
+          if (code !== "") line.line.remarks.push(code)
         }
         return none
       }
@@ -1079,7 +1046,7 @@ export const make835 = (context: ModelContext): Model835 => {
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name
         else if (name.entity === "82") c.rendering = name
-        else claim.otherNames.push(name)
+        else claim.claim.otherNames.push(name)
         return none
       }
       case "MOA":
@@ -1090,7 +1057,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         for (const n of segment.id === "MOA" ? moaRemarks : miaRemarks) {
           const code = e[n] ?? ""
-          if (code !== "") claim.remarks.push(code)
+          if (code !== "") claim.claim.remarks.push(code)
         }
         return none
       }
