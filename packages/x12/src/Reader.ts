@@ -157,27 +157,33 @@ export class Reader {
 
   private readonly onSegment = (segment: Segment) => this.segment(segment)
 
+  /** An error at a segment (and element) of the input. */
+  private errorAt(segment: Segment, code: string, message: string, element?: number) {
+    this.at("error", segment, code, message, element)
+  }
+
+  private warningAt(segment: Segment, code: string, message: string, element?: number) {
+    this.at("warning", segment, code, message, element)
+  }
+
+  private at(severity: Problem["severity"], segment: Segment, code: string, message: string, element?: number) {
+    this.problem({
+      severity,
+      code,
+      message,
+      segmentIndex: segment.index,
+      segmentId: segment.id,
+      ...(element === undefined ? {} : { element })
+    })
+  }
+
   /** A trailer's count (element 1) and control number (element 2) against what was read and the header's. */
   private checkTrailer(segment: Segment, code: string, noun: string, count: number, control: string, header: string) {
     if (Number(element(segment, 1)) !== count) {
-      this.problem({
-        severity: "error",
-        code,
-        message: `${segment.id}01 counts ${element(segment, 1)} ${noun}; there are ${count}`,
-        segmentIndex: segment.index,
-        segmentId: segment.id,
-        element: 1
-      })
+      this.errorAt(segment, code, `${segment.id}01 counts ${element(segment, 1)} ${noun}; there are ${count}`, 1)
     }
     if (element(segment, 2) !== control) {
-      this.problem({
-        severity: "error",
-        code: "control-mismatch",
-        message: `${segment.id}02 does not match ${header}`,
-        segmentIndex: segment.index,
-        segmentId: segment.id,
-        element: 2
-      })
+      this.errorAt(segment, "control-mismatch", `${segment.id}02 does not match ${header}`, 2)
     }
   }
 
@@ -225,13 +231,7 @@ export class Reader {
     switch (segment.id) {
       case "ISA": {
         if (this.interchange !== undefined)
-          this.problem({
-            severity: "error",
-            code: "missing-iea",
-            message: `interchange ${this.interchange.control} has no IEA`,
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "missing-iea", `interchange ${this.interchange.control} has no IEA`)
         const e = (n: number) => element(segment, n)
         this.interchange = {
           senderQualifier: e(5),
@@ -247,43 +247,13 @@ export class Reader {
         }
         this.groupCount = 0
         this.out.push({ _tag: "Interchange", interchange: this.interchange })
-        if (!/^\d{9}$/u.test(e(13)))
-          this.problem({
-            severity: "error",
-            code: "bad-control-number",
-            message: "ISA13 must be 9 digits",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 13
-          })
-        if (e(15) !== "P" && e(15) !== "T")
-          this.problem({
-            severity: "warning",
-            code: "bad-usage",
-            message: "ISA15 must be P or T",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 15
-          })
+        if (!/^\d{9}$/u.test(e(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
+        if (e(15) !== "P" && e(15) !== "T") this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
         return
       }
       case "IEA": {
-        if (this.interchange === undefined)
-          return this.problem({
-            severity: "error",
-            code: "unexpected-iea",
-            message: "IEA without ISA",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
-        if (this.group !== undefined)
-          this.problem({
-            severity: "error",
-            code: "missing-ge",
-            message: `group ${this.group.control} has no GE`,
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+        if (this.interchange === undefined) return this.errorAt(segment, "unexpected-iea", "IEA without ISA")
+        if (this.group !== undefined) this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
         this.checkTrailer(segment, "group-count", "groups", this.groupCount, this.interchange.control, "ISA13")
         this.group = undefined
         this.interchange = undefined
@@ -294,22 +264,9 @@ export class Reader {
         return
       }
       case "GS": {
-        if (this.interchange === undefined)
-          this.problem({
-            severity: "error",
-            code: "unexpected-gs",
-            message: "GS outside an interchange",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+        if (this.interchange === undefined) this.errorAt(segment, "unexpected-gs", "GS outside an interchange")
         if (this.group !== undefined && this.group !== noGroup)
-          this.problem({
-            severity: "error",
-            code: "missing-ge",
-            message: `group ${this.group.control} has no GE`,
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
         const e = (n: number) => element(segment, n)
         this.group = {
           functionalId: e(1),
@@ -327,13 +284,7 @@ export class Reader {
       }
       case "GE": {
         if (this.group === undefined || this.group === noGroup)
-          return this.problem({
-            severity: "error",
-            code: "unexpected-ge",
-            message: "GE without GS",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          return this.errorAt(segment, "unexpected-ge", "GE without GS")
         if (this.header !== undefined) this.closeTransaction(undefined)
         this.checkTrailer(
           segment,
@@ -348,23 +299,11 @@ export class Reader {
       }
       case "ST": {
         if (this.header !== undefined) {
-          this.problem({
-            severity: "error",
-            code: "missing-se",
-            message: `transaction ${this.header.control} has no SE`,
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "missing-se", `transaction ${this.header.control} has no SE`)
           this.closeTransaction(undefined)
         }
         if (this.group === undefined) {
-          this.problem({
-            severity: "error",
-            code: "unexpected-st",
-            message: "ST outside a functional group",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "unexpected-st", "ST outside a functional group")
           this.group = noGroup
         }
         const group = this.group
@@ -374,14 +313,7 @@ export class Reader {
           version: element(segment, 3) || group.version
         }
         if (element(segment, 3) !== "" && group.version !== "" && element(segment, 3) !== group.version) {
-          this.problem({
-            severity: "warning",
-            code: "version-mismatch",
-            message: "ST03 differs from GS08",
-            segmentIndex: segment.index,
-            segmentId: segment.id,
-            element: 3
-          })
+          this.warningAt(segment, "version-mismatch", "ST03 differs from GS08", 3)
         }
         this.transactionCount++
         this.segmentCount = 1
@@ -408,14 +340,7 @@ export class Reader {
         return
       }
       case "SE": {
-        if (this.header === undefined)
-          return this.problem({
-            severity: "error",
-            code: "unexpected-se",
-            message: "SE without ST",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+        if (this.header === undefined) return this.errorAt(segment, "unexpected-se", "SE without ST")
         this.segmentCount++
         this.checkTrailer(segment, "segment-count", "segments", this.segmentCount, this.header.control, "ST02")
         this.closeTransaction(segment)
@@ -423,23 +348,11 @@ export class Reader {
       }
       default: {
         if (this.header === undefined) {
-          this.problem({
-            severity: "error",
-            code: "outside-transaction",
-            message: `${segment.id || "an empty segment"} outside a transaction set`,
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "outside-transaction", `${segment.id || "an empty segment"} outside a transaction set`)
           return
         }
         if (!isSegmentId(segment.id)) {
-          this.problem({
-            severity: "error",
-            code: "bad-segment-id",
-            message: "a segment id is 2 or 3 letters and digits",
-            segmentIndex: segment.index,
-            segmentId: segment.id
-          })
+          this.errorAt(segment, "bad-segment-id", "a segment id is 2 or 3 letters and digits")
           return
         }
         this.segmentCount++
