@@ -1,14 +1,5 @@
-import {
-  Authorization,
-  Billing,
-  BillingRuntime,
-  Coding,
-  PatientResponsibility,
-  RulePack,
-  type RuleSet,
-  Session
-} from "@openrcm/core"
-import { Console, Effect, Layer, Option } from "effect"
+import { Authorization, Billing, Coding, PatientResponsibility, RulePack, RuleSet, Session } from "@openrcm/core"
+import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import packageJson from "../package.json" with { type: "json" }
 import { decodeDocument, InputError, parseJson, readText } from "./input.js"
@@ -67,24 +58,31 @@ const readSession = (path: string | undefined) =>
       : { _tag: "Single" as const, request: yield* decodeDocument(Coding.CodingRequest, input.source, value) }
   })
 
+/**
+ * Runs an operation with the built-in packs and the user's: a pack problem lists every problem by JSON path
+ * under the pack's file, any other failure is said plainly. Exit code 1 either way.
+ */
+const runOperation = <A, E>(packPaths: ReadonlyArray<string>, operation: Effect.Effect<A, E, RuleSet.RulePacks>) =>
+  Effect.flatMap(loadPacks(packPaths), (extra) =>
+    operation.pipe(
+      Effect.provide(RuleSet.layerBuiltin(extra)),
+      Effect.mapError((error) =>
+        error instanceof InputError
+          ? error
+          : new InputError({ problems: [error instanceof Error ? error.message : "the operation failed"] })
+      )
+    )
+  )
+
 const codeDocument = (path: string | undefined, packPaths: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const extra = yield* loadPacks(packPaths)
-    const document = yield* readSession(path)
-    const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
-    const operation: Effect.Effect<Coded, unknown, RuleSet.RulePacks> =
+  Effect.flatMap(readSession(path), (document) =>
+    runOperation<Coded, unknown>(
+      packPaths,
       document._tag === "Tracked"
         ? Effect.map(Billing.previewSession(document.session), (previews) => ({ _tag: "Tracked", previews }))
         : Effect.map(Billing.codeSession(document.request), (result) => ({ _tag: "Single", result }))
-    return yield* Effect.ensuring(
-      Effect.tryPromise({
-        try: () => runtime.runPromise(operation),
-        catch: (error) =>
-          new InputError({ problems: [error instanceof Error ? error.message : "the session cannot be coded"] })
-      }),
-      Effect.promise(() => runtime.dispose())
     )
-  })
+  )
 
 const code = Command.make("code", { file: inputArgument, pack: packFlag }, ({ file, pack }) =>
   Effect.flatMap(codeDocument(Option.getOrUndefined(file), pack), (coded) =>
@@ -123,40 +121,20 @@ const validate = Command.make(
   },
   ({ file, pack }) =>
     Effect.gen(function* () {
-      const extra = yield* loadPacks(pack)
       const document = yield* Effect.flatMap(readText(file), parseJson)
-      const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
-      const exit = yield* Effect.promise(() => runtime.runPromiseExit(Billing.validateRulePack(document)))
-      yield* Effect.promise(() => runtime.dispose())
-      if (exit._tag === "Failure") {
-        const error = exit.cause.reasons.find((r) => r._tag === "Fail")
-        const problems =
-          error !== undefined && "error" in error && error.error instanceof RulePack.RulePackError
-            ? error.error.problems.map((p) => `${file}: ${p.path}: ${p.message}`)
-            : [`${file}: cannot be validated`]
-        return yield* new InputError({ problems })
-      }
-      const valid = exit.value
+      const valid = yield* runOperation(
+        pack,
+        Billing.validateRulePack(document).pipe(
+          Effect.catchTag("RulePackError", (error) =>
+            Effect.fail(new InputError({ problems: error.problems.map((p) => `${file}: ${p.path}: ${p.message}`) }))
+          )
+        )
+      )
       yield* Console.log(
         `${file}: valid rule pack ${valid.id}@${valid.version} (${valid.layer}${valid.extends ? `, extends ${valid.extends}` : ""})`
       )
     })
 ).pipe(Command.withDescription("Check a rule pack: every problem is listed by JSON path, and the exit code is 1."))
-
-/** Runs one operation on a runtime with the user's packs, for commands that read one JSON document. */
-const runOperation = <A>(packPaths: ReadonlyArray<string>, operation: Effect.Effect<A, unknown, RuleSet.RulePacks>) =>
-  Effect.gen(function* () {
-    const extra = yield* loadPacks(packPaths)
-    const runtime = BillingRuntime.make(Layer.empty, { rulePacks: extra })
-    return yield* Effect.ensuring(
-      Effect.tryPromise({
-        try: () => runtime.runPromise(operation),
-        catch: (error) =>
-          new InputError({ problems: [error instanceof Error ? error.message : "the operation failed"] })
-      }),
-      Effect.promise(() => runtime.dispose())
-    )
-  })
 
 const authCheck = Command.make("check", { file: inputArgument, pack: packFlag }, ({ file, pack }) =>
   Effect.gen(function* () {
