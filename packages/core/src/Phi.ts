@@ -36,3 +36,39 @@ export const fieldsOf = (schema: { readonly fields: Schema.Struct.Fields }): Arr
     .map(([name]) => name)
 
 const isPhiOptional = (ast: SchemaAST.AST): boolean => ast._tag === "Union" && ast.types.some((member) => isPhi(member))
+
+/**
+ * Where the PHI is in a schema's values: the paths of its PHI fields, walking into nested structs (an optional
+ * subscriber's name is `["subscriber", "firstName"]`). A PHI field is taken whole, whatever it holds.
+ *
+ * @since 0.1.0
+ */
+export const pathsOf = (schema: Schema.Top): Array<ReadonlyArray<string>> => {
+  const paths: Array<ReadonlyArray<string>> = []
+  const seen = new Set<string>()
+  const walk = (ast: SchemaAST.AST, path: ReadonlyArray<string>): void => {
+    if (isPhi(ast)) {
+      const key = path.join("\u0000")
+      if (!seen.has(key)) {
+        seen.add(key)
+        paths.push(path)
+      }
+      return
+    }
+    switch (ast._tag) {
+      case "Declaration":
+        for (const parameter of ast.typeParameters) walk(parameter, path)
+        return
+      case "Objects":
+        for (const property of ast.propertySignatures) walk(property.type, [...path, String(property.name)])
+        return
+      case "Union":
+        for (const member of ast.types) walk(member, path)
+        return
+      default:
+        return
+    }
+  }
+  walk(schema.ast, [])
+  return paths
+}

@@ -11,6 +11,7 @@ import { type CodingRequest, Delivery } from "./Coding.js"
 import { Credential } from "./Credential.js"
 import { atInstant, DateOfService } from "./DateOfService.js"
 import { ClinicianId, PatientId, SessionId, TenantId } from "./Ids.js"
+import { EpochMillis } from "./Instant.js"
 import { Money } from "./Money.js"
 import { FacilityType } from "./Organization.js"
 import { ProcedureCode } from "./RulePack.js"
@@ -45,8 +46,6 @@ export const SegmentKind = Schema.Literals(["service", "em"])
  * @since 0.1.0
  */
 export type SegmentKind = typeof SegmentKind.Type
-
-const EpochMillis = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
 
 /**
  * @since 0.1.0

@@ -6,6 +6,18 @@
 export * as Address from "./Address.js"
 
 /**
+ * The audit trail: one event for every operation that reads or changes PHI or money (who, for which tenant, what,
+ * on which record, when, with what outcome and why), written in the same transaction as the change. Events are
+ * hash-chained per tenant: each event's hash covers its content and the previous event's hash, and the store
+ * keeps the chain's head, so `verify` finds an edited, deleted, inserted or reordered event and names the first
+ * bad one. Events carry ids and codes, never PHI values.
+ *
+ * The chain proves the trail was not rewritten piecemeal; someone able to rewrite all of it and its head could
+ * forge a new one, so export the head (`sequence` and `hash`) to somewhere they cannot reach when that matters.
+ */
+export * as Audit from "./Audit.js"
+
+/**
  * Prior authorizations and their ledger of use. A scheduled session reserves units, a completed or billed one
  * uses them; remaining = approved − used, and projected remaining also counts the schedule. `check` says whether a
  * visit is authorized (or partly, or not required), and when not, the denial the payer would likely send and
@@ -24,6 +36,20 @@ export * as Billing from "./Billing.js"
  * clearinghouse, ...) that runs OpenRCM operations as Promises. React's `BillingProvider` takes one.
  */
 export * as BillingRuntime from "./BillingRuntime.js"
+
+/**
+ * Who is asking: the tenant a request acts for, the user or system behind it, and why (HIPAA's purpose of use).
+ * Every Store operation reads it from the context, scopes its queries to the tenant and writes it into the audit
+ * trail; an operation without a caller does not type-check.
+ */
+export * as Caller from "./Caller.js"
+
+/**
+ * A professional claim (the 837P's content) as OpenRCM keeps it: who and what was billed, its lines and charges,
+ * where it is in its life (`status`), and the history of every move. Building, scrubbing and the rules of which
+ * moves are legal build on this record; the store keeps it, with its diagnoses encrypted as PHI.
+ */
+export * as Claim from "./Claim.js"
 
 /**
  * The Clearinghouse port: how OpenRCM talks to payers. This issue's part is eligibility (270 out, 271 back);
@@ -64,6 +90,13 @@ export * as Credential from "./Credential.js"
 export * as DateOfService from "./DateOfService.js"
 
 /**
+ * A denial to work: the claim (or line) the payer denied, with its group code, CARC and RARCs, the amount at stake
+ * and the deadline to act, where it stands in the work queue, who has it, and its notes. The queue is worked by
+ * priority: larger amounts and nearer deadlines first.
+ */
+export * as Denial from "./Denial.js"
+
+/**
  * ICD-10-CM diagnosis codes: the format, and whether a behavioral-health code may be billed on a date of
  * service. Codes are validated against the date of service (the ICD-10-CM year starts every October 1), and
  * category headers such as F43.1 are not billable: a claim must carry the most specific code.
@@ -94,6 +127,12 @@ export * as GoodFaithEstimate from "./GoodFaithEstimate.js"
 export * as Ids from "./Ids.js"
 
 /**
+ * Instants as epoch milliseconds, read from effect's `Clock` (so tests move time with `TestClock`). Dates of
+ * service are calendar dates (`DateOfService`); an instant is when something happened in the system.
+ */
+export * as Instant from "./Instant.js"
+
+/**
  * Money in integer cents. Amounts never pass through floating point: arithmetic stays on safe integers,
  * rounding is explicit (half-up, away from zero for negatives), and splitting an amount never loses a cent.
  */
@@ -117,6 +156,13 @@ export * as Organization from "./Organization.js"
 export * as Patient from "./Patient.js"
 
 /**
+ * A patient's ledger: what the patient owes and paid, entry by entry. Patient responsibility arrives from
+ * remittances by bucket (deductible, coinsurance, copay); payments and adjustments follow. The balance is the
+ * sum of its entries: charges positive, payments and write-offs negative.
+ */
+export * as PatientLedger from "./PatientLedger.js"
+
+/**
  * What the patient owes, before the claim: the algorithm of RULES.md §7, line by line and visit by visit with the
  * accumulators carried, in integer cents with half-up rounding. Deductible first, then coinsurance on what is
  * left, then the copay as the plan places it, all capped by the out-of-pocket maximum. The plan pays the rest of
@@ -134,6 +180,12 @@ export * as Payer from "./Payer.js"
  * encrypts it, logs and error messages never carry its value, and `Phi.fieldsOf` lists it.
  */
 export * as Phi from "./Phi.js"
+
+/**
+ * A remittance as received (one 835 payment: BPR/TRN) and the postings made from it. Its `contentHash` identifies
+ * the file's content, so the same 835 recorded twice is recognised and posted once.
+ */
+export * as Remittance from "./Remittance.js"
 
 /**
  * Rule packs: a payer, plan or state program is data, never code. A pack is a JSON document validated by
@@ -167,6 +219,26 @@ export * as Session from "./Session.js"
  * poverty guidelines (the contiguous states, Alaska and Hawaii differ). The bands are the practice's own data.
  */
 export * as SlidingScale from "./SlidingScale.js"
+
+/**
+ * The Store port: where billing data lives. Every operation acts for the `Caller` in its context: it sees only the
+ * caller's tenant (a record of another tenant and a missing record look the same: `Option.none()`), refuses to
+ * write a record of another tenant, and writes an audit event in the same transaction as its change. Reads of PHI
+ * and money are audited too. `transaction` makes several operations one: all of them or none (the outbox rests on
+ * it: a claim's move to `submitted` and its submission are written together).
+ *
+ * Implementations: the in-memory one in `@openrcm/core/testing`, and `@openrcm/store-sql` (embedded PGlite or a
+ * PostgreSQL server, PHI encrypted at rest). All of them pass one contract suite.
+ */
+export * as Store from "./Store.js"
+
+/**
+ * A submission: one batch of claims handed to the clearinghouse, as the outbox keeps it. The store writes it in
+ * the same transaction as the claims' move to `submitted`, so a crash between the two neither loses nor
+ * duplicates a claim; a sender picks pending submissions up, sends them and marks them sent. Its key is stable
+ * per claim content, so the same claim is never queued twice.
+ */
+export * as Submission from "./Submission.js"
 
 /**
  * A tenant: one practice or agency using OpenRCM, whose data never mixes with another's. Its settings are the

@@ -1,0 +1,131 @@
+/**
+ * A professional claim (the 837P's content) as OpenRCM keeps it: who and what was billed, its lines and charges,
+ * where it is in its life (`status`), and the history of every move. Building, scrubbing and the rules of which
+ * moves are legal build on this record; the store keeps it, with its diagnoses encrypted as PHI.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { DateOfService } from "./DateOfService.js"
+import { DiagnosisCode } from "./Diagnosis.js"
+import { ClaimId, ClinicianId, CoverageId, OrganizationId, PatientId, PayerId, SessionId, TenantId } from "./Ids.js"
+import { EpochMillis } from "./Instant.js"
+import { Money } from "./Money.js"
+import * as Phi from "./Phi.js"
+import { Modifier, PlaceOfService, ProcedureCode } from "./RulePack.js"
+
+/**
+ * Where a claim is: draft → scrubbed → ready → submitted → accepted or rejected → paid, partially paid or denied
+ * → corrected or appealed → closed.
+ *
+ * @since 0.1.0
+ */
+export const Status = Schema.Literals([
+  "draft",
+  "scrubbed",
+  "ready",
+  "submitted",
+  "accepted",
+  "rejected",
+  "paid",
+  "partially-paid",
+  "denied",
+  "corrected",
+  "appealed",
+  "closed"
+]).annotate({ identifier: "ClaimStatus" })
+
+/**
+ * @since 0.1.0
+ */
+export type Status = typeof Status.Type
+
+/**
+ * CLM05-3: `1` original, `7` replacement of a prior claim, `8` void of a prior claim.
+ *
+ * @since 0.1.0
+ */
+export const Frequency = Schema.Literals(["1", "7", "8"]).annotate({ identifier: "ClaimFrequency" })
+
+/**
+ * @since 0.1.0
+ */
+export type Frequency = typeof Frequency.Type
+
+const Units = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1), Schema.isLessThanOrEqualTo(9999)))
+const Pointer = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1), Schema.isLessThanOrEqualTo(12)))
+
+/**
+ * A service line (2400 SV1): the procedure, its modifiers, units, charge and the diagnoses it points to (1-based
+ * positions in the claim's diagnoses).
+ *
+ * @since 0.1.0
+ */
+export const Line = Schema.Struct({
+  code: ProcedureCode,
+  modifiers: Schema.Array(Modifier).pipe(Schema.check(Schema.isMaxLength(4))),
+  units: Units,
+  charge: Money,
+  dateOfService: DateOfService,
+  placeOfService: PlaceOfService,
+  diagnosisPointers: Schema.Array(Pointer).pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(4))),
+  /** The session the line was coded from. */
+  sessionId: Schema.optional(SessionId)
+}).annotate({ identifier: "ClaimLine" })
+
+/**
+ * @since 0.1.0
+ */
+export type Line = typeof Line.Type
+
+/**
+ * @since 0.1.0
+ */
+export class Claim extends Schema.Class<Claim>("@openrcm/core/Claim")({
+  id: ClaimId,
+  tenantId: TenantId,
+  patientId: PatientId,
+  coverageId: CoverageId,
+  payerId: PayerId,
+  billingProviderId: OrganizationId,
+  renderingClinicianId: ClinicianId,
+  supervisingClinicianId: Schema.optional(ClinicianId),
+  status: Status,
+  frequency: Frequency,
+  /** The first date of service of its lines: what A/R ages from. */
+  serviceDate: DateOfService,
+  placeOfService: PlaceOfService,
+  /** ICD-10-CM codes, principal first (2300 HI): PHI. */
+  diagnoses: Phi.field(Schema.Array(DiagnosisCode).pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(12)))),
+  lines: Schema.Array(Line).pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(50))),
+  /** The sum of the lines' charges (CLM02). */
+  charge: Money,
+  /** What is still owed on it by payers; the patient's share moves to the patient's ledger. */
+  balance: Money,
+  priorAuthorization: Schema.optional(Schema.NonEmptyString),
+  /** The payer's claim number of the claim a replacement or void refers to (REF F8). */
+  payerClaimNumber: Schema.optional(Schema.NonEmptyString),
+  createdAt: EpochMillis,
+  submittedAt: Schema.optional(EpochMillis),
+  /** Bumped by every change the store writes; a change names the version it read. */
+  version: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
+}) {}
+
+/**
+ * One move in a claim's history. `reasons` are codes (CARC, RARC, 999 error codes, scrub edits), never PHI.
+ *
+ * @since 0.1.0
+ */
+export const Event = Schema.Struct({
+  claimId: ClaimId,
+  at: EpochMillis,
+  actor: Schema.String,
+  from: Schema.optional(Status),
+  to: Status,
+  reasons: Schema.Array(Schema.String)
+}).annotate({ identifier: "ClaimEvent" })
+
+/**
+ * @since 0.1.0
+ */
+export type Event = typeof Event.Type

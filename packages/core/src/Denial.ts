@@ -1,0 +1,75 @@
+/**
+ * A denial to work: the claim (or line) the payer denied, with its group code, CARC and RARCs, the amount at stake
+ * and the deadline to act, where it stands in the work queue, who has it, and its notes. The queue is worked by
+ * priority: larger amounts and nearer deadlines first.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { DateOfService } from "./DateOfService.js"
+import { ClaimId, PayerId, TenantId } from "./Ids.js"
+import { EpochMillis } from "./Instant.js"
+import { Money } from "./Money.js"
+import * as Phi from "./Phi.js"
+
+/**
+ * @since 0.1.0
+ */
+export const DenialId = Schema.String.pipe(
+  Schema.check(Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/u, { expected: "a denial id" })),
+  Schema.brand("DenialId")
+).annotate({ identifier: "DenialId" })
+
+/**
+ * @since 0.1.0
+ */
+export type DenialId = typeof DenialId.Type
+
+/**
+ * @since 0.1.0
+ */
+export const Status = Schema.Literals([
+  "open",
+  "in-progress",
+  "resubmitted",
+  "appealed",
+  "written-off",
+  "resolved"
+]).annotate({ identifier: "DenialStatus" })
+
+/**
+ * @since 0.1.0
+ */
+export type Status = typeof Status.Type
+
+/**
+ * A note on a denial; its text may hold PHI and is encrypted at rest.
+ *
+ * @since 0.1.0
+ */
+export const Note = Schema.Struct({ at: EpochMillis, actor: Schema.String, text: Schema.String }).annotate({
+  identifier: "DenialNote"
+})
+
+/**
+ * @since 0.1.0
+ */
+export class Denial extends Schema.Class<Denial>("@openrcm/core/Denial")({
+  id: DenialId,
+  tenantId: TenantId,
+  claimId: ClaimId,
+  payerId: PayerId,
+  line: Schema.optional(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  group: Schema.String,
+  carc: Schema.String,
+  rarcs: Schema.Array(Schema.String),
+  amount: Money,
+  deadline: Schema.optional(DateOfService),
+  /** Higher is worked first. */
+  priority: Schema.Number,
+  status: Status,
+  assignee: Schema.optional(Schema.String),
+  notes: Phi.field(Schema.Array(Note)),
+  createdAt: EpochMillis,
+  version: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
+}) {}
