@@ -133,6 +133,17 @@ export * as Ids from "./Ids.js"
 export * as Instant from "./Instant.js"
 
 /**
+ * The KeyProvider port: master keys that wrap (encrypt) the data keys PHI is encrypted with — envelope
+ * encryption. The store keeps only wrapped data keys; whoever copies the database without the master key reads
+ * nothing. A KMS adapter implements `wrap`/`unwrap` with its own calls; `layerStatic` and `layerConfig` hold the
+ * master keys in the process (a key file, or `OPENRCM_MASTER_KEYS`) for the embedded store.
+ *
+ * Rotation: add a new master key and make it current; data keys wrapped with an older one stay readable as long
+ * as the provider still has it, and the store can re-wrap them with the current one.
+ */
+export * as KeyProvider from "./KeyProvider.js"
+
+/**
  * Money in integer cents. Amounts never pass through floating point: arithmetic stays on safe integers,
  * rounding is explicit (half-up, away from zero for negatives), and splitting an amount never loses a cent.
  */
@@ -180,6 +191,18 @@ export * as Payer from "./Payer.js"
  * encrypts it, logs and error messages never carry its value, and `Phi.fieldsOf` lists it.
  */
 export * as Phi from "./Phi.js"
+
+/**
+ * PHI encryption at rest: each PHI field of a record is sealed on its own with AES-256-GCM (Web Crypto, in Node
+ * and in the browser) under the tenant's current data key, with the tenant, the kind of record, the record's id
+ * and the field's path bound as additional data, so a sealed value moved to another field, record or tenant does
+ * not open. Data keys are random, wrapped by the KeyProvider's master key and stored beside the data; rotating
+ * adds a data key for new writes and keeps the old ones for reading. Exact-match lookups on an encrypted field
+ * (member id) go through a blind index: HMAC-SHA-256 of the normalized value under the tenant's index key.
+ *
+ * A sealed value is text: `enc:1:<data key id>:<base64 of iv ‖ ciphertext ‖ tag>`.
+ */
+export * as PhiCipher from "./PhiCipher.js"
 
 /**
  * A remittance as received (one 835 payment: BPR/TRN) and the postings made from it. Its `contentHash` identifies
