@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Audit, type TenantId } from "@openrcm/core"
+import { Audit, type Ids } from "@openrcm/core"
 import { Effect } from "effect"
 
-const tenant = "t-1" as TenantId
+const tenant = "t-1" as Ids.TenantId
 const context = { tenantId: tenant, actor: "user:1", purpose: "payment" as const, at: 1_000 }
 const entries: ReadonlyArray<Audit.Entry> = Array.from({ length: 6 }, (_, i) => ({
   action: i % 2 === 0 ? "claims.create" : "patients.get",
@@ -58,7 +58,7 @@ describe("Audit chain", () => {
         ],
         [
           "another tenant's event",
-          events.map((e, i) => (i === 1 ? { ...e, tenantId: "t-2" as TenantId } : e)),
+          events.map((e, i) => (i === 1 ? { ...e, tenantId: "t-2" as Ids.TenantId } : e)),
           head,
           { _tag: "Broken", sequence: 2, problem: "wrong-tenant" }
         ]

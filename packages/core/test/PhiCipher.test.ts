@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Coverage, KeyProvider, Patient, Phi, PhiCipher, type TenantId } from "@openrcm/core"
+import { Coverage, type Ids, KeyProvider, Patient, Phi, PhiCipher } from "@openrcm/core"
 import { Effect, Exit, Layer, Schema } from "effect"
 
 const keyA = `${"A".repeat(43)}=`
 const keyB = `${"B".repeat(43)}=`
-const tenant = "t-1" as TenantId
+const tenant = "t-1" as Ids.TenantId
 const provider = (current: string, keys: Record<string, string>) => KeyProvider.layerStatic({ current, keys })
 
 const patient = Schema.decodeUnknownSync(Patient.Patient)({
@@ -117,7 +117,10 @@ describe("PhiCipher", () => {
   it.effect("the blind index differs per tenant and per value, and never shows the value", () =>
     Effect.gen(function* () {
       const a = yield* keyring
-      const other = yield* PhiCipher.openKeyring("t-2" as TenantId, yield* PhiCipher.createKeys("t-2" as TenantId, 0))
+      const other = yield* PhiCipher.openKeyring(
+        "t-2" as Ids.TenantId,
+        yield* PhiCipher.createKeys("t-2" as Ids.TenantId, 0)
+      )
       const index = yield* PhiCipher.blindIndex(a.keyring, "XJH123456789")
       expect(index).toMatch(/^[0-9a-f]{64}$/u)
       expect(yield* PhiCipher.blindIndex(other, "XJH123456789")).not.toBe(index)
