@@ -36,6 +36,18 @@ export const projects: Array<TestProjectInlineConfiguration> = [
   {
     ...sourceResolve,
     test: {
+      name: "store-sql",
+      root: "packages/store-sql",
+      include: ["test/**/*.test.ts"],
+      environment: "node",
+      // PGlite takes a few seconds to start on a busy machine.
+      testTimeout: 60_000,
+      hookTimeout: 60_000
+    }
+  },
+  {
+    ...sourceResolve,
+    test: {
       name: "react",
       root: "packages/react",
       include: ["test/**/*.test.tsx"],
