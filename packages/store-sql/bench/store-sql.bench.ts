@@ -10,7 +10,7 @@ import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import * as Embedded from "@openrcm/store-sql/Embedded"
 import * as Server from "@openrcm/store-sql/Server"
-import { Effect, Layer } from "effect"
+import { Array as Arr, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 
 const serverUrl = process.env.OPENRCM_TEST_DATABASE_URL ?? "postgres://openrcm_app@127.0.0.1:5432/openrcm_test"
@@ -50,7 +50,10 @@ const startUp = Effect.gen(function* () {
     yield* Effect.scoped(
       Effect.gen(function* () {
         const ctx = yield* Layer.build(Embedded.layer({ dataDir }))
-        yield* Effect.provide(Effect.flatMap(SqlClient, (sql) => sql`select 1`), ctx)
+        yield* Effect.provide(
+          Effect.flatMap(SqlClient, (sql) => sql`select 1`),
+          ctx
+        )
         console.log(`Embedded.layer (${label}) start + first query: ${ms(t)}`)
       })
     )
@@ -103,7 +106,10 @@ const inserts = (label: string) =>
         data: PgTypes.jsonb(record(j))
       }))
     t = performance.now()
-    for (let b = 0; b < batches; b++) yield* sql`insert into bench ${sql.insert(rows("c", b))}`
+    for (let b = 0; b < batches; b++) {
+      const batch = rows("c", b)
+      if (Arr.isArrayNonEmpty(batch)) yield* sql`insert into bench ${sql.insert(batch)}`
+    }
     const multi = perSecond(batches * size, t)
     t = performance.now()
     for (let b = 0; b < batches; b++) {
