@@ -30,5 +30,12 @@ clearInterval(sample)
 peak = Math.max(peak, process.memoryUsage().rss)
 const seconds = (performance.now() - start) / 1000
 console.log(
-  JSON.stringify({ items, bytes, seconds, peakAboveStartMB: (peak - before) / 1048576, peakRssMB: peak / 1048576 })
+  JSON.stringify({
+    items,
+    bytes,
+    seconds,
+    peakAboveStartMB: (peak - before) / 1048576,
+    peakRssMB: peak / 1048576,
+    retainedHeapMB: retainedPeak / 1048576
+  })
 )
