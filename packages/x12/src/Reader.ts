@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
+import { Scanner, type SegmentView, viewSegment } from "./internal/view.js"
 import { type Problem, X12ParseError } from "./Problem.js"
-import { element, type Segment, type SplitFailure, Splitter } from "./Segments.js"
+import type { Segment, SplitFailure } from "./Segments.js"
 
 /**
  * Builds a typed transaction from its segments. `segment` gets each segment between ST and SE (exclusive) and may
@@ -22,6 +23,8 @@ export interface TransactionModel {
   /** Called at SE before `end`: returns the items still open (an 835's last claim), so every item streams. */
   readonly flush?: () => ReadonlyArray<unknown>
   readonly end: () => unknown
+  /** The same as `segment`, for this package's models: the segment in place, valid only during the call. */
+  readonly [viewSegment]?: (segment: SegmentView) => ReadonlyArray<unknown>
 }
 
 /**
@@ -77,15 +80,43 @@ export type Event =
   | { readonly _tag: "Problem"; readonly problem: Problem }
 
 /** A segment id is a capital letter and one or two capitals or digits (a check on every segment: no regex). */
-const isSegmentId = (id: string): boolean => {
-  if (id.length < 2 || id.length > 3) return false
-  const first = id.charCodeAt(0)
+const isSegmentId = (segment: SegmentView): boolean => {
+  const length = segment.length(0)
+  if (length < 2 || length > 3) return false
+  const first = segment.code(0, 0)
   if (first < 65 || first > 90) return false
-  for (let i = 1; i < id.length; i++) {
-    const c = id.charCodeAt(i)
+  for (let i = 1; i < length; i++) {
+    const c = segment.code(0, i)
     if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false
   }
   return true
+}
+
+// The envelope segments, told apart by their characters (no string per segment).
+const other = 0
+const isa = 1
+const iea = 2
+const ta1 = 3
+const gs = 4
+const ge = 5
+const st = 6
+const se = 7
+
+const envelopeKind = (segment: SegmentView): number => {
+  const length = segment.length(0)
+  if (length === 2) {
+    const first = segment.code(0, 0)
+    const second = segment.code(0, 1)
+    if (first === 71) return second === 83 ? gs : second === 69 ? ge : other // GS, GE
+    if (first === 83) return second === 84 ? st : second === 69 ? se : other // ST, SE
+    return other
+  }
+  if (length === 3) {
+    if (segment.is(0, "ISA")) return isa
+    if (segment.is(0, "IEA")) return iea
+    if (segment.is(0, "TA1")) return ta1
+  }
+  return other
 }
 
 const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", time: "", control: "", version: "" }
@@ -96,7 +127,7 @@ const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", t
  * @since 0.1.0
  */
 export class Reader {
-  private readonly splitter: Splitter
+  private readonly splitter: Scanner
   private readonly strict: boolean
   private interchange: Interchange | undefined
   private group: Group | undefined
@@ -104,13 +135,21 @@ export class Reader {
   private transactionCount = 0
   private header: TransactionHeader | undefined
   private model: TransactionModel | undefined
+  private modelView: ((segment: SegmentView) => ReadonlyArray<unknown>) | undefined
   private segments: Array<Segment> | undefined
   private segmentCount = 0
   private out: Array<Event> = []
   readonly problems: Array<Problem> = []
 
-  constructor(private readonly options: Options = {}) {
-    this.splitter = new Splitter(options.maxSegmentLength)
+  /**
+   * `onEvent`, when given, gets each event as it happens, and `push` and `end` return none: a whole text read
+   * this way holds no list of its events.
+   */
+  constructor(
+    private readonly options: Options = {},
+    private readonly onEvent?: (event: Event) => void
+  ) {
+    this.splitter = new Scanner(options.maxSegmentLength)
     this.strict = options.mode === "strict"
   }
 
@@ -149,24 +188,29 @@ export class Reader {
     return this.flush()
   }
 
+  private emit(event: Event) {
+    if (this.onEvent === undefined) this.out.push(event)
+    else this.onEvent(event)
+  }
+
   private flush(): ReadonlyArray<Event> {
     const out = this.out
     this.out = []
     return out
   }
 
-  private readonly onSegment = (segment: Segment) => this.segment(segment)
+  private readonly onSegment = (segment: SegmentView) => this.segment(segment)
 
   /** An error at a segment (and element) of the input. */
-  private errorAt(segment: Segment, code: string, message: string, element?: number) {
+  private errorAt(segment: SegmentView, code: string, message: string, element?: number) {
     this.at("error", segment, code, message, element)
   }
 
-  private warningAt(segment: Segment, code: string, message: string, element?: number) {
+  private warningAt(segment: SegmentView, code: string, message: string, element?: number) {
     this.at("warning", segment, code, message, element)
   }
 
-  private at(severity: Problem["severity"], segment: Segment, code: string, message: string, element?: number) {
+  private at(severity: Problem["severity"], segment: SegmentView, code: string, message: string, element?: number) {
     this.problem({
       severity,
       code,
@@ -178,11 +222,18 @@ export class Reader {
   }
 
   /** A trailer's count (element 1) and control number (element 2) against what was read and the header's. */
-  private checkTrailer(segment: Segment, code: string, noun: string, count: number, control: string, header: string) {
-    if (Number(element(segment, 1)) !== count) {
-      this.errorAt(segment, code, `${segment.id}01 counts ${element(segment, 1)} ${noun}; there are ${count}`, 1)
+  private checkTrailer(
+    segment: SegmentView,
+    code: string,
+    noun: string,
+    count: number,
+    control: string,
+    header: string
+  ) {
+    if (Number(segment.get(1)) !== count) {
+      this.errorAt(segment, code, `${segment.id}01 counts ${segment.get(1)} ${noun}; there are ${count}`, 1)
     }
-    if (element(segment, 2) !== control) {
+    if (segment.get(2) !== control) {
       this.errorAt(segment, "control-mismatch", `${segment.id}02 does not match ${header}`, 2)
     }
   }
@@ -223,16 +274,16 @@ export class Reader {
       ...problem
     }
     this.problems.push(located)
-    this.out.push({ _tag: "Problem", problem: located })
+    this.emit({ _tag: "Problem", problem: located })
     if (this.strict && located.severity === "error") throw new X12ParseError({ problem: located })
   }
 
-  private segment(segment: Segment) {
-    switch (segment.id) {
-      case "ISA": {
+  private segment(segment: SegmentView) {
+    switch (envelopeKind(segment)) {
+      case isa: {
         if (this.interchange !== undefined)
           this.errorAt(segment, "missing-iea", `interchange ${this.interchange.control} has no IEA`)
-        const e = (n: number) => element(segment, n)
+        const e = (n: number) => segment.get(n)
         this.interchange = {
           senderQualifier: e(5),
           sender: e(6).trim(),
@@ -246,12 +297,12 @@ export class Reader {
           usage: e(15)
         }
         this.groupCount = 0
-        this.out.push({ _tag: "Interchange", interchange: this.interchange })
+        this.emit({ _tag: "Interchange", interchange: this.interchange })
         if (!/^\d{9}$/u.test(e(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
         if (e(15) !== "P" && e(15) !== "T") this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
         return
       }
-      case "IEA": {
+      case iea: {
         if (this.interchange === undefined) return this.errorAt(segment, "unexpected-iea", "IEA without ISA")
         if (this.group !== undefined) this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
         this.checkTrailer(segment, "group-count", "groups", this.groupCount, this.interchange.control, "ISA13")
@@ -259,15 +310,15 @@ export class Reader {
         this.interchange = undefined
         return
       }
-      case "TA1": {
-        this.out.push({ _tag: "InterchangeAcknowledgment", segment })
+      case ta1: {
+        this.emit({ _tag: "InterchangeAcknowledgment", segment: segment.toSegment() })
         return
       }
-      case "GS": {
+      case gs: {
         if (this.interchange === undefined) this.errorAt(segment, "unexpected-gs", "GS outside an interchange")
         if (this.group !== undefined && this.group !== noGroup)
           this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
-        const e = (n: number) => element(segment, n)
+        const e = (n: number) => segment.get(n)
         this.group = {
           functionalId: e(1),
           sender: e(2),
@@ -279,10 +330,10 @@ export class Reader {
         }
         this.groupCount++
         this.transactionCount = 0
-        this.out.push({ _tag: "Group", group: this.group })
+        this.emit({ _tag: "Group", group: this.group })
         return
       }
-      case "GE": {
+      case ge: {
         if (this.group === undefined || this.group === noGroup)
           return this.errorAt(segment, "unexpected-ge", "GE without GS")
         if (this.header !== undefined) this.closeTransaction(undefined)
@@ -297,7 +348,7 @@ export class Reader {
         this.group = undefined
         return
       }
-      case "ST": {
+      case st: {
         if (this.header !== undefined) {
           this.errorAt(segment, "missing-se", `transaction ${this.header.control} has no SE`)
           this.closeTransaction(undefined)
@@ -307,12 +358,13 @@ export class Reader {
           this.group = noGroup
         }
         const group = this.group
+        const version = segment.get(3)
         this.header = {
-          setId: element(segment, 1),
-          control: element(segment, 2),
-          version: element(segment, 3) || group.version
+          setId: segment.get(1),
+          control: segment.get(2),
+          version: version || group.version
         }
-        if (element(segment, 3) !== "" && group.version !== "" && element(segment, 3) !== group.version) {
+        if (version !== "" && group.version !== "" && version !== group.version) {
           this.warningAt(segment, "version-mismatch", "ST03 differs from GS08", 3)
         }
         this.transactionCount++
@@ -337,9 +389,10 @@ export class Reader {
           group,
           report: (problem) => this.problem(problem)
         })
+        this.modelView = this.model?.[viewSegment]
         return
       }
-      case "SE": {
+      case se: {
         if (this.header === undefined) return this.errorAt(segment, "unexpected-se", "SE without ST")
         this.segmentCount++
         this.checkTrailer(segment, "segment-count", "segments", this.segmentCount, this.header.control, "ST02")
@@ -351,26 +404,29 @@ export class Reader {
           this.errorAt(segment, "outside-transaction", `${segment.id || "an empty segment"} outside a transaction set`)
           return
         }
-        if (!isSegmentId(segment.id)) {
+        if (!isSegmentId(segment)) {
           this.errorAt(segment, "bad-segment-id", "a segment id is 2 or 3 letters and digits")
           return
         }
         this.segmentCount++
-        this.segments?.push(segment)
-        if (this.model !== undefined) {
-          const header = this.header
-          for (const item of this.model.segment(segment)) this.out.push({ _tag: "Item", header, item })
-        }
+        const kept = this.segments === undefined ? undefined : segment.toSegment()
+        if (kept !== undefined) this.segments?.push(kept)
+        if (this.model === undefined) return
+        const items =
+          this.modelView !== undefined ? this.modelView(segment) : this.model.segment(kept ?? segment.toSegment())
+        if (items.length === 0) return
+        const header = this.header
+        for (let i = 0; i < items.length; i++) this.emit({ _tag: "Item", header, item: items[i] })
       }
     }
   }
 
-  private closeTransaction(_se: Segment | undefined) {
+  private closeTransaction(_se: SegmentView | undefined) {
     const header = this.header
     if (header === undefined) return
-    for (const item of this.model?.flush?.() ?? []) this.out.push({ _tag: "Item", header, item })
+    for (const item of this.model?.flush?.() ?? []) this.emit({ _tag: "Item", header, item })
     const model = this.model?.end()
-    this.out.push({
+    this.emit({
       _tag: "Transaction",
       header,
       interchange: this.interchange as Interchange,
@@ -381,6 +437,7 @@ export class Reader {
     })
     this.header = undefined
     this.model = undefined
+    this.modelView = undefined
     this.segments = undefined
   }
 }
@@ -414,15 +471,16 @@ export const readTransactions = <Item, Summary>(
   readonly transactions: ReadonlyArray<{ readonly summary: Summary; readonly items: Array<Item> }>
   readonly problems: ReadonlyArray<Problem>
 } => {
-  const { events, problems } = readEvents(text, { ...options, models: { [setId]: model } })
   const transactions: Array<{ summary: Summary; items: Array<Item> }> = []
   let items: Array<Item> = []
-  for (const event of events) {
+  const reader = new Reader({ ...options, models: { [setId]: model } }, (event) => {
     if (event._tag === "Item" && event.header.setId === setId) items.push(event.item as Item)
     else if (event._tag === "Transaction" && event.header.setId === setId) {
       transactions.push({ summary: event.model as Summary, items })
       items = []
     }
-  }
-  return { transactions, problems }
+  })
+  reader.push(text)
+  reader.end()
+  return { transactions, problems: reader.problems }
 }

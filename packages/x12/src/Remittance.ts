@@ -19,6 +19,9 @@
  *
  * @since 0.1.0
  */
+
+import { centsOf, needsRounding } from "./internal/amount.js"
+import { keyOf, SegmentView, viewSegment } from "./internal/view.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
 import type { Segment } from "./Segments.js"
@@ -393,54 +396,6 @@ export interface RemittanceWithClaims extends Remittance {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * X12 decimal (R) to integer cents, exactly: an optional minus, digits, an optional point. A third decimal rounds
- * half away from zero (further decimals cannot change that); NaN when malformed.
- */
-const centsOf = (text: string): number => {
-  const length = text.length
-  let i = 0
-  let negative = false
-  if (length > 0 && text.charCodeAt(0) === 45) {
-    negative = true
-    i = 1
-  }
-  let whole = 0
-  let fraction = 0
-  let digits = 0
-  let fractionDigits = 0
-  let roundUp = false
-  let point = false
-  for (; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 46) {
-      if (point) return Number.NaN
-      point = true
-      continue
-    }
-    if (code < 48 || code > 57) return Number.NaN
-    if (!point) {
-      whole = whole * 10 + (code - 48)
-      digits++
-    } else {
-      if (fractionDigits < 2) fraction = fraction * 10 + (code - 48)
-      else if (fractionDigits === 2) roundUp = code >= 53
-      fractionDigits++
-    }
-  }
-  if (digits + fractionDigits === 0) return Number.NaN
-  if (fractionDigits === 1) fraction *= 10
-  const cents = whole * 100 + fraction + (roundUp ? 1 : 0)
-  if (!Number.isSafeInteger(cents)) return Number.NaN
-  return negative && cents !== 0 ? -cents : cents
-}
-
-/** More than two decimals. */
-const needsRounding = (text: string): boolean => {
-  const point = text.indexOf(".")
-  return point >= 0 && text.length - point > 3
-}
-
-/**
  * An X12 decimal amount as integer cents, without floating point: `"56.7"` → 5670, `"-12.00"` → −1200, `".5"` →
  * 50. A third decimal rounds half away from zero (`rounded` is then true); undefined when malformed.
  *
@@ -449,23 +404,6 @@ const needsRounding = (text: string): boolean => {
 export const parseAmount = (text: string): { readonly cents: number; readonly rounded: boolean } | undefined => {
   const cents = centsOf(text)
   return Number.isNaN(cents) ? undefined : { cents, rounded: needsRounding(text) }
-}
-
-/** An X12 decimal quantity; NaN when malformed. */
-const quantityOf = (text: string): number => {
-  const length = text.length
-  let i = length > 0 && text.charCodeAt(0) === 45 ? 1 : 0
-  let digits = 0
-  let point = false
-  for (; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 46) {
-      if (point) return Number.NaN
-      point = true
-    } else if (code < 48 || code > 57) return Number.NaN
-    else digits++
-  }
-  return digits === 0 ? Number.NaN : Number(text)
 }
 
 /**
@@ -531,6 +469,27 @@ const isGroup = (group: string): boolean =>
 
 const isStatus = (status: string): boolean => claimStatusMeaning(status) !== "other"
 
+// Segment ids as numbers, for the model's switch.
+const clpKey = keyOf("CLP")
+const svcKey = keyOf("SVC")
+const casKey = keyOf("CAS")
+const dtmKey = keyOf("DTM")
+const refKey = keyOf("REF")
+const amtKey = keyOf("AMT")
+const qtyKey = keyOf("QTY")
+const lqKey = keyOf("LQ")
+const nm1Key = keyOf("NM1")
+const moaKey = keyOf("MOA")
+const miaKey = keyOf("MIA")
+const lxKey = keyOf("LX")
+const plbKey = keyOf("PLB")
+const bprKey = keyOf("BPR")
+const trnKey = keyOf("TRN")
+const n1Key = keyOf("N1")
+const n3Key = keyOf("N3")
+const n4Key = keyOf("N4")
+const perKey = keyOf("PER")
+
 const procedureOf = (value: string, separator: string): Procedure => {
   const parts = value.split(separator)
   const modifiers: Array<string> = []
@@ -585,13 +544,13 @@ export const make835 = (context: ModelContext): Model835 => {
   let claimsBalanced = true
   const providerAdjustments: Array<ProviderAdjustment> = []
 
-  const at = (segment: Segment, element: number) => ({
+  const at = (segment: SegmentView, element: number) => ({
     segmentIndex: segment.index,
     segmentId: segment.id,
     element
   })
 
-  const missing = (segment: Segment, element: number, what: string) =>
+  const missing = (segment: SegmentView, element: number, what: string) =>
     report({
       severity: "error",
       code: "missing-element",
@@ -600,9 +559,8 @@ export const make835 = (context: ModelContext): Model835 => {
     })
 
   /** Cents of a required amount: 0 with an error when missing, NaN with an error when malformed. */
-  const money = (segment: Segment, n: number, what: string): number => {
-    const text = segment.elements[n] ?? ""
-    if (text === "") {
+  const money = (segment: SegmentView, n: number, what: string): number => {
+    if (!segment.has(n)) {
       report({
         severity: "error",
         code: "missing-amount",
@@ -611,17 +569,15 @@ export const make835 = (context: ModelContext): Model835 => {
       })
       return 0
     }
-    return parsed(segment, n, text, what)
+    return parsed(segment, n, what)
   }
 
   /** Cents of an optional amount: undefined when absent. */
-  const optionalMoney = (segment: Segment, n: number, what: string): number | undefined => {
-    const text = segment.elements[n] ?? ""
-    return text === "" ? undefined : parsed(segment, n, text, what)
-  }
+  const optionalMoney = (segment: SegmentView, n: number, what: string): number | undefined =>
+    segment.has(n) ? parsed(segment, n, what) : undefined
 
-  const parsed = (segment: Segment, n: number, text: string, what: string): number => {
-    const cents = centsOf(text)
+  const parsed = (segment: SegmentView, n: number, what: string): number => {
+    const cents = segment.cents(n)
     if (Number.isNaN(cents)) {
       report({
         severity: "error",
@@ -629,7 +585,7 @@ export const make835 = (context: ModelContext): Model835 => {
         message: `${segment.id}${n < 10 ? "0" : ""}${n} (${what}) is not a decimal amount`,
         ...at(segment, n)
       })
-    } else if (needsRounding(text)) {
+    } else if (segment.moreThanTwoDecimals(n)) {
       report({
         severity: "warning",
         code: "amount-precision",
@@ -640,10 +596,9 @@ export const make835 = (context: ModelContext): Model835 => {
     return cents
   }
 
-  const quantity = (segment: Segment, n: number, what: string): number | undefined => {
-    const text = segment.elements[n] ?? ""
-    if (text === "") return undefined
-    const value = quantityOf(text)
+  const quantity = (segment: SegmentView, n: number, what: string): number | undefined => {
+    if (!segment.has(n)) return undefined
+    const value = segment.quantity(n)
     if (Number.isNaN(value)) {
       report({
         severity: "error",
@@ -656,7 +611,7 @@ export const make835 = (context: ModelContext): Model835 => {
     return value
   }
 
-  const outOfPlace = (segment: Segment, where: string) =>
+  const outOfPlace = (segment: SegmentView, where: string) =>
     report({
       severity: "error",
       code: "out-of-place",
@@ -725,11 +680,10 @@ export const make835 = (context: ModelContext): Model835 => {
     return finished === undefined ? none : [finished]
   }
 
-  const startClaim = (segment: Segment) => {
-    const e = segment.elements
+  const startClaim = (segment: SegmentView) => {
     claimCount++
-    const patientControlNumber = e[1] ?? ""
-    const status = e[2] ?? ""
+    const patientControlNumber = segment.get(1)
+    const status = segment.short(2)
     if (patientControlNumber === "") missing(segment, 1, "patient control number")
     if (status === "") missing(segment, 2, "claim status")
     else if (!isStatus(status))
@@ -766,8 +720,8 @@ export const make835 = (context: ModelContext): Model835 => {
       charge,
       paid,
       patientResponsibilityTotal: 0,
-      filingIndicator: e[6] ?? "",
-      payerClaimControlNumber: e[7] ?? "",
+      filingIndicator: segment.short(6),
+      payerClaimControlNumber: segment.get(7),
       adjustments: [],
       otherNames: [],
       references: [],
@@ -779,9 +733,9 @@ export const make835 = (context: ModelContext): Model835 => {
     }
     if (headerNumber !== undefined) c.headerNumber = headerNumber
     if (patientResponsibility !== undefined) c.patientResponsibility = patientResponsibility
-    const facility = e[8] ?? ""
+    const facility = segment.short(8)
     if (facility !== "") c.facilityCode = facility
-    const frequency = e[9] ?? ""
+    const frequency = segment.short(9)
     if (frequency !== "") c.frequency = frequency
     claim = {
       claim: c,
@@ -792,10 +746,9 @@ export const make835 = (context: ModelContext): Model835 => {
     }
   }
 
-  const startLine = (segment: Segment, state: ClaimState) => {
-    const e = segment.elements
+  const startLine = (segment: SegmentView, state: ClaimState) => {
     const component = segment.delimiters.component
-    const composite = e[1] ?? ""
+    const composite = segment.get(1)
     if (composite === "") missing(segment, 1, "procedure")
     let unknown = false
     let charge = money(segment, 2, "line charge")
@@ -821,9 +774,9 @@ export const make835 = (context: ModelContext): Model835 => {
       remarks: [],
       balanced: true
     }
-    const revenueCode = e[4] ?? ""
+    const revenueCode = segment.get(4)
     if (revenueCode !== "") l.revenueCode = revenueCode
-    const original = e[6] ?? ""
+    const original = segment.get(6)
     if (original !== "") l.originalProcedure = procedureOf(original, component)
     const originalUnits = quantity(segment, 7, "original units")
     if (originalUnits !== undefined) l.originalUnits = originalUnits
@@ -835,9 +788,8 @@ export const make835 = (context: ModelContext): Model835 => {
     }
   }
 
-  const adjust = (segment: Segment, state: ClaimState, target: LineState | undefined) => {
-    const e = segment.elements
-    const group = e[1] ?? ""
+  const adjust = (segment: SegmentView, state: ClaimState, target: LineState | undefined) => {
+    const group = segment.short(1)
     if (group === "") missing(segment, 1, "adjustment group")
     else if (group === "CR")
       report({
@@ -856,10 +808,9 @@ export const make835 = (context: ModelContext): Model835 => {
     const list = target === undefined ? state.claim.adjustments : target.line.adjustments
     let count = 0
     for (let n = 2; n <= 17; n += 3) {
-      const reason = e[n] ?? ""
-      const amountText = e[n + 1] ?? ""
+      const reason = segment.short(n)
       if (reason === "") {
-        if (amountText !== "") missing(segment, n, "adjustment reason")
+        if (segment.has(n + 1)) missing(segment, n, "adjustment reason")
         continue
       }
       count++
@@ -884,33 +835,31 @@ export const make835 = (context: ModelContext): Model835 => {
       if (target !== undefined) target.adjusted += amount
       if (group === "PR") state.patientResponsibility += amount
     }
-    if (count === 0 && (e[2] ?? "") === "") missing(segment, 2, "adjustment reason")
+    if (count === 0 && segment.get(2) === "") missing(segment, 2, "adjustment reason")
   }
 
-  const nameOf = (segment: Segment): Name => {
-    const e = segment.elements
-    const name: Draft<Name> = { entity: e[1] ?? "", entityType: e[2] ?? "", name: e[3] ?? "" }
-    const first = e[4] ?? ""
+  const nameOf = (segment: SegmentView): Name => {
+    const name: Draft<Name> = { entity: segment.short(1), entityType: segment.short(2), name: segment.get(3) }
+    const first = segment.get(4)
     if (first !== "") name.first = first
-    const middle = e[5] ?? ""
+    const middle = segment.get(5)
     if (middle !== "") name.middle = middle
-    const suffix = e[7] ?? ""
+    const suffix = segment.get(7)
     if (suffix !== "") name.suffix = suffix
-    const idQualifier = e[8] ?? ""
+    const idQualifier = segment.short(8)
     if (idQualifier !== "") name.idQualifier = idQualifier
-    const id = e[9] ?? ""
+    const id = segment.get(9)
     if (id !== "") name.id = id
     return name
   }
 
-  const startParty = (segment: Segment): PartyState => {
-    const e = segment.elements
+  const startParty = (segment: SegmentView): PartyState => {
     const partyReferences: Array<Reference> = []
     const contacts: Array<Contact> = []
-    const p: Draft<Party> = { name: e[2] ?? "", references: partyReferences, contacts }
-    const idQualifier = e[3] ?? ""
+    const p: Draft<Party> = { name: segment.get(2), references: partyReferences, contacts }
+    const idQualifier = segment.get(3)
     if (idQualifier !== "") p.idQualifier = idQualifier
-    const id = e[4] ?? ""
+    const id = segment.get(4)
     if (id !== "") p.id = id
     return { party: p, references: partyReferences, contacts, address: undefined, addressLines: [] }
   }
@@ -923,16 +872,15 @@ export const make835 = (context: ModelContext): Model835 => {
     return address
   }
 
-  const providerAdjustment = (segment: Segment) => {
-    const e = segment.elements
-    const provider = e[1] ?? ""
-    const fiscalPeriodDate = e[2] ?? ""
+  const providerAdjustment = (segment: SegmentView) => {
+    const provider = segment.get(1)
+    const fiscalPeriodDate = segment.get(2)
     if (provider === "") missing(segment, 1, "provider identifier")
     if (fiscalPeriodDate === "") missing(segment, 2, "fiscal period date")
     const adjustments: Array<ProviderAdjustmentItem> = []
     for (let n = 3; n <= 13; n += 2) {
-      const composite = e[n] ?? ""
-      const amountText = e[n + 1] ?? ""
+      const composite = segment.get(n)
+      const amountText = segment.get(n + 1)
       if (composite === "" && amountText === "") continue
       const parts = composite.split(segment.delimiters.component)
       const reason = parts[0] ?? ""
@@ -952,17 +900,16 @@ export const make835 = (context: ModelContext): Model835 => {
     providerAdjustments.push({ segmentIndex: segment.index, provider, fiscalPeriodDate, adjustments })
   }
 
-  const segment = (segment: Segment): ReadonlyArray<RemittanceClaim> => {
-    const e = segment.elements
-    switch (segment.id) {
-      case "CLP": {
+  const read = (segment: SegmentView): ReadonlyArray<RemittanceClaim> => {
+    switch (segment.key()) {
+      case clpKey: {
         const out = emit()
         party = undefined
         detail = true
         startClaim(segment)
         return out
       }
-      case "SVC": {
+      case svcKey: {
         if (claim === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -971,14 +918,14 @@ export const make835 = (context: ModelContext): Model835 => {
         startLine(segment, claim)
         return none
       }
-      case "CAS": {
+      case casKey: {
         if (claim === undefined) outOfPlace(segment, "a claim")
         else adjust(segment, claim, line)
         return none
       }
-      case "DTM": {
-        const qualifier = e[1] ?? ""
-        const date = e[2] ?? ""
+      case dtmKey: {
+        const qualifier = segment.short(1)
+        const date = segment.get(2)
         if (line !== undefined) {
           if (qualifier === "472") line.line.serviceDate = date
           else if (qualifier === "150") line.line.serviceFrom = date
@@ -991,8 +938,8 @@ export const make835 = (context: ModelContext): Model835 => {
         } else if (qualifier === "405") productionDate = date
         return none
       }
-      case "REF": {
-        const reference: Reference = { qualifier: e[1] ?? "", value: e[2] ?? "" }
+      case refKey: {
+        const reference: Reference = { qualifier: segment.short(1), value: segment.get(2) }
         if (line !== undefined) {
           if (reference.qualifier === "6R") line.line.controlNumber = reference.value
           else line.line.references.push(reference)
@@ -1001,8 +948,8 @@ export const make835 = (context: ModelContext): Model835 => {
         else references.push(reference)
         return none
       }
-      case "AMT": {
-        const qualifier = e[1] ?? ""
+      case amtKey: {
+        const qualifier = segment.short(1)
         const target = line?.line ?? claim?.claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
@@ -1015,28 +962,28 @@ export const make835 = (context: ModelContext): Model835 => {
         else target.amounts.push({ qualifier, amount })
         return none
       }
-      case "QTY": {
+      case qtyKey: {
         const target = line?.line ?? claim?.claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
           return none
         }
         const value = quantity(segment, 2, "quantity")
-        if (value !== undefined) target.quantities.push({ qualifier: e[1] ?? "", quantity: value })
+        if (value !== undefined) target.quantities.push({ qualifier: segment.short(1), quantity: value })
         return none
       }
-      case "LQ": {
+      case lqKey: {
         if (line === undefined) {
           outOfPlace(segment, "a service line")
           return none
         }
-        if ((e[1] ?? "") === "HE") {
-          const code = e[2] ?? ""
+        if (segment.is(1, "HE")) {
+          const code = segment.get(2)
           if (code !== "") line.line.remarks.push(code)
         }
         return none
       }
-      case "NM1": {
+      case nm1Key: {
         if (claim === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -1049,33 +996,33 @@ export const make835 = (context: ModelContext): Model835 => {
         else claim.claim.otherNames.push(name)
         return none
       }
-      case "MOA":
-      case "MIA": {
+      case moaKey:
+      case miaKey: {
         if (claim === undefined) {
           outOfPlace(segment, "a claim")
           return none
         }
         for (const n of segment.id === "MOA" ? moaRemarks : miaRemarks) {
-          const code = e[n] ?? ""
+          const code = segment.get(n)
           if (code !== "") claim.claim.remarks.push(code)
         }
         return none
       }
-      case "LX": {
+      case lxKey: {
         const out = emit()
         party = undefined
         detail = true
-        headerNumber = e[1] ?? ""
+        headerNumber = segment.get(1)
         return out
       }
-      case "PLB": {
+      case plbKey: {
         const out = emit()
         party = undefined
         detail = true
         providerAdjustment(segment)
         return out
       }
-      case "BPR": {
+      case bprKey: {
         if (payment !== undefined) {
           outOfPlace(segment, "the header (a second BPR)")
           return none
@@ -1087,70 +1034,70 @@ export const make835 = (context: ModelContext): Model835 => {
           transactionUnknown = true
         }
         const p: Draft<Payment> = {
-          handling: e[1] ?? "",
+          handling: segment.get(1),
           amount,
-          creditDebit: e[3] ?? "",
-          method: e[4] ?? "",
-          effectiveDate: e[16] ?? ""
+          creditDebit: segment.get(3),
+          method: segment.get(4),
+          effectiveDate: segment.get(16)
         }
-        const format = e[5] ?? ""
+        const format = segment.get(5)
         if (format !== "") p.format = format
         payment = p
         return none
       }
-      case "TRN": {
+      case trnKey: {
         if (trace !== undefined || detail) return none
-        const t: Draft<Trace> = { type: e[1] ?? "", number: e[2] ?? "", payerId: e[3] ?? "" }
-        const supplemental = e[4] ?? ""
+        const t: Draft<Trace> = { type: segment.get(1), number: segment.get(2), payerId: segment.get(3) }
+        const supplemental = segment.get(4)
         if (supplemental !== "") t.supplementalCode = supplemental
         trace = t
         return none
       }
-      case "N1": {
+      case n1Key: {
         if (detail) {
           outOfPlace(segment, "the header")
           return none
         }
-        const qualifier = e[1] ?? ""
+        const qualifier = segment.get(1)
         if (qualifier === "PR") party = payer = startParty(segment)
         else if (qualifier === "PE") party = payee = startParty(segment)
         else party = undefined
         return none
       }
-      case "N3": {
+      case n3Key: {
         if (party !== undefined) {
           addressOf(party)
           const lines = party.addressLines
-          const first = e[1] ?? ""
+          const first = segment.get(1)
           if (first !== "") lines.push(first)
-          const second = e[2] ?? ""
+          const second = segment.get(2)
           if (second !== "") lines.push(second)
         }
         return none
       }
-      case "N4": {
+      case n4Key: {
         if (party !== undefined) {
           const address = addressOf(party)
-          const city = e[1] ?? ""
+          const city = segment.get(1)
           if (city !== "") address.city = city
-          const state = e[2] ?? ""
+          const state = segment.get(2)
           if (state !== "") address.state = state
-          const postalCode = e[3] ?? ""
+          const postalCode = segment.get(3)
           if (postalCode !== "") address.postalCode = postalCode
-          const country = e[4] ?? ""
+          const country = segment.get(4)
           if (country !== "") address.country = country
         }
         return none
       }
-      case "PER": {
+      case perKey: {
         if (party !== undefined) {
           const numbers: Array<Reference> = []
           for (let n = 3; n <= 7; n += 2) {
-            const qualifier = e[n] ?? ""
-            if (qualifier !== "") numbers.push({ qualifier, value: e[n + 1] ?? "" })
+            const qualifier = segment.get(n)
+            if (qualifier !== "") numbers.push({ qualifier, value: segment.get(n + 1) })
           }
-          const contact: Draft<Contact> = { function: e[1] ?? "", numbers }
-          const name = e[2] ?? ""
+          const contact: Draft<Contact> = { function: segment.get(1), numbers }
+          const name = segment.get(2)
           if (name !== "") contact.name = name
           party.contacts.push(contact)
         }
@@ -1199,7 +1146,14 @@ export const make835 = (context: ModelContext): Model835 => {
     return remittance
   }
 
-  return { segment, flush: emit, end }
+  // For a caller with `Segment` objects: each is shown through this view.
+  const adapter = new SegmentView()
+  return {
+    segment: (segment: Segment) => read(adapter.of(segment)),
+    flush: emit,
+    end,
+    [viewSegment]: read
+  }
 }
 
 /**

@@ -126,11 +126,11 @@ export class Collector {
  * @since 0.1.0
  */
 export const readText = (text: string, options?: Options): ReadResult => {
-  const reader = new Reader(readerOptions(options))
   const collector = new Collector()
+  const reader = new Reader(readerOptions(options), (event) => collector.add(event))
   try {
-    for (const event of reader.push(text)) collector.add(event)
-    for (const event of reader.end()) collector.add(event)
+    reader.push(text)
+    reader.end()
   } catch (error) {
     if (error instanceof X12ParseError) return { _tag: "Failure", error, problems: reader.problems }
     throw error

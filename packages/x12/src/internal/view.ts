@@ -1,0 +1,322 @@
+/**
+ * The hot path under `Segments.Splitter` and the reader: a scanner that finds segments and their element
+ * boundaries in the text, and one reusable `SegmentView` that shows the current segment where it lies. Nothing is
+ * allocated per segment: a model reads an element as a string only when it keeps it, and parses amounts and
+ * compares codes in place. A `Segment` object (`toSegment`) is made only for whoever asks for one.
+ */
+import type { Delimiters, Segment, SplitFailure, SplitWarning } from "../Segments.js"
+import { decimal, quantity, round } from "./amount.js"
+
+const isWhitespace = (code: number): boolean =>
+  code === 32 || code === 10 || code === 13 || code === 9 || code === 0xfeff
+
+/** ISA is 106 characters: the element separator at 3, ISA11 at 82, ISA16 at 104, the terminator at 105. */
+const isaLength = 106
+
+const isLetterOrDigit = (code: number): boolean =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+
+const readDelimiters = (isa: string): Delimiters | string => {
+  const element = isa[3] as string
+  const fields = isa.slice(0, 105).split(element)
+  if (fields.length !== 17) return `ISA has ${fields.length - 1} elements where 16 are fixed-width`
+  const component = isa[104] as string
+  const segment = isa[105] as string
+  const repetition = isa[82] as string
+  if (component === element || segment === element || component === segment) {
+    return "ISA's element separator, component separator and terminator must differ"
+  }
+  const e = element.charCodeAt(0)
+  if (isLetterOrDigit(e) || e === 32 || isLetterOrDigit(segment.charCodeAt(0)))
+    return "ISA's delimiters must not be letters or digits"
+  // In 5010 ISA11 is the repetition separator; a letter there (4010's "U") is a standards identifier instead.
+  const r = repetition.charCodeAt(0)
+  const repeats = !isLetterOrDigit(r) && r !== 32 && repetition !== element && repetition !== segment
+  return { element, component, segment, repetition: repeats && repetition !== component ? repetition : undefined }
+}
+
+/**
+ * Short codes (ids, qualifiers, reason codes: 2 or 3 ASCII characters) seen so far, by their characters: the same
+ * string for every `CLP` or `CO`, without a substring each. Bounded: past the bound, codes are plain substrings.
+ */
+const codes = new Map<number, string>()
+
+/** The number `key` gives a segment id of 2 or 3 characters (for a `switch` on segment ids). */
+export const keyOf = (id: string): number =>
+  (id.length << 21) | (id.charCodeAt(0) << 14) | (id.charCodeAt(1) << 7) | (id.length === 3 ? id.charCodeAt(2) : 0)
+
+/**
+ * The segment being read, in place: `text[bounds[n], bounds[n + 1] - 1)` is element n (element 0 is the id) for
+ * n < `count`. Valid only during the call that hands it out; the scanner reuses it for the next segment.
+ */
+export class SegmentView {
+  text = ""
+  /** Elements, the id included (`Segment.elements.length`). */
+  count = 0
+  bounds: Int32Array = new Int32Array(64)
+  index = 0
+  delimiters: Delimiters = { element: "*", component: ":", repetition: undefined, segment: "~" }
+  private idText: string | undefined
+
+  /** Points the view at `text[start, end)`, split at `separator`. */
+  set(text: string, start: number, end: number, separator: number, index: number, delimiters: Delimiters): void {
+    this.text = text
+    this.index = index
+    this.delimiters = delimiters
+    this.idText = undefined
+    let bounds = this.bounds
+    bounds[0] = start
+    let count = 1
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) === separator) {
+        if (count + 1 >= bounds.length) {
+          const grown = new Int32Array(bounds.length * 2)
+          grown.set(bounds)
+          this.bounds = bounds = grown
+        }
+        bounds[count++] = i + 1
+      }
+    }
+    bounds[count] = end + 1
+    this.count = count
+  }
+
+  /** Points the view at a `Segment` object (for a model called with one): the same elements, the same id. */
+  of(segment: Segment): this {
+    const elements = segment.elements
+    const parts: Array<string> = [segment.id]
+    for (let n = 1; n < elements.length; n++) parts.push(elements[n] as string)
+    const count = parts.length
+    if (count + 1 > this.bounds.length) this.bounds = new Int32Array(count + 1)
+    let at = 0
+    for (let n = 0; n < count; n++) {
+      this.bounds[n] = at
+      at += (parts[n] as string).length + 1
+    }
+    this.bounds[count] = at
+    this.count = count
+    this.text = parts.join(segment.delimiters.element)
+    this.index = segment.index
+    this.delimiters = segment.delimiters
+    this.idText = segment.id
+    return this
+  }
+
+  /** The segment id (element 0). */
+  get id(): string {
+    if (this.idText === undefined) this.idText = this.short(0)
+    return this.idText
+  }
+
+  /** The id as a number, the same as `keyOf` of it; -1 for an id that is not 2 or 3 ASCII characters. */
+  key(): number {
+    const start = this.bounds[0] as number
+    const length = (this.bounds[1] as number) - 1 - start
+    if (length < 2 || length > 3) return -1
+    const text = this.text
+    const c0 = text.charCodeAt(start)
+    const c1 = text.charCodeAt(start + 1)
+    const c2 = length === 3 ? text.charCodeAt(start + 2) : 0
+    if (c0 >= 128 || c1 >= 128 || c2 >= 128) return -1
+    return (length << 21) | (c0 << 14) | (c1 << 7) | c2
+  }
+
+  /** Element n, or "" when absent; a code of 2 or 3 ASCII characters comes out as one shared string. */
+  short(n: number): string {
+    if (n >= this.count) return ""
+    const start = this.bounds[n] as number
+    const end = (this.bounds[n + 1] as number) - 1
+    const length = end - start
+    const text = this.text
+    if (length < 2 || length > 3) return length === 0 ? "" : text.slice(start, end)
+    const c0 = text.charCodeAt(start)
+    const c1 = text.charCodeAt(start + 1)
+    const c2 = length === 3 ? text.charCodeAt(start + 2) : 0
+    if (c0 >= 128 || c1 >= 128 || c2 >= 128) return text.slice(start, end)
+    const key = (length << 21) | (c0 << 14) | (c1 << 7) | c2
+    const known = codes.get(key)
+    if (known !== undefined) return known
+    const code = text.slice(start, end)
+    if (codes.size < 4096) codes.set(key, code)
+    return code
+  }
+
+  /** Element n, or "" when absent. */
+  get(n: number): string {
+    if (n >= this.count) return ""
+    const start = this.bounds[n] as number
+    const end = (this.bounds[n + 1] as number) - 1
+    return start === end ? "" : this.text.slice(start, end)
+  }
+
+  /** Element n is present and not empty. */
+  has(n: number): boolean {
+    return n < this.count && (this.bounds[n + 1] as number) - 1 > (this.bounds[n] as number)
+  }
+
+  /** The length of element n (0 when absent). */
+  length(n: number): number {
+    return n < this.count ? (this.bounds[n + 1] as number) - 1 - (this.bounds[n] as number) : 0
+  }
+
+  /** Character i of element n, as a code (NaN past its end). */
+  code(n: number, i: number): number {
+    if (n >= this.count) return Number.NaN
+    const at = (this.bounds[n] as number) + i
+    return at < (this.bounds[n + 1] as number) - 1 ? this.text.charCodeAt(at) : Number.NaN
+  }
+
+  /** Element n equals `value` (no substring made). */
+  is(n: number, value: string): boolean {
+    if (n >= this.count) return value === ""
+    const start = this.bounds[n] as number
+    if ((this.bounds[n + 1] as number) - 1 - start !== value.length) return false
+    for (let i = 0; i < value.length; i++) if (this.text.charCodeAt(start + i) !== value.charCodeAt(i)) return false
+    return true
+  }
+
+  /** Element n as cents (a third decimal rounds half away from zero); NaN when malformed or empty. */
+  cents(n: number): number {
+    if (n >= this.count) return Number.NaN
+    return decimal(this.text, this.bounds[n] as number, (this.bounds[n + 1] as number) - 1, 2, round)
+  }
+
+  /** Element n has more than two decimals (for an amount `cents` could read). */
+  moreThanTwoDecimals(n: number): boolean {
+    const start = this.bounds[n] as number
+    const end = (this.bounds[n + 1] as number) - 1
+    for (let i = start; i < end; i++) if (this.text.charCodeAt(i) === 46) return end - i > 3
+    return false
+  }
+
+  /** Element n as a quantity; NaN when malformed or empty. */
+  quantity(n: number): number {
+    if (n >= this.count) return Number.NaN
+    return quantity(this.text, this.bounds[n] as number, (this.bounds[n + 1] as number) - 1)
+  }
+
+  /** Component `c` (0-based) of element n, or "" when absent. */
+  component(n: number, c: number): string {
+    if (n >= this.count) return ""
+    const separator = this.delimiters.component.charCodeAt(0)
+    const end = (this.bounds[n + 1] as number) - 1
+    const text = this.text
+    let start = this.bounds[n] as number
+    for (let k = 0; k < c; k++) {
+      while (start < end && text.charCodeAt(start) !== separator) start++
+      if (start >= end) return ""
+      start++
+    }
+    let stop = start
+    while (stop < end && text.charCodeAt(stop) !== separator) stop++
+    return stop === start ? "" : text.slice(start, stop)
+  }
+
+  /** The segment as an object, for keeping and for models that take one. */
+  toSegment(): Segment {
+    const elements: Array<string> = []
+    for (let n = 0; n < this.count; n++) elements.push(this.get(n))
+    return { id: elements[0] as string, elements, index: this.index, delimiters: this.delimiters }
+  }
+}
+
+/**
+ * Finds segments in text given in chunks of any size and shows each through one `SegmentView`. It holds at most
+ * one unfinished segment, bounded by `maxSegmentLength`.
+ */
+export class Scanner {
+  private buffer = ""
+  private delimiters: Delimiters | undefined
+  private separator = 0
+  private terminator = ""
+  private index = 0
+  private failed: SplitFailure | undefined
+  readonly warnings: Array<SplitWarning> = []
+  readonly view = new SegmentView()
+
+  constructor(private readonly maxSegmentLength = 1_048_576) {}
+
+  push(text: string, onSegment: (segment: SegmentView) => void): SplitFailure | undefined {
+    if (this.failed !== undefined) return undefined
+    this.buffer = this.buffer.length === 0 ? text : this.buffer + text
+    return this.drain(false, onSegment)
+  }
+
+  end(onSegment: (segment: SegmentView) => void): SplitFailure | undefined {
+    if (this.failed !== undefined) return undefined
+    return this.drain(true, onSegment)
+  }
+
+  private fail(failure: SplitFailure) {
+    this.failed = failure
+    this.buffer = ""
+    return failure
+  }
+
+  private drain(atEnd: boolean, onSegment: (segment: SegmentView) => void): SplitFailure | undefined {
+    const buffer = this.buffer
+    const length = buffer.length
+    const view = this.view
+    let at = 0
+    for (;;) {
+      while (at < length && isWhitespace(buffer.charCodeAt(at))) at++
+      if (at >= length) break
+      if (this.delimiters === undefined) {
+        if (length - at < 3) {
+          if (!atEnd) break
+          return this.fail({ _tag: "NotX12", segmentIndex: this.index })
+        }
+        if (buffer.charCodeAt(at) !== 73 || buffer.charCodeAt(at + 1) !== 83 || buffer.charCodeAt(at + 2) !== 65) {
+          return this.fail({ _tag: "NotX12", segmentIndex: this.index })
+        }
+        if (length - at < isaLength) {
+          if (!atEnd) break
+          return this.fail({ _tag: "BadIsa", segmentIndex: this.index, detail: "ISA is shorter than 106 characters" })
+        }
+        const delimiters = readDelimiters(buffer.slice(at, at + isaLength))
+        if (typeof delimiters === "string") {
+          return this.fail({ _tag: "BadIsa", segmentIndex: this.index, detail: delimiters })
+        }
+        this.delimiters = delimiters
+        this.separator = delimiters.element.charCodeAt(0)
+        this.terminator = delimiters.segment
+      }
+      const delimiters = this.delimiters
+      let end = buffer.indexOf(this.terminator, at)
+      if (end < 0) {
+        if (length - at > this.maxSegmentLength) {
+          return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
+        }
+        if (!atEnd) break
+        this.warnings.push({ code: "missing-terminator", segmentIndex: this.index })
+        view.set(buffer, at, at + buffer.slice(at).trimEnd().length, this.separator, this.index++, delimiters)
+        at = length
+        onSegment(view)
+        break
+      }
+      if (end - at > this.maxSegmentLength) {
+        return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
+      }
+      const next = end + 1
+      // A newline terminator after CRLF line ends leaves a carriage return behind.
+      if (end > at && buffer.charCodeAt(end - 1) === 13) end--
+      view.set(buffer, at, end, this.separator, this.index++, delimiters)
+      at = next
+      // The next interchange may use other delimiters.
+      const isIea =
+        view.length(0) === 3 &&
+        buffer.charCodeAt(view.bounds[0] as number) === 73 &&
+        buffer.charCodeAt((view.bounds[0] as number) + 1) === 69 &&
+        buffer.charCodeAt((view.bounds[0] as number) + 2) === 65
+      onSegment(view)
+      if (isIea) this.delimiters = undefined
+    }
+    this.buffer = at >= length ? "" : buffer.slice(at)
+    // Empty or blank input is not X12 either.
+    if (atEnd && this.index === 0) return this.fail({ _tag: "NotX12", segmentIndex: 0 })
+    return undefined
+  }
+}
+
+/** The key of a `TransactionModel`'s in-place method (see `Reader`): this package's models read views. */
+export const viewSegment: unique symbol = Symbol.for("@openrcm/x12/viewSegment")
