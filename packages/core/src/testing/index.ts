@@ -8,6 +8,14 @@
 export * as InMemoryClearinghouse from "./InMemoryClearinghouse.js"
 
 /**
+ * A real in-memory Store for tests, Storybook and the playground: the whole port over maps in memory, with its
+ * tenant walls, optimistic versions, keyset paging, outbox and hash-chained audit trail, and transactions that undo
+ * their writes on failure or interruption. Records are validated and copied on the way in and out, never shared.
+ * Each layer build is a fresh, empty store; nothing outlives it.
+ */
+export * as InMemoryStore from "./InMemoryStore.js"
+
+/**
  * Synthetic members and plan benefits for the in-memory clearinghouse: a commercial PPO with a copay and a
  * deductible partly met, a high-deductible plan with coinsurance, an HMO whose mental-health visits need
  * authorization and are limited, Medicare Part B, and a member whose coverage ended. No real person's data.
