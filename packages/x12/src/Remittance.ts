@@ -21,7 +21,7 @@
  */
 
 import { centsOf, needsRounding } from "./internal/amount.js"
-import { keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
 import type { Segment } from "./Segments.js"
@@ -490,12 +490,56 @@ const n3Key = keyOf("N3")
 const n4Key = keyOf("N4")
 const perKey = keyOf("PER")
 
-const procedureOf = (value: string, separator: string): Procedure => {
+/**
+ * A list of a claim or a line that is still empty: one shared, frozen array, replaced by the first `grow`. Most
+ * lists stay empty, and a whole-file read keeps every claim: this keeps a dozen arrays per claim off the heap.
+ */
+const empty: Array<never> = Object.freeze([]) as unknown as Array<never>
+
+/** `list` with `value` added: `list` itself, or a new array when it is the shared empty one. */
+const grow = <T>(list: Array<T>, value: T): Array<T> => {
+  if (list === empty) return [value]
+  list.push(value)
+  return list
+}
+
+/** The procedure composite in element n (SVC01, SVC06): qualifier, code, up to 4 modifiers, a description. */
+const procedureOf = (segment: SegmentView, n: number): Procedure => {
+  const separator = segment.delimiters.component
+  if (separator.length !== 1 || n >= segment.count) return procedureOfText(segment.get(n), separator)
+  const text = segment.text
+  const code = separator.charCodeAt(0)
+  const start = segment.bounds[n] as number
+  const end = (segment.bounds[n + 1] as number) - 1
+  let qualifier = ""
+  let procedureCode = ""
+  let description = ""
+  let modifiers: Array<string> = empty
+  let part = 0
+  let from = start
+  for (let i = start; i <= end; i++) {
+    if (i < end && text.charCodeAt(i) !== code) continue
+    if (i > from) {
+      if (part === 0) qualifier = codeAt(text, from, i)
+      else if (part === 1) procedureCode = text.slice(from, i)
+      else if (part < 6) modifiers = grow(modifiers, codeAt(text, from, i))
+      else if (part === 6) description = text.slice(from, i)
+    }
+    part++
+    from = i + 1
+  }
+  const procedure: Draft<Procedure> = { qualifier, code: procedureCode, modifiers }
+  if (description !== "") procedure.description = description
+  return procedure
+}
+
+/** `procedureOf` over the composite's text, for a delimiter of more than one character. */
+const procedureOfText = (value: string, separator: string): Procedure => {
   const parts = value.split(separator)
-  const modifiers: Array<string> = []
+  let modifiers: Array<string> = empty
   for (let i = 2; i < 6 && i < parts.length; i++) {
     const modifier = parts[i] as string
-    if (modifier !== "") modifiers.push(modifier)
+    if (modifier !== "") modifiers = grow(modifiers, modifier)
   }
   const procedure: Draft<Procedure> = { qualifier: parts[0] ?? "", code: parts[1] ?? "", modifiers }
   const description = parts[6]
@@ -722,13 +766,13 @@ export const make835 = (context: ModelContext): Model835 => {
       patientResponsibilityTotal: 0,
       filingIndicator: segment.short(6),
       payerClaimControlNumber: segment.get(7),
-      adjustments: [],
-      otherNames: [],
-      references: [],
-      amounts: [],
-      quantities: [],
-      remarks: [],
-      lines: [],
+      adjustments: empty,
+      otherNames: empty,
+      references: empty,
+      amounts: empty,
+      quantities: empty,
+      remarks: empty,
+      lines: empty,
       balanced: true
     }
     if (headerNumber !== undefined) c.headerNumber = headerNumber
@@ -747,9 +791,7 @@ export const make835 = (context: ModelContext): Model835 => {
   }
 
   const startLine = (segment: SegmentView, state: ClaimState) => {
-    const component = segment.delimiters.component
-    const composite = segment.get(1)
-    if (composite === "") missing(segment, 1, "procedure")
+    if (!segment.has(1)) missing(segment, 1, "procedure")
     let unknown = false
     let charge = money(segment, 2, "line charge")
     if (Number.isNaN(charge)) {
@@ -763,24 +805,23 @@ export const make835 = (context: ModelContext): Model835 => {
     }
     const l: Building<RemittanceLine> = {
       segmentIndex: segment.index,
-      procedure: procedureOf(composite, component),
+      procedure: procedureOf(segment, 1),
       charge,
       paid,
       units: quantity(segment, 5, "units") ?? 1,
-      adjustments: [],
-      references: [],
-      amounts: [],
-      quantities: [],
-      remarks: [],
+      adjustments: empty,
+      references: empty,
+      amounts: empty,
+      quantities: empty,
+      remarks: empty,
       balanced: true
     }
     const revenueCode = segment.get(4)
     if (revenueCode !== "") l.revenueCode = revenueCode
-    const original = segment.get(6)
-    if (original !== "") l.originalProcedure = procedureOf(original, component)
+    if (segment.has(6)) l.originalProcedure = procedureOf(segment, 6)
     const originalUnits = quantity(segment, 7, "original units")
     if (originalUnits !== undefined) l.originalUnits = originalUnits
-    state.claim.lines.push(l)
+    state.claim.lines = grow(state.claim.lines, l)
     line = {
       line: l,
       adjusted: 0,
@@ -805,7 +846,6 @@ export const make835 = (context: ModelContext): Model835 => {
         message: "CAS01 must be CO, OA, PI or PR",
         ...at(segment, 1)
       })
-    const list = target === undefined ? state.claim.adjustments : target.line.adjustments
     let count = 0
     for (let n = 2; n <= 17; n += 3) {
       const reason = segment.short(n)
@@ -830,7 +870,8 @@ export const make835 = (context: ModelContext): Model835 => {
       const adjustment: Draft<Adjustment> = { group, reason, amount }
       const units = quantity(segment, n + 2, "adjustment quantity")
       if (units !== undefined) adjustment.quantity = units
-      list.push(adjustment)
+      if (target === undefined) state.claim.adjustments = grow(state.claim.adjustments, adjustment)
+      else target.line.adjustments = grow(target.line.adjustments, adjustment)
       state.adjusted += amount
       if (target !== undefined) target.adjusted += amount
       if (group === "PR") state.patientResponsibility += amount
@@ -942,8 +983,8 @@ export const make835 = (context: ModelContext): Model835 => {
         const reference: Reference = { qualifier: segment.short(1), value: segment.get(2) }
         if (line !== undefined) {
           if (reference.qualifier === "6R") line.line.controlNumber = reference.value
-          else line.line.references.push(reference)
-        } else if (claim !== undefined) claim.claim.references.push(reference)
+          else line.line.references = grow(line.line.references, reference)
+        } else if (claim !== undefined) claim.claim.references = grow(claim.claim.references, reference)
         else if (party !== undefined) party.references.push(reference)
         else references.push(reference)
         return none
@@ -959,7 +1000,7 @@ export const make835 = (context: ModelContext): Model835 => {
         // AMT is informational: a malformed one does not stop balancing.
         if (Number.isNaN(amount)) amount = 0
         if (line !== undefined && qualifier === "B6") line.line.allowed = amount
-        else target.amounts.push({ qualifier, amount })
+        else target.amounts = grow(target.amounts, { qualifier, amount })
         return none
       }
       case qtyKey: {
@@ -969,7 +1010,8 @@ export const make835 = (context: ModelContext): Model835 => {
           return none
         }
         const value = quantity(segment, 2, "quantity")
-        if (value !== undefined) target.quantities.push({ qualifier: segment.short(1), quantity: value })
+        if (value !== undefined)
+          target.quantities = grow(target.quantities, { qualifier: segment.short(1), quantity: value })
         return none
       }
       case lqKey: {
@@ -979,7 +1021,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         if (segment.is(1, "HE")) {
           const code = segment.get(2)
-          if (code !== "") line.line.remarks.push(code)
+          if (code !== "") line.line.remarks = grow(line.line.remarks, code)
         }
         return none
       }
@@ -993,7 +1035,7 @@ export const make835 = (context: ModelContext): Model835 => {
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name
         else if (name.entity === "82") c.rendering = name
-        else claim.claim.otherNames.push(name)
+        else claim.claim.otherNames = grow(claim.claim.otherNames, name)
         return none
       }
       case moaKey:
@@ -1004,7 +1046,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         for (const n of segment.id === "MOA" ? moaRemarks : miaRemarks) {
           const code = segment.get(n)
-          if (code !== "") claim.claim.remarks.push(code)
+          if (code !== "") claim.claim.remarks = grow(claim.claim.remarks, code)
         }
         return none
       }

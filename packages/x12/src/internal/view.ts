@@ -41,6 +41,22 @@ const readDelimiters = (isa: string): Delimiters | string => {
  */
 const codes = new Map<number, string>()
 
+/** `text[start, end)`; a code of 2 or 3 ASCII characters comes out as one shared string. */
+export const codeAt = (text: string, start: number, end: number): string => {
+  const length = end - start
+  if (length < 2 || length > 3) return length === 0 ? "" : text.slice(start, end)
+  const c0 = text.charCodeAt(start)
+  const c1 = text.charCodeAt(start + 1)
+  const c2 = length === 3 ? text.charCodeAt(start + 2) : 0
+  if (c0 >= 128 || c1 >= 128 || c2 >= 128) return text.slice(start, end)
+  const key = (length << 21) | (c0 << 14) | (c1 << 7) | c2
+  const known = codes.get(key)
+  if (known !== undefined) return known
+  const code = text.slice(start, end)
+  if (codes.size < 4096) codes.set(key, code)
+  return code
+}
+
 /** The number `key` gives a segment id of 2 or 3 characters (for a `switch` on segment ids). */
 export const keyOf = (id: string): number =>
   (id.length << 21) | (id.charCodeAt(0) << 14) | (id.charCodeAt(1) << 7) | (id.length === 3 ? id.charCodeAt(2) : 0)
@@ -124,21 +140,7 @@ export class SegmentView {
   /** Element n, or "" when absent; a code of 2 or 3 ASCII characters comes out as one shared string. */
   short(n: number): string {
     if (n >= this.count) return ""
-    const start = this.bounds[n] as number
-    const end = (this.bounds[n + 1] as number) - 1
-    const length = end - start
-    const text = this.text
-    if (length < 2 || length > 3) return length === 0 ? "" : text.slice(start, end)
-    const c0 = text.charCodeAt(start)
-    const c1 = text.charCodeAt(start + 1)
-    const c2 = length === 3 ? text.charCodeAt(start + 2) : 0
-    if (c0 >= 128 || c1 >= 128 || c2 >= 128) return text.slice(start, end)
-    const key = (length << 21) | (c0 << 14) | (c1 << 7) | c2
-    const known = codes.get(key)
-    if (known !== undefined) return known
-    const code = text.slice(start, end)
-    if (codes.size < 4096) codes.set(key, code)
-    return code
+    return codeAt(this.text, this.bounds[n] as number, (this.bounds[n + 1] as number) - 1)
   }
 
   /** Element n, or "" when absent. */
