@@ -464,14 +464,20 @@ const quantityPattern = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/u
 
 const parseQuantity = (text: string): number | undefined => (quantityPattern.test(text) ? Number(text) : undefined)
 
-const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/u
+/** Two digits at `at` as a number, or NaN. */
+const twoDigits = (text: string, at: number): number => {
+  const tens = text.charCodeAt(at) - 48
+  const ones = text.charCodeAt(at + 1) - 48
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : Number.NaN
+}
 
+/** YYYY-MM-DD and a calendar date (read by hand: the validator checks every date of every claim). */
 const isIsoDate = (date: string): boolean => {
-  const match = isoDatePattern.exec(date)
-  if (match === null) return false
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return false
+  const year = twoDigits(date, 0) * 100 + twoDigits(date, 2)
+  const month = twoDigits(date, 5)
+  const day = twoDigits(date, 8)
+  if (Number.isNaN(year) || Number.isNaN(month) || Number.isNaN(day)) return false
   if (month < 1 || month > 12 || day < 1) return false
   const days =
     month === 2
@@ -535,10 +541,10 @@ export interface WriteOptions {
   readonly receiverQualifier?: string
   /** ISA15; P when absent. */
   readonly usage?: "T" | "P"
-  /** YYYYMMDD; today (UTC) when absent. */
-  readonly date?: string
-  /** HHMM; now (UTC) when absent. */
-  readonly time?: string
+  /** YYYYMMDD (GS04, BHT04; ISA09 as YYMMDD). Required: the same submission always writes the same text. */
+  readonly date: string
+  /** HHMM (ISA10, GS05, BHT05). Required, as the date is. */
+  readonly time: string
   /** ISA14: ask for a TA1. */
   readonly acknowledgmentRequested?: boolean
   /** `*`, `:`, `^`, `~` when absent. */
@@ -571,100 +577,101 @@ class Validator {
   }
 
   /** A text element: not empty when required, at most `max` characters, no delimiter. */
-  text(path: string, value: string | undefined, max: number, required = true) {
+  text(path: string, field: string, value: string | undefined, max: number, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (value.length > max) this.fail(path, `must be at most ${max} characters`)
+    if (value.length > max) this.fail(path + field, `must be at most ${max} characters`)
     for (const d of this.forbidden) {
       if (value.includes(d)) {
-        this.fail(path, "must not contain a delimiter character")
+        this.fail(path + field, "must not contain a delimiter character")
         return
       }
     }
-    if (value.trim() !== value) this.fail(path, "must not start or end with a space")
+    if (value.trim() !== value) this.fail(path + field, "must not start or end with a space")
   }
 
-  pattern(path: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
+  pattern(path: string, field: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (!pattern.test(value)) this.fail(path, message)
+    if (!pattern.test(value)) this.fail(path + field, message)
   }
 
-  oneOf(path: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
+  oneOf(path: string, field: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (!allowed.has(value)) this.fail(path, "is not an allowed code")
+    if (!allowed.has(value)) this.fail(path + field, "is not an allowed code")
   }
 
-  date(path: string, value: string | undefined, required = true) {
+  date(path: string, field: string, value: string | undefined, required = true) {
     if (value === undefined) {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (!isIsoDate(value)) this.fail(path, "must be a calendar date YYYY-MM-DD")
+    if (!isIsoDate(value)) this.fail(path + field, "must be a calendar date YYYY-MM-DD")
   }
 
-  cents(path: string, value: number | undefined, required = true, allowNegative = false) {
+  cents(path: string, field: string, value: number | undefined, required = true, allowNegative = false) {
     if (value === undefined) {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (!Number.isSafeInteger(value)) this.fail(path, "must be a whole number of cents")
-    else if (!allowNegative && value < 0) this.fail(path, "must not be negative")
+    if (!Number.isSafeInteger(value)) this.fail(path + field, "must be a whole number of cents")
+    else if (!allowNegative && value < 0) this.fail(path + field, "must not be negative")
   }
 
-  quantity(path: string, value: number | undefined, required = true) {
+  quantity(path: string, field: string, value: number | undefined, required = true) {
     if (value === undefined) {
-      if (required) this.fail(path, "is required")
+      if (required) this.fail(path + field, "is required")
       return
     }
-    if (!Number.isFinite(value) || value <= 0) this.fail(path, "must be a positive number")
-    else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6) this.fail(path, "must have at most 3 decimals")
+    if (!Number.isFinite(value) || value <= 0) this.fail(path + field, "must be a positive number")
+    else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6)
+      this.fail(path + field, "must have at most 3 decimals")
   }
 
-  npi(path: string, value: string | undefined) {
-    if (value === undefined || value === "") return this.fail(path, "is required")
-    if (!isValidNpi(value)) this.fail(path, "is not a valid NPI (10 digits with a Luhn check digit)")
+  npi(path: string, field: string, value: string | undefined) {
+    if (value === undefined || value === "") return this.fail(path + field, "is required")
+    if (!isValidNpi(value)) this.fail(path + field, "is not a valid NPI (10 digits with a Luhn check digit)")
   }
 
   name(path: string, name: PersonName, person: boolean) {
-    this.text(`${path}.last`, name.last, 60)
-    this.text(`${path}.first`, name.first, 35, person)
-    this.text(`${path}.middle`, name.middle, 25, false)
-    this.text(`${path}.suffix`, name.suffix, 10, false)
+    this.text(path, ".last", name.last, 60)
+    this.text(path, ".first", name.first, 35, person)
+    this.text(path, ".middle", name.middle, 25, false)
+    this.text(path, ".suffix", name.suffix, 10, false)
   }
 
   address(path: string, address: Address | undefined, zip9 = false) {
     if (address === undefined) return
-    this.text(`${path}.line1`, address.line1, 55)
-    this.text(`${path}.line2`, address.line2, 55, false)
-    this.text(`${path}.city`, address.city, 30)
-    this.pattern(`${path}.state`, address.state, statePattern, "must be two capital letters")
-    if (zip9) this.pattern(`${path}.postalCode`, address.postalCode, /^\d{9}$/u, "must be the 9-digit ZIP code")
-    else this.pattern(`${path}.postalCode`, address.postalCode, /^\d{5}(?:\d{4})?$/u, "must be 5 or 9 digits")
+    this.text(path, ".line1", address.line1, 55)
+    this.text(path, ".line2", address.line2, 55, false)
+    this.text(path, ".city", address.city, 30)
+    this.pattern(path, ".state", address.state, statePattern, "must be two capital letters")
+    if (zip9) this.pattern(path, ".postalCode", address.postalCode, /^\d{9}$/u, "must be the 9-digit ZIP code")
+    else this.pattern(path, ".postalCode", address.postalCode, /^\d{5}(?:\d{4})?$/u, "must be 5 or 9 digits")
   }
 
   contact(path: string, contact: Contact) {
-    this.text(`${path}.name`, contact.name, 60)
-    this.text(`${path}.phone`, contact.phone, 256, false)
-    this.text(`${path}.email`, contact.email, 256, false)
+    this.text(path, ".name", contact.name, 60)
+    this.text(path, ".phone", contact.phone, 256, false)
+    this.text(path, ".email", contact.email, 256, false)
     if (contact.phone !== undefined && !/^\d{10,}$/u.test(contact.phone))
       this.fail(`${path}.phone`, "must be digits only, area code first")
     if (!contact.phone && !contact.email) this.fail(path, "needs a phone or an email")
   }
 
   billingProvider(path: string, provider: BillingProvider) {
-    this.text(`${path}.name`, provider.name, 60)
-    this.text(`${path}.firstName`, provider.firstName, 35, false)
-    this.npi(`${path}.npi`, provider.npi)
-    this.pattern(`${path}.taxonomy`, provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
-    this.pattern(`${path}.ein`, provider.ein, /^\d{9}$/u, "must be 9 digits")
+    this.text(path, ".name", provider.name, 60)
+    this.text(path, ".firstName", provider.firstName, 35, false)
+    this.npi(path, ".npi", provider.npi)
+    this.pattern(path, ".taxonomy", provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
+    this.pattern(path, ".ein", provider.ein, /^\d{9}$/u, "must be 9 digits")
     if (provider.address === undefined) this.fail(`${path}.address`, "is required")
     else this.address(`${path}.address`, provider.address, true)
     if (provider.contact !== undefined) this.contact(`${path}.contact`, provider.contact)
@@ -672,16 +679,10 @@ class Validator {
 
   provider(path: string, provider: Provider | undefined, taxonomy: boolean) {
     if (provider === undefined) return
-    this.npi(`${path}.npi`, provider.npi)
+    this.npi(path, ".npi", provider.npi)
     this.name(`${path}.name`, provider.name, false)
     if (taxonomy)
-      this.pattern(
-        `${path}.taxonomy`,
-        provider.taxonomy,
-        taxonomyPattern,
-        "must be a 10-character taxonomy code",
-        false
-      )
+      this.pattern(path, ".taxonomy", provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
     else if (provider.taxonomy !== undefined)
       this.fail(`${path}.taxonomy`, "is written for the rendering provider only")
   }
@@ -690,10 +691,10 @@ class Validator {
     const perGroup = new Map<string, number>()
     adjustments.forEach((adjustment, i) => {
       const at = `${path}[${i}]`
-      this.oneOf(`${at}.group`, adjustment.group, adjustmentGroups)
-      this.pattern(`${at}.reason`, adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
-      this.cents(`${at}.amount`, adjustment.amount, true, true)
-      if (adjustment.quantity !== undefined) this.quantity(`${at}.quantity`, adjustment.quantity)
+      this.oneOf(at, ".group", adjustment.group, adjustmentGroups)
+      this.pattern(at, ".reason", adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
+      this.cents(at, ".amount", adjustment.amount, true, true)
+      if (adjustment.quantity !== undefined) this.quantity(at, ".quantity", adjustment.quantity)
       const count = (perGroup.get(adjustment.group) ?? 0) + 1
       perGroup.set(adjustment.group, count)
       if (count === 7) this.fail(`${at}`, "at most 6 adjustments per group code")
@@ -705,16 +706,16 @@ class Validator {
     const sp = `${path}.subscriber`
     if (subscriber === undefined) this.fail(sp, "is required")
     else {
-      this.text(`${sp}.memberId`, subscriber.memberId, 80)
+      this.text(sp, ".memberId", subscriber.memberId, 80)
       this.name(`${sp}.name`, subscriber.name, true)
-      this.oneOf(`${sp}.responsibility`, subscriber.responsibility, responsibilities)
-      this.oneOf(`${sp}.claimFilingIndicator`, subscriber.claimFilingIndicator, claimFilingIndicators)
-      this.text(`${sp}.groupNumber`, subscriber.groupNumber, 50, false)
-      this.text(`${sp}.groupName`, subscriber.groupName, 60, false)
+      this.oneOf(sp, ".responsibility", subscriber.responsibility, responsibilities)
+      this.oneOf(sp, ".claimFilingIndicator", subscriber.claimFilingIndicator, claimFilingIndicators)
+      this.text(sp, ".groupNumber", subscriber.groupNumber, 50, false)
+      this.text(sp, ".groupName", subscriber.groupName, 60, false)
       this.address(`${sp}.address`, subscriber.address)
       const self = claim.patient === undefined
-      this.date(`${sp}.dob`, subscriber.dob, self)
-      this.oneOf(`${sp}.sex`, subscriber.sex, sexes, self)
+      this.date(sp, ".dob", subscriber.dob, self)
+      this.oneOf(sp, ".sex", subscriber.sex, sexes, self)
       if (!self && (subscriber.dob === undefined) !== (subscriber.sex === undefined))
         this.fail(`${sp}.sex`, "the date of birth and the sex are written together (DMG)")
       if (self && subscriber.relationship !== "18")
@@ -725,20 +726,21 @@ class Validator {
     if (claim.patient !== undefined) {
       const pp = `${path}.patient`
       this.pattern(
-        `${pp}.relationship`,
+        pp,
+        ".relationship",
         claim.patient.relationship,
         /^(?:01|19|20|21|39|40|53|G8)$/u,
         "is not a patient relationship code"
       )
       this.name(`${pp}.name`, claim.patient.name, true)
-      this.date(`${pp}.dob`, claim.patient.dob)
-      this.oneOf(`${pp}.sex`, claim.patient.sex, sexes)
+      this.date(pp, ".dob", claim.patient.dob)
+      this.oneOf(pp, ".sex", claim.patient.sex, sexes)
       this.address(`${pp}.address`, claim.patient.address)
     }
     if (claim.payer === undefined) this.fail(`${path}.payer`, "is required")
     else {
-      this.text(`${path}.payer.name`, claim.payer.name, 60)
-      this.text(`${path}.payer.id`, claim.payer.id, 80)
+      this.text(path, ".payer.name", claim.payer.name, 60)
+      this.text(path, ".payer.id", claim.payer.id, 80)
       this.address(`${path}.payer.address`, claim.payer.address)
     }
     if (claim.billing !== undefined) {
@@ -748,19 +750,19 @@ class Validator {
     const c = claim.claim
     const cp = `${path}.claim`
     if (c === undefined) return this.fail(cp, "is required")
-    this.text(`${cp}.patientControlNumber`, c.patientControlNumber, 38)
-    this.pattern(`${cp}.placeOfService`, c.placeOfService, posPattern, "must be a 2-digit place of service code")
-    this.oneOf(`${cp}.frequency`, c.frequency, frequencies)
+    this.text(cp, ".patientControlNumber", c.patientControlNumber, 38)
+    this.pattern(cp, ".placeOfService", c.placeOfService, posPattern, "must be a 2-digit place of service code")
+    this.oneOf(cp, ".frequency", c.frequency, frequencies)
     if ((c.frequency === "7" || c.frequency === "8") && !c.payerClaimControlNumber)
       this.fail(`${cp}.payerClaimControlNumber`, "is required when the frequency is 7 (replacement) or 8 (void)")
-    this.oneOf(`${cp}.assignment`, c.assignment, assignments)
-    this.oneOf(`${cp}.benefitsAssignment`, c.benefitsAssignment, yesNoW)
-    this.oneOf(`${cp}.releaseOfInformation`, c.releaseOfInformation, releases)
+    this.oneOf(cp, ".assignment", c.assignment, assignments)
+    this.oneOf(cp, ".benefitsAssignment", c.benefitsAssignment, yesNoW)
+    this.oneOf(cp, ".releaseOfInformation", c.releaseOfInformation, releases)
     if (c.patientSignatureSource !== undefined && c.patientSignatureSource !== "P")
       this.fail(`${cp}.patientSignatureSource`, 'must be "P"')
-    this.text(`${cp}.referralNumber`, c.referralNumber, 50, false)
-    this.text(`${cp}.priorAuthorization`, c.priorAuthorization, 50, false)
-    this.text(`${cp}.payerClaimControlNumber`, c.payerClaimControlNumber, 50, false)
+    this.text(cp, ".referralNumber", c.referralNumber, 50, false)
+    this.text(cp, ".priorAuthorization", c.priorAuthorization, 50, false)
+    this.text(cp, ".payerClaimControlNumber", c.payerClaimControlNumber, 50, false)
     const diagnoses = c.diagnoses ?? []
     if (diagnoses.length === 0) this.fail(`${cp}.diagnoses`, "needs at least the principal diagnosis")
     if (diagnoses.length > 12) this.fail(`${cp}.diagnoses`, "at most 12 diagnoses")
@@ -772,8 +774,8 @@ class Validator {
     this.provider(`${cp}.renderingProvider`, c.renderingProvider, true)
     this.provider(`${cp}.supervisingProvider`, c.supervisingProvider, false)
     if (c.serviceFacility !== undefined) {
-      this.text(`${cp}.serviceFacility.name`, c.serviceFacility.name, 60)
-      if (c.serviceFacility.npi !== undefined) this.npi(`${cp}.serviceFacility.npi`, c.serviceFacility.npi)
+      this.text(cp, ".serviceFacility.name", c.serviceFacility.name, 60)
+      if (c.serviceFacility.npi !== undefined) this.npi(cp, ".serviceFacility.npi", c.serviceFacility.npi)
       if (c.serviceFacility.address === undefined) this.fail(`${cp}.serviceFacility.address`, "is required")
       else this.address(`${cp}.serviceFacility.address`, c.serviceFacility.address)
     }
@@ -782,37 +784,38 @@ class Validator {
     const otherPayerIds = new Set<string>()
     otherPayers.forEach((other, i) => {
       const op = `${cp}.otherPayers[${i}]`
-      this.oneOf(`${op}.responsibility`, other.responsibility, responsibilities)
+      this.oneOf(op, ".responsibility", other.responsibility, responsibilities)
       this.pattern(
-        `${op}.relationship`,
+        op,
+        ".relationship",
         other.relationship,
         /^(?:01|18|19|20|21|39|40|53|G8)$/u,
         "is not an individual relationship code"
       )
-      this.oneOf(`${op}.claimFilingIndicator`, other.claimFilingIndicator, claimFilingIndicators)
-      this.text(`${op}.groupNumber`, other.groupNumber, 50, false)
-      this.text(`${op}.groupName`, other.groupName, 60, false)
-      this.cents(`${op}.paidAmount`, other.paidAmount, false, true)
-      this.cents(`${op}.remainingPatientLiability`, other.remainingPatientLiability, false)
+      this.oneOf(op, ".claimFilingIndicator", other.claimFilingIndicator, claimFilingIndicators)
+      this.text(op, ".groupNumber", other.groupNumber, 50, false)
+      this.text(op, ".groupName", other.groupName, 60, false)
+      this.cents(op, ".paidAmount", other.paidAmount, false, true)
+      this.cents(op, ".remainingPatientLiability", other.remainingPatientLiability, false)
       this.adjustments(`${op}.adjustments`, other.adjustments ?? [])
-      this.oneOf(`${op}.benefitsAssignment`, other.benefitsAssignment, yesNoW)
-      this.oneOf(`${op}.releaseOfInformation`, other.releaseOfInformation, releases)
+      this.oneOf(op, ".benefitsAssignment", other.benefitsAssignment, yesNoW)
+      this.oneOf(op, ".releaseOfInformation", other.releaseOfInformation, releases)
       if (other.patientSignatureSource !== undefined && other.patientSignatureSource !== "P")
         this.fail(`${op}.patientSignatureSource`, 'must be "P"')
       if (other.subscriber === undefined) this.fail(`${op}.subscriber`, "is required")
       else {
         this.name(`${op}.subscriber.name`, other.subscriber.name, true)
-        this.text(`${op}.subscriber.memberId`, other.subscriber.memberId, 80)
+        this.text(op, ".subscriber.memberId", other.subscriber.memberId, 80)
         this.address(`${op}.subscriber.address`, other.subscriber.address)
       }
       if (other.payer === undefined) this.fail(`${op}.payer`, "is required")
       else {
-        this.text(`${op}.payer.name`, other.payer.name, 60)
-        this.text(`${op}.payer.id`, other.payer.id, 80)
+        this.text(op, ".payer.name", other.payer.name, 60)
+        this.text(op, ".payer.id", other.payer.id, 80)
         this.address(`${op}.payer.address`, other.payer.address)
         otherPayerIds.add(other.payer.id)
       }
-      this.date(`${op}.adjudicationDate`, other.adjudicationDate, false)
+      this.date(op, ".adjudicationDate", other.adjudicationDate, false)
     })
     const lines = c.lines ?? []
     if (lines.length === 0) this.fail(`${cp}.lines`, "needs at least one service line")
@@ -820,20 +823,21 @@ class Validator {
     let total = 0
     lines.forEach((line, i) => {
       const lp = `${cp}.lines[${i}]`
-      this.text(`${lp}.qualifier`, line.qualifier, 2, false)
+      this.text(lp, ".qualifier", line.qualifier, 2, false)
       if (line.qualifier === undefined || line.qualifier === "HC")
-        this.pattern(`${lp}.code`, line.code, procedurePattern, "must be a 5-character CPT or HCPCS code")
-      else this.text(`${lp}.code`, line.code, 48)
+        this.pattern(lp, ".code", line.code, procedurePattern, "must be a 5-character CPT or HCPCS code")
+      else this.text(lp, ".code", line.code, 48)
       const modifiers = line.modifiers ?? []
       if (modifiers.length > 4) this.fail(`${lp}.modifiers`, "at most 4 modifiers")
       modifiers.forEach((m, j) => {
         if (!modifierPattern.test(m)) this.fail(`${lp}.modifiers[${j}]`, "must be 2 letters or digits")
       })
-      this.cents(`${lp}.charge`, line.charge)
+      this.cents(lp, ".charge", line.charge)
       if (Number.isSafeInteger(line.charge)) total += line.charge
-      this.quantity(`${lp}.units`, line.units)
+      this.quantity(lp, ".units", line.units)
       this.pattern(
-        `${lp}.placeOfService`,
+        lp,
+        ".placeOfService",
         line.placeOfService,
         posPattern,
         "must be a 2-digit place of service code",
@@ -846,21 +850,21 @@ class Validator {
         if (!Number.isInteger(p) || p < 1 || p > Math.min(12, diagnoses.length))
           this.fail(`${lp}.diagnosisPointers[${j}]`, "must point at one of the claim's diagnoses (1-based)")
       })
-      this.date(`${lp}.dateOfService`, line.dateOfService)
-      this.date(`${lp}.dateOfServiceEnd`, line.dateOfServiceEnd, false)
+      this.date(lp, ".dateOfService", line.dateOfService)
+      this.date(lp, ".dateOfServiceEnd", line.dateOfServiceEnd, false)
       if (line.dateOfServiceEnd !== undefined && line.dateOfServiceEnd < line.dateOfService)
         this.fail(`${lp}.dateOfServiceEnd`, "must not be before the date of service")
-      this.text(`${lp}.lineControlNumber`, line.lineControlNumber, 50, false)
-      this.text(`${lp}.priorAuthorization`, line.priorAuthorization, 50, false)
+      this.text(lp, ".lineControlNumber", line.lineControlNumber, 50, false)
+      this.text(lp, ".priorAuthorization", line.priorAuthorization, 50, false)
       if (line.priorAuthorization !== undefined && line.priorAuthorization === c.priorAuthorization)
         this.fail(`${lp}.priorAuthorization`, "is given only when it differs from the claim's")
       ;(line.otherPayerAdjudication ?? []).forEach((adjudication, j) => {
         const ap = `${lp}.otherPayerAdjudication[${j}]`
         if (!otherPayerIds.has(adjudication.payerId))
           this.fail(`${ap}.payerId`, "must be the id of one of the claim's other payers")
-        this.cents(`${ap}.paidAmount`, adjudication.paidAmount, true, true)
-        this.text(`${ap}.qualifier`, adjudication.qualifier, 2, false)
-        this.text(`${ap}.code`, adjudication.code, 48)
+        this.cents(ap, ".paidAmount", adjudication.paidAmount, true, true)
+        this.text(ap, ".qualifier", adjudication.qualifier, 2, false)
+        this.text(ap, ".code", adjudication.code, 48)
         const mods = adjudication.modifiers ?? []
         if (mods.length > 4) this.fail(`${ap}.modifiers`, "at most 4 modifiers")
         mods.forEach((m, k) => {
@@ -876,11 +880,11 @@ class Validator {
         )
           this.fail(`${ap}.bundledLineNumber`, "must be the number of one of the claim's lines")
         this.adjustments(`${ap}.adjustments`, adjudication.adjustments ?? [])
-        this.date(`${ap}.adjudicationDate`, adjudication.adjudicationDate)
-        this.cents(`${ap}.remainingPatientLiability`, adjudication.remainingPatientLiability, false)
+        this.date(ap, ".adjudicationDate", adjudication.adjudicationDate)
+        this.cents(ap, ".remainingPatientLiability", adjudication.remainingPatientLiability, false)
       })
     })
-    this.cents(`${cp}.totalCharge`, c.totalCharge)
+    this.cents(cp, ".totalCharge", c.totalCharge)
     if (lines.length > 0 && c.totalCharge !== total)
       this.fail(`${cp}.totalCharge`, "must equal the sum of the lines' charges")
   }
@@ -907,34 +911,35 @@ const validDelimiters = (v: Validator, d: Delimiters) => {
 export const validate837 = (
   submission: Submission837,
   controls: Controls,
-  options: WriteOptions = {}
+  options: WriteOptions
 ): ReadonlyArray<ValidationFailure> => {
   const delimiters = options.delimiters ?? defaultDelimiters
   const v = new Validator(delimiters)
   validDelimiters(v, delimiters)
-  v.pattern("controls.interchange", controls.interchange, /^\d{9}$/u, "must be 9 digits")
-  v.pattern("controls.group", controls.group, /^\d{1,9}$/u, "must be 1 to 9 digits")
-  v.pattern("controls.transaction", controls.transaction, /^\d{4,9}$/u, "must be 4 to 9 digits")
-  v.text("options.sender", options.sender ?? submission.submitter?.id, 15)
-  v.text("options.receiver", options.receiver ?? submission.receiver?.id, 15)
-  v.pattern("options.senderQualifier", options.senderQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
-  v.pattern("options.receiverQualifier", options.receiverQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
-  if (options.date !== undefined && fromX12Date(options.date) === undefined)
-    v.fail("options.date", "must be a calendar date YYYYMMDD")
-  if (options.time !== undefined && !/^(?:[01]\d|2[0-3])[0-5]\d$/u.test(options.time))
-    v.fail("options.time", "must be HHMM")
-  v.text("reference", submission.reference, 50, false)
+  v.pattern("", "controls.interchange", controls.interchange, /^\d{9}$/u, "must be 9 digits")
+  v.pattern("", "controls.group", controls.group, /^\d{1,9}$/u, "must be 1 to 9 digits")
+  v.pattern("", "controls.transaction", controls.transaction, /^\d{4,9}$/u, "must be 4 to 9 digits")
+  v.text("", "options.sender", options.sender ?? submission.submitter?.id, 15)
+  v.text("", "options.receiver", options.receiver ?? submission.receiver?.id, 15)
+  v.pattern("", "options.senderQualifier", options.senderQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
+  v.pattern("", "options.receiverQualifier", options.receiverQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
+  // Required by the type; a caller without types gets a failure rather than today's date.
+  if (options.date === undefined) v.fail("options.date", "is required")
+  else if (fromX12Date(options.date) === undefined) v.fail("options.date", "must be a calendar date YYYYMMDD")
+  if (options.time === undefined) v.fail("options.time", "is required")
+  else if (!/^(?:[01]\d|2[0-3])[0-5]\d$/u.test(options.time)) v.fail("options.time", "must be HHMM")
+  v.text("", "reference", submission.reference, 50, false)
   if (submission.submitter === undefined) v.fail("submitter", "is required")
   else {
-    v.text("submitter.name", submission.submitter.name, 60)
-    v.text("submitter.id", submission.submitter.id, 80)
+    v.text("", "submitter.name", submission.submitter.name, 60)
+    v.text("", "submitter.id", submission.submitter.id, 80)
     if (submission.submitter.contact === undefined) v.fail("submitter.contact", "is required")
     else v.contact("submitter.contact", submission.submitter.contact)
   }
   if (submission.receiver === undefined) v.fail("receiver", "is required")
   else {
-    v.text("receiver.name", submission.receiver.name, 60)
-    v.text("receiver.id", submission.receiver.id, 80)
+    v.text("", "receiver.name", submission.receiver.name, 60)
+    v.text("", "receiver.id", submission.receiver.id, 80)
   }
   if (submission.billingProvider === undefined) v.fail("billingProvider", "is required")
   else v.billingProvider("billingProvider", submission.billingProvider)
@@ -983,72 +988,133 @@ class SegmentWriter {
 
 const billingKey = (provider: BillingProvider, payTo: Address | undefined) => JSON.stringify([provider, payTo ?? null])
 
-function* writeLines(
+/** The interchange header: ISA, GS, ST, BHT and the 1000A/1000B loops. */
+const writeHeader = (
+  w: SegmentWriter,
+  out: Array<string>,
   submission: Submission837,
   controls: Controls,
-  options: WriteOptions,
-  now: Date
-): Generator<string, void, undefined> {
+  options: WriteOptions
+) => {
   const d = options.delimiters ?? defaultDelimiters
-  const w = new SegmentWriter(d, options.newline === true)
-  const date =
-    options.date ??
-    `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, "0")}${String(now.getUTCDate()).padStart(2, "0")}`
-  const time =
-    options.time ?? `${String(now.getUTCHours()).padStart(2, "0")}${String(now.getUTCMinutes()).padStart(2, "0")}`
+  const { date, time } = options
   const sender = options.sender ?? submission.submitter.id
   const receiver = options.receiver ?? submission.receiver.id
   const e = d.element
   const terminator = options.newline === true ? `${d.segment}\n` : d.segment
-  yield [
-    "ISA",
-    "00",
-    pad("", 10),
-    "00",
-    pad("", 10),
-    options.senderQualifier ?? "ZZ",
-    pad(sender, 15),
-    options.receiverQualifier ?? "ZZ",
-    pad(receiver, 15),
-    date.slice(2),
-    time,
-    d.repetition ?? "U",
-    "00501",
-    controls.interchange,
-    options.acknowledgmentRequested === true ? "1" : "0",
-    options.usage ?? "P",
-    d.component
-  ].join(e) + terminator
-  yield ["GS", "HC", sender, receiver, date, time, controls.group, "X", "005010X222A1"].join(e) + terminator
+  out.push(
+    [
+      "ISA",
+      "00",
+      pad("", 10),
+      "00",
+      pad("", 10),
+      options.senderQualifier ?? "ZZ",
+      pad(sender, 15),
+      options.receiverQualifier ?? "ZZ",
+      pad(receiver, 15),
+      date.slice(2),
+      time,
+      d.repetition ?? "U",
+      "00501",
+      controls.interchange,
+      options.acknowledgmentRequested === true ? "1" : "0",
+      options.usage ?? "P",
+      d.component
+    ].join(e) + terminator
+  )
+  out.push(["GS", "HC", sender, receiver, date, time, controls.group, "X", "005010X222A1"].join(e) + terminator)
   w.count = 0
-  yield w.segment(["ST", "837", controls.transaction, "005010X222A1"])
-  yield w.segment(["BHT", "0019", "00", submission.reference ?? controls.transaction, date, time, "CH"])
+  out.push(w.segment(["ST", "837", controls.transaction, "005010X222A1"]))
+  out.push(w.segment(["BHT", "0019", "00", submission.reference ?? controls.transaction, date, time, "CH"]))
   const submitter = submission.submitter
-  yield w.segment(["NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.id])
-  yield w.segment(per(submitter.contact))
-  yield w.segment(["NM1", "40", "2", submission.receiver.name, "", "", "", "", "46", submission.receiver.id])
-  let hl = 0
-  let currentBilling: string | undefined
-  let billingHl = 0
-  const defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
-  const out: Array<string> = []
-  for (const claim of submission.claims) {
+  out.push(w.segment(["NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.id]))
+  out.push(w.segment(per(submitter.contact)))
+  out.push(w.segment(["NM1", "40", "2", submission.receiver.name, "", "", "", "", "46", submission.receiver.id]))
+}
+
+/** SE, GE and IEA. */
+const writeTrailer = (w: SegmentWriter, out: Array<string>, controls: Controls, options: WriteOptions) => {
+  const d = options.delimiters ?? defaultDelimiters
+  const terminator = options.newline === true ? `${d.segment}\n` : d.segment
+  out.push(w.segment(["SE", String(w.count + 1), controls.transaction]))
+  out.push(["GE", "1", controls.group].join(d.element) + terminator)
+  out.push(["IEA", "1", controls.interchange].join(d.element) + terminator)
+}
+
+/** Writes the submission's loops claim by claim: `claim(i, out)` puts claim i's segments (and its billing loop when
+ * it changes) in `out`. */
+class ClaimsWriter {
+  private hl = 0
+  private currentBilling: string | undefined
+  private billingHl = 0
+  private readonly defaultKey: string
+
+  constructor(
+    private readonly w: SegmentWriter,
+    private readonly submission: Submission837
+  ) {
+    this.defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
+  }
+
+  claim(claim: Claim837, out: Array<string>) {
+    const submission = this.submission
     const provider = claim.billing?.provider ?? submission.billingProvider
     const payTo = claim.billing === undefined ? submission.payToAddress : claim.billing.payToAddress
-    const key = claim.billing === undefined ? defaultKey : billingKey(provider, payTo)
-    out.length = 0
-    if (key !== currentBilling) {
-      currentBilling = key
-      hl++
-      billingHl = hl
-      writeBillingProvider(w, out, hl, provider, payTo)
+    const key = claim.billing === undefined ? this.defaultKey : billingKey(provider, payTo)
+    if (key !== this.currentBilling) {
+      this.currentBilling = key
+      this.hl++
+      this.billingHl = this.hl
+      writeBillingProvider(this.w, out, this.hl, provider, payTo)
     }
-    hl = writeClaim(w, out, claim, hl, billingHl)
-    for (const segment of out) yield segment
+    this.hl = writeClaim(this.w, out, claim, this.hl, this.billingHl)
   }
-  yield w.segment(["SE", String(w.count + 1), controls.transaction])
-  yield ["GE", "1", controls.group].join(e) + terminator
-  yield ["IEA", "1", controls.interchange].join(e) + terminator
+}
+
+function* writeLines(
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions
+): Generator<string, void, undefined> {
+  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true)
+  const out: Array<string> = []
+  writeHeader(w, out, submission, controls, options)
+  yield* out
+  const claims = new ClaimsWriter(w, submission)
+  for (const claim of submission.claims) {
+    out.length = 0
+    claims.claim(claim, out)
+    for (let i = 0; i < out.length; i++) yield out[i] as string
+  }
+  out.length = 0
+  writeTrailer(w, out, controls, options)
+  yield* out
+}
+
+/** The whole text: each claim's segments joined, and those joined in chunks, so no segment outlives its claim. */
+const writeText = (submission: Submission837, controls: Controls, options: WriteOptions): string => {
+  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true)
+  const out: Array<string> = []
+  const chunks: Array<string> = []
+  let chunk: Array<string> = []
+  writeHeader(w, out, submission, controls, options)
+  chunk.push(out.join(""))
+  const claims = new ClaimsWriter(w, submission)
+  for (const claim of submission.claims) {
+    out.length = 0
+    claims.claim(claim, out)
+    chunk.push(out.join(""))
+    if (chunk.length === 512) {
+      chunks.push(chunk.join(""))
+      chunk = []
+    }
+  }
+  out.length = 0
+  writeTrailer(w, out, controls, options)
+  chunk.push(out.join(""))
+  chunks.push(chunk.join(""))
+  return chunks.join("")
 }
 
 const per = (contact: Contact): Array<string> => {
@@ -1283,12 +1349,11 @@ const writeClaim = (w: SegmentWriter, out: Array<string>, claim: Claim837, hl: n
 export const write837Lines = (
   submission: Submission837,
   controls: Controls,
-  options: WriteOptions = {}
+  options: WriteOptions
 ): Result.Result<Iterable<string>, ReadonlyArray<ValidationFailure>> => {
   const failures = validate837(submission, controls, options)
   if (failures.length > 0) return Result.fail(failures)
-  const now = new Date()
-  return Result.succeed({ [Symbol.iterator]: () => writeLines(submission, controls, options, now) })
+  return Result.succeed({ [Symbol.iterator]: () => writeLines(submission, controls, options) })
 }
 
 /**
@@ -1299,13 +1364,11 @@ export const write837Lines = (
 export const write837 = (
   submission: Submission837,
   controls: Controls,
-  options: WriteOptions = {}
+  options: WriteOptions
 ): Result.Result<string, ReadonlyArray<ValidationFailure>> => {
-  const lines = write837Lines(submission, controls, options)
-  if (Result.isFailure(lines)) return Result.fail(lines.failure)
-  const parts: Array<string> = []
-  for (const line of lines.success) parts.push(line)
-  return Result.succeed(parts.join(""))
+  const failures = validate837(submission, controls, options)
+  if (failures.length > 0) return Result.fail(failures)
+  return Result.succeed(writeText(submission, controls, options))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

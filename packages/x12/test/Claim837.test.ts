@@ -627,6 +627,15 @@ describe("837P writer", () => {
     expect(Result.isFailure(write837Lines({ ...bhSubmission, claims: [] }, controls, fixed))).toBe(true)
   })
 
+  it("needs the date and time from the caller: the same submission always writes the same text", () => {
+    const { date: _date, time: _time, ...undated } = fixed
+    expect(failures(write837(bhSubmission, controls, undated as WriteOptions))).toEqual([
+      { path: "options.date", message: "is required" },
+      { path: "options.time", message: "is required" }
+    ])
+    expect(ok(write837(bhSubmission, controls, fixed))).toBe(ok(write837(bhSubmission, controls, fixed)))
+  })
+
   it("reads back what an edit broke, with positions: CLM02, pointers, 13 diagnoses, NPI, a 7 without F8", () => {
     const x12 = ok(write837(bhSubmission, controls, fixed))
     const thirteen = Array.from({ length: 13 }, (_, i) => `${i === 0 ? "ABK" : "ABF"}:F${40 + i}1`).join("*")
