@@ -83,17 +83,28 @@ export class Corrupt extends Schema.TaggedError<Corrupt>()("Corrupt", {
 }
 
 /**
+ * The request itself is wrong: a cursor that is not one of this list's `next`.
+ *
+ * @since 0.1.0
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", { detail: Schema.String }) {
+  readonly retryable = false
+}
+
+/**
  * @since 0.1.0
  */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: Schema.Union([Conflict, TenantMismatch, Unavailable, Corrupt])
+  reason: Schema.Union([Conflict, TenantMismatch, Unavailable, Corrupt, InvalidRequest])
 }) {
   get retryable(): boolean {
     return this.reason.retryable
   }
   override get message() {
     const reason = this.reason
-    return reason._tag === "Unavailable" ? "store: Unavailable" : `store: ${reason._tag} (${reason.entity})`
+    return reason._tag === "Unavailable" || reason._tag === "InvalidRequest"
+      ? `store: ${reason._tag}`
+      : `store: ${reason._tag} (${reason.entity})`
   }
 }
 
@@ -292,8 +303,12 @@ export interface StoreShape {
     readonly get: (key: Submission.SubmissionKey) => Op<Option.Option<Submission.Submission>>
     /** Pending submissions, oldest first. */
     readonly pending: (limit?: number) => Op<ReadonlyArray<Submission.Submission>>
+    /** A submission is sent once: marking a sent one again (or failing or requeueing it) is a `Conflict`. */
     readonly markSent: (key: Submission.SubmissionKey, at: EpochMillis) => Op<void>
+    /** The sender gave up on it: `failed`, one more attempt, and why (a code, never PHI). */
     readonly markFailed: (key: Submission.SubmissionKey, error: string) => Op<void>
+    /** Puts a failed submission back in the queue (`pending`); its attempts and last error stay. */
+    readonly requeue: (key: Submission.SubmissionKey) => Op<void>
   }
   readonly remittances: {
     /** Records a remittance once per content hash. */
@@ -328,7 +343,11 @@ export interface StoreShape {
     /** Walks the caller's tenant's chain. */
     readonly verify: () => Op<Audit.Verification>
   }
-  /** Runs the effect's store operations as one transaction: all are written, or none. Nested calls join it. */
+  /**
+   * Runs the effect's store operations as one transaction: all are written, or none. A nested call is a savepoint:
+   * when it fails, its writes are undone and its error reaches the enclosing effect, which may go on. Every single
+   * operation is atomic the same way.
+   */
   readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R | Caller>
 }
 

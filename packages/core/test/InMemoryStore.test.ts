@@ -410,15 +410,15 @@ describe("InMemoryStore", () => {
       })
     )
 
-    it.effect("a cursor that is not one of the list's is a defect", () =>
+    it.effect("a cursor that is not one of the list's is an InvalidRequest", () =>
       Effect.gen(function* () {
         const { store } = yield* fresh
         yield* asA(store.denials.save(denial("d-1")))
         yield* asA(store.denials.save(denial("d-2")))
         const denialCursor = (yield* asA(store.denials.queue({ limit: 1 }))).next
         for (const cursor of ["not a cursor", denialCursor]) {
-          const exit = yield* Effect.exit(asA(store.claims.query({ cursor })))
-          expect(Exit.hasDies(exit)).toBe(true)
+          const error = yield* Effect.flip(asA(store.claims.query({ cursor })))
+          expect(error.reason._tag).toBe("InvalidRequest")
         }
       })
     )

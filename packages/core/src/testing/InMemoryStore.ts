@@ -211,19 +211,22 @@ const readCursor = <E>(order: Order<E>, cursor: string): Option.Option<SortKey> 
 }
 
 /**
- * One page of rows after the request's cursor. A cursor that is not one of this list's is a bug of the caller: a
- * defect, as the port has no reason for it.
+ * One page of rows after the request's cursor. A cursor that is not one of this list's is an `InvalidRequest`.
  */
 const paginate = <E>(
   rows: Iterable<E>,
   order: Order<E>,
   request: Store.PageRequest | undefined
-): Effect.Effect<{ readonly rows: ReadonlyArray<E>; readonly next: string | undefined }> =>
+): Effect.Effect<{ readonly rows: ReadonlyArray<E>; readonly next: string | undefined }, Store.StoreError> =>
   Effect.suspend(() => {
     let after: SortKey | undefined
     if (request?.cursor !== undefined) {
       const read = readCursor(order, request.cursor)
-      if (Option.isNone(read)) return Effect.die(new Error(`InMemoryStore: not a cursor of ${order.list}`))
+      if (Option.isNone(read)) {
+        return Effect.fail(
+          new Store.StoreError({ reason: new Store.InvalidRequest({ detail: `not a cursor of ${order.list}` }) })
+        )
+      }
       after = read.value
     }
     const from = after
@@ -640,6 +643,9 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
           Effect.gen(function* () {
             const stored = ctx.data.submissions.get(key)
             if (stored === undefined) return yield* notFound("submission")
+            if (stored.status === "sent") {
+              return yield* fail(new Store.Conflict({ entity: "submission", detail: "already sent" }))
+            }
             ctx.set(ctx.data.submissions, key, Object.freeze({ ...stored, status: "sent" as const, sentAt: at }))
             yield* ctx.audit([success("submissions.markSent", "submission", key)])
           })
@@ -658,6 +664,18 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
               Object.freeze({ ...stored, status: "failed" as const, attempts: stored.attempts + 1, lastError: error })
             )
             yield* ctx.audit([success("submissions.markFailed", "submission", key)])
+          })
+        ),
+      requeue: (key) =>
+        op((ctx) =>
+          Effect.gen(function* () {
+            const stored = ctx.data.submissions.get(key)
+            if (stored === undefined) return yield* notFound("submission")
+            if (stored.status === "sent") {
+              return yield* fail(new Store.Conflict({ entity: "submission", detail: "already sent" }))
+            }
+            ctx.set(ctx.data.submissions, key, Object.freeze({ ...stored, status: "pending" as const }))
+            yield* ctx.audit([success("submissions.requeue", "submission", key)])
           })
         )
     }
@@ -1052,7 +1070,8 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
  *   does not encode (built without validation) and a cursor that is not one of the list's are defects.
  * - Versions: `claims.create` stores version 0 whatever the claim says; a new denial must say version 0.
  * - The outbox: `markFailed` sets status `failed`, counts the attempt and keeps the error (out of `pending`);
- *   `markSent` works on a pending or failed submission; `markFailed` of a sent one is a `Conflict` `"already sent"`.
+ *   `markSent` works on a pending or failed submission; `markSent`, `markFailed` or `requeue` of a sent one is a
+ *   `Conflict` `"already sent"`.
  * - Orders: ids by code unit (SQL: `collate "C"`); `forPatient` lists and `findByMemberId` by id; postings by
  *   `postedAt` then id; the patient ledger by `at` then id; the authorization ledger by date of service then
  *   session. `status: []` in a query matches nothing. A page's `limit` is floored and clamped to 1 ...

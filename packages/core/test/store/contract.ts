@@ -524,7 +524,8 @@ const walkTable: WalkTable = {
       noLeak("up to 1,000", (s) => s.submissions.pending(1000))
     ],
     markSent: [sameAsMissing("B's key", (s, i) => s.submissions.markSent(i.submissionKey, 1_750_000_000_000))],
-    markFailed: [sameAsMissing("B's key", (s, i) => s.submissions.markFailed(i.submissionKey, "TA1-022"))]
+    markFailed: [sameAsMissing("B's key", (s, i) => s.submissions.markFailed(i.submissionKey, "TA1-022"))],
+    requeue: [sameAsMissing("B's key", (s, i) => s.submissions.requeue(i.submissionKey))]
   },
   remittances: {
     record: [
@@ -1342,10 +1343,8 @@ export const storeContract = (
         timeout
       )
 
-      // The port does not say whether a failed attempt is final (`failed`) or to be retried (still `pending`):
-      // either is allowed, but `pending` lists exactly the submissions whose status is `pending`.
       it.effect(
-        "markFailed records the error, is not a send, and pending agrees with the status it leaves",
+        "markFailed makes a submission failed (out of pending) with its error and one more attempt; requeue puts it back",
         () =>
           inTenant((s, tenant) =>
             Effect.gen(function* () {
@@ -1355,14 +1354,26 @@ export const storeContract = (
               yield* s.submissions.enqueue(b)
               yield* s.submissions.markFailed(a.key, "TA1-022")
               const failed = some(yield* s.submissions.get(a.key))
-              expect(["pending", "failed"]).toContain(failed.status)
+              expect(failed.status).toBe("failed")
               expect(failed.lastError).toBe("TA1-022")
               expect(failed.sentAt).toBeUndefined()
               expect(failed.claimIds).toEqual(a.claimIds)
               expect(failed.payload).toBe(a.payload)
-              expect(failed.attempts).toBeGreaterThanOrEqual(a.attempts)
-              const pending = (yield* s.submissions.pending()).map((x) => x.key)
-              expect(pending).toEqual(failed.status === "pending" ? [a.key, b.key] : [b.key])
+              expect(failed.attempts).toBe(a.attempts + 1)
+              expect((yield* s.submissions.pending()).map((x) => x.key)).toEqual([b.key])
+              yield* s.submissions.requeue(a.key)
+              const requeued = some(yield* s.submissions.get(a.key))
+              expect(requeued.status).toBe("pending")
+              expect(requeued.attempts).toBe(a.attempts + 1)
+              expect(requeued.lastError).toBe("TA1-022")
+              expect((yield* s.submissions.pending()).map((x) => x.key)).toEqual([a.key, b.key])
+              yield* s.submissions.markSent(a.key, 1_750_000_000_000)
+              yield* expectStoreError(s.submissions.markSent(a.key, 1_750_000_000_001), "Conflict")
+              expect(some(yield* s.submissions.get(a.key)).sentAt).toBe(1_750_000_000_000)
+              yield* expectStoreError(s.submissions.requeue(a.key), "Conflict")
+              yield* expectStoreError(s.submissions.markFailed(a.key, "late"), "Conflict")
+              expect(some(yield* s.submissions.get(a.key)).status).toBe("sent")
+              yield* expectStoreError(s.submissions.requeue(F.submissionKey()), "Conflict")
             })
           ),
         timeout
@@ -1861,6 +1872,73 @@ export const storeContract = (
           ),
         timeout
       )
+      it.effect(
+        "a nested transaction that fails is undone alone; the outer one may go on and commit",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              const inner = F.patient(tenant)
+              const outer = F.patient(tenant)
+              yield* s.transaction(
+                Effect.gen(function* () {
+                  yield* s.patients.put(outer)
+                  const error = yield* failureOf(
+                    s.transaction(Effect.andThen(s.patients.put(inner), Effect.fail("inner failure" as const)))
+                  )
+                  expect(error).toBe("inner failure")
+                })
+              )
+              expect(some(yield* s.patients.get(outer.id))).toEqual(outer)
+              expect(Option.isNone(yield* s.patients.get(inner.id))).toBe(true)
+              expect((yield* s.audit.verify())._tag).toBe("Intact")
+            })
+          ),
+        timeout
+      )
+
+      it.effect(
+        "an operation that fails inside a transaction leaves nothing of itself when the outer one goes on",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              const taken = F.claim(tenant)
+              yield* s.claims.create([taken])
+              const fresh = Array.from({ length: 3 }, () => F.claim(tenant))
+              yield* s.transaction(
+                Effect.gen(function* () {
+                  yield* expectStoreError(s.claims.create([...fresh, taken]), "Conflict")
+                })
+              )
+              for (const claim of fresh) expect(Option.isNone(yield* s.claims.get(claim.id))).toBe(true)
+              expect((yield* s.audit.verify())._tag).toBe("Intact")
+            })
+          ),
+        timeout
+      )
+    })
+
+    // -----------------------------------------------------------------------------------------------------------
+    describe("requests", () => {
+      it.effect(
+        "a cursor that is not one of the list's next is an InvalidRequest, on every paged list",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              yield* s.denials.save(F.denial(tenant))
+              yield* s.denials.save(F.denial(tenant))
+              const denialCursor = (yield* s.denials.queue({ limit: 1 })).next
+              expect(denialCursor).toBeDefined()
+              yield* expectStoreError(s.claims.query({ cursor: denialCursor }), "InvalidRequest")
+              for (const cursor of ["not a cursor", "eyJ4IjoxfQ", ""]) {
+                yield* expectStoreError(s.patients.list({ cursor }), "InvalidRequest")
+                yield* expectStoreError(s.claims.query({ cursor }), "InvalidRequest")
+                yield* expectStoreError(s.denials.queue({ cursor }), "InvalidRequest")
+                yield* expectStoreError(s.remittances.list({ cursor }), "InvalidRequest")
+              }
+            })
+          ),
+        timeout
+      )
     })
 
     // -----------------------------------------------------------------------------------------------------------
@@ -2219,6 +2297,7 @@ const writes = new Set([
   "submissions.enqueue",
   "submissions.markSent",
   "submissions.markFailed",
+  "submissions.requeue",
   "remittances.record",
   "remittances.post",
   "denials.save",
