@@ -11,6 +11,7 @@ import * as DateOfServiceModule from "./DateOfService.js"
 import { DateOfService, DateRange } from "./DateOfService.js"
 import { DiagnosisCode } from "./Diagnosis.js"
 import { AuthorizationId, ClinicianId, PatientId, PayerId, SessionId, TenantId } from "./Ids.js"
+import * as Phi from "./Phi.js"
 import { type Denial, isInForce, ProcedureCode } from "./RulePack.js"
 import type { RuleSet } from "./RuleSet.js"
 
@@ -35,7 +36,7 @@ export class Authorization extends Schema.Class<Authorization>("@openrcm/core/Au
   codes: Schema.Array(ProcedureCode).pipe(Schema.check(Schema.isMinLength(1))),
   /** The rendering clinicians it names; absent means any clinician of the tenant. */
   clinicianIds: Schema.optional(Schema.Array(ClinicianId)),
-  diagnoses: Schema.optional(Schema.Array(DiagnosisCode)),
+  diagnoses: Schema.optional(Phi.field(Schema.Array(DiagnosisCode))),
   /** `sessions` and `visits` count one a session whatever its units; `units` counts the lines' units. */
   unitType: UnitType,
   approved: Count,
@@ -45,7 +46,8 @@ export class Authorization extends Schema.Class<Authorization>("@openrcm/core/Au
   retroactive: Schema.optional(Schema.Boolean),
   /** The authorization this one extends. */
   extensionOf: Schema.optional(AuthorizationId),
-  notes: Schema.optional(Schema.String)
+  /** Free text: may hold PHI. */
+  notes: Schema.optional(Phi.field(Schema.String))
 }) {}
 
 /**
