@@ -144,6 +144,9 @@ const decoderFor = () => {
     typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: !done })
 }
 
+/** The most text `readChunks` gives the reader at once. */
+const readSlice = 1 << 16
+
 /**
  * Reads chunks (strings or bytes) from any async source, yielding events as they complete: memory stays flat
  * whatever the input's size. Throws `X12ParseError` where `readText` would return a `Failure`.
@@ -156,7 +159,13 @@ export async function* readChunks(
 ): AsyncGenerator<Event> {
   const reader = new Reader(readerOptions(options))
   const decode = decoderFor()
-  for await (const chunk of source) yield* reader.push(decode(chunk))
+  for await (const chunk of source) {
+    // A large chunk goes to the reader in slices, each one's events handed out before the next is read: the claims
+    // alive at any moment stay few whatever the chunk size, so they die young instead of filling the heap.
+    const text = decode(chunk)
+    if (text.length <= readSlice) yield* reader.push(text)
+    else for (let at = 0; at < text.length; at += readSlice) yield* reader.push(text.slice(at, at + readSlice))
+  }
   yield* reader.push(decode(new Uint8Array(0), true))
   yield* reader.end()
 }
