@@ -16,6 +16,7 @@ import * as PatientResponsibility from "./PatientResponsibility.js"
 import * as RulePack from "./RulePack.js"
 import { RulePacks } from "./RuleSet.js"
 import * as Session from "./Session.js"
+import { Store } from "./Store.js"
 import * as VisitLimit from "./VisitLimit.js"
 
 /**
@@ -220,4 +221,14 @@ export const goodFaithEstimate = Effect.fn("Billing.goodFaithEstimate")(function
   const result = GoodFaithEstimate.make(request)
   if (result._tag === "Left") return yield* result.error
   return result.estimate
+})
+
+/**
+ * Walks the caller's tenant's audit chain: `Intact`, or the first edited, deleted, inserted or reordered event.
+ *
+ * @since 0.1.0
+ */
+export const verifyAuditChain = Effect.fn("Billing.verifyAuditChain")(function* () {
+  const store = yield* Store
+  return yield* store.audit.verify()
 })

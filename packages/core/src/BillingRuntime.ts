@@ -5,8 +5,10 @@
  * @since 0.1.0
  */
 import { Effect, type Exit, Layer, ManagedRuntime } from "effect"
+import type * as Audit from "./Audit.js"
 import type * as Authorization from "./Authorization.js"
 import * as Billing from "./Billing.js"
+import { Caller, type CallerInfo } from "./Caller.js"
 import { Clearinghouse, type ClearinghouseError } from "./Clearinghouse.js"
 import type { CodingRequest, CodingResult } from "./Coding.js"
 import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
@@ -15,6 +17,7 @@ import type * as PatientResponsibility from "./PatientResponsibility.js"
 import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
 import type { SessionError, TrackedSession } from "./Session.js"
+import { Store, type StoreError } from "./Store.js"
 import type * as VisitLimit from "./VisitLimit.js"
 
 /**
@@ -68,6 +71,11 @@ export interface BillingRuntime<R, ER = never> {
   readonly goodFaithEstimate: (
     request: GoodFaithEstimate.GoodFaithEstimateRequest
   ) => Promise<GoodFaithEstimate.GoodFaithEstimate>
+  /**
+   * See `Billing.verifyAuditChain`; needs a Store layer. Store operations act for a caller: its tenant, who
+   * (an opaque actor id) and why. Rejects with a `StoreError`.
+   */
+  readonly verifyAuditChain: (caller: CallerInfo) => Promise<Audit.Verification>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
@@ -95,6 +103,7 @@ export type OperationError =
   | SessionError
   | ClearinghouseError
   | GoodFaithEstimate.GoodFaithEstimateError
+  | StoreError
 
 /**
  * Builds a runtime from the host's layer and the rule packs (the built-in ones and the host's). Layers are built
@@ -113,6 +122,13 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
         ? Effect.provideService(effect, Clearinghouse, clearinghouse.value)
         : Effect.die(new Error("eligibility needs a Clearinghouse: pass its layer to BillingRuntime.make"))
     )
+  // Store operations need the host's store; without one the call fails plainly rather than at type level.
+  const withStore = <A, E>(caller: CallerInfo, effect: Effect.Effect<A, E, Store | Caller>) =>
+    Effect.flatMap(Effect.serviceOption(Store), (store) =>
+      store._tag === "Some"
+        ? effect.pipe(Effect.provideService(Store, store.value), Effect.provideService(Caller, caller))
+        : Effect.die(new Error("this operation needs a Store: pass its layer to BillingRuntime.make"))
+    )
   return {
     runPromise: (effect, runOptions) => managed.runPromise(effect, runOptions),
     runPromiseExit: (effect, runOptions) => managed.runPromiseExit(effect, runOptions),
@@ -128,6 +144,7 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
       managed.runPromise(withClearinghouse(Billing.checkEligibilityForSchedule(requests, scheduleOptions))),
     estimatePatientResponsibility: (request) => managed.runPromise(Billing.estimatePatientResponsibility(request)),
     goodFaithEstimate: (request) => managed.runPromise(Billing.goodFaithEstimate(request)),
+    verifyAuditChain: (caller) => managed.runPromise(withStore(caller, Billing.verifyAuditChain())),
     dispose: () => managed.dispose(),
     managed
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BillingRuntime, DateOfService, RulePack } from "@openrcm/core"
-import { Context, Effect, Exit, Layer } from "effect"
+import { BillingRuntime, Caller, DateOfService, type Ids, Patient, RulePack, Store } from "@openrcm/core"
+import { InMemoryStore } from "@openrcm/core/testing"
+import { Context, Effect, Exit, Layer, Schema } from "effect"
 
 class Greeter extends Context.Service<Greeter, { readonly greet: (name: string) => Effect.Effect<string> }>()(
   "test/Greeter"
@@ -67,5 +68,29 @@ describe("BillingRuntime", () => {
     const runtime = BillingRuntime.make(Layer.empty, { rulePacks: [{ id: "broken" }] })
     await expect(runtime.validateRulePack({})).rejects.toThrow("rule pack broken is invalid")
     await runtime.dispose()
+  })
+
+  it("verifies the caller's audit chain on the host's store, and says plainly when there is none", async () => {
+    const caller = { tenantId: "t-audit" as Ids.TenantId, actor: "user:1", purpose: "operations" as const }
+    const runtime = BillingRuntime.make(InMemoryStore.layer)
+    const patient = Schema.decodeUnknownSync(Patient.Patient)({
+      id: "p-1",
+      tenantId: "t-audit",
+      firstName: "Ada",
+      lastName: "Byron",
+      dateOfBirth: "1990-01-01",
+      sex: "F",
+      address: { line1: "1 Main St", city: "Springfield", state: "IL", postalCode: "62701" }
+    })
+    await runtime.runPromise(
+      Effect.flatMap(Store.Store, (store) => store.patients.put(patient)).pipe(
+        Effect.provideService(Caller.Caller, caller)
+      )
+    )
+    expect(await runtime.verifyAuditChain(caller)).toMatchObject({ _tag: "Intact", events: 1 })
+    await runtime.dispose()
+    const bare = BillingRuntime.make(Layer.empty)
+    await expect(bare.verifyAuditChain(caller)).rejects.toThrow(/needs a Store/u)
+    await bare.dispose()
   })
 })
