@@ -18,7 +18,7 @@
  */
 
 import { Result } from "effect"
-import { formatAmount } from "./internal/amount.js"
+import { decimal, formatAmount, quantity, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
@@ -446,23 +446,20 @@ const formatQuantity = (n: number): string => {
   return text.slice(0, end)
 }
 
-const amountPattern = /^(-?)(\d*)(?:\.(\d*))?$/u
-
-/** Cents from an X12 decimal, or undefined when it is not a number or has more than 2 decimals. */
+/**
+ * Cents from an X12 decimal, or undefined when it is not a number, has more than 2 decimals or is past a safe
+ * integer. A minus zero stays -0, as the 837 reader has always read it.
+ */
 const parseAmount = (text: string): number | undefined => {
-  const match = amountPattern.exec(text)
-  if (match === null) return undefined
-  const whole = match[2] ?? ""
-  const fraction = match[3] ?? ""
-  if (whole === "" && fraction === "") return undefined
-  if (fraction.length > 2) return undefined
-  const cents = Number(whole || "0") * 100 + (fraction === "" ? 0 : Number(fraction.padEnd(2, "0")))
-  return match[1] === "-" ? -cents : cents
+  const cents = decimal(text, 0, text.length, 2, reject)
+  if (Number.isNaN(cents)) return undefined
+  return cents === 0 && text.charCodeAt(0) === 45 ? -0 : cents
 }
 
-const quantityPattern = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/u
-
-const parseQuantity = (text: string): number | undefined => (quantityPattern.test(text) ? Number(text) : undefined)
+const parseQuantity = (text: string): number | undefined => {
+  const value = quantity(text, 0, text.length)
+  return Number.isNaN(value) ? undefined : value
+}
 
 /** Two digits at `at` as a number, or NaN. */
 const twoDigits = (text: string, at: number): number => {

@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import { decimal, quantity, zeros } from "./internal/amount.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options, readTransactions, type TransactionModel } from "./Reader.js"
 import { components, element, repetitions, type Segment } from "./Segments.js"
@@ -20,8 +21,6 @@ import { components, element, repetitions, type Segment } from "./Segments.js"
 // ---------------------------------------------------------------------------------------------------------------
 // Shared decoders
 // ---------------------------------------------------------------------------------------------------------------
-
-const decimalPattern = /^(-?)(\d*)(?:\.(\d*))?$/u
 
 /**
  * An X12 decimal (R type) scaled to an integer exactly, with no floating point: `scale` decimal places are kept,
@@ -31,16 +30,8 @@ const decimalPattern = /^(-?)(\d*)(?:\.(\d*))?$/u
  * @since 0.1.0
  */
 export const parseScaled = (text: string, scale: number): number | undefined => {
-  const match = decimalPattern.exec(text)
-  if (match === null) return undefined
-  const whole = match[2] ?? ""
-  const fraction = (match[3] ?? "").replace(/0+$/u, "")
-  if (whole === "" && (match[3] ?? "") === "") return undefined
-  if (fraction.length > scale) return undefined
-  const digits = `${whole}${fraction.padEnd(scale, "0")}`.replace(/^0+(?=\d)/u, "")
-  const value = Number(digits)
-  if (!Number.isSafeInteger(value)) return undefined
-  return match[1] === "-" && value !== 0 ? -value : value
+  const value = decimal(text, 0, text.length, scale, zeros)
+  return Number.isNaN(value) ? undefined : value
 }
 
 /**
@@ -59,15 +50,15 @@ export const parseCents = (text: string): number | undefined => parseScaled(text
  */
 export const parseBasisPoints = (text: string): number | undefined => parseScaled(text, 4)
 
-const quantityPattern = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/u
-
 /**
  * A quantity (R type) as a number, or undefined when it is not a decimal.
  *
  * @since 0.1.0
  */
-export const parseQuantity = (text: string): number | undefined =>
-  quantityPattern.test(text) ? Number(text) : undefined
+export const parseQuantity = (text: string): number | undefined => {
+  const value = quantity(text, 0, text.length)
+  return Number.isNaN(value) ? undefined : value
+}
 
 const isoDate = (text: string): string | undefined => {
   if (!/^\d{8}$/u.test(text)) return undefined
