@@ -7,6 +7,7 @@ import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
 import { todayInChicago } from "./runtime.js"
+import { tour } from "./store.js"
 import { countClaims, readRemittance, remit } from "./x12.js"
 
 it("money.ts computes what getting-started.md says", () => {
@@ -56,3 +57,14 @@ it("x12.ts reads the 835 of x12.md, whole and in chunks", async () => {
   const broken = readRemittance(remit.replace("SVC*HC:90834:95*135*95", "SVC*HC:90834:95*135*96"))
   expect(broken.problems.join("\n")).toContain("segment 9 SVC, element 3")
 })
+
+it.live("store.ts finds the coverage, lists the work queue, ages the receivables and verifies the chain", () =>
+  Effect.gen(function* () {
+    expect(yield* tour).toEqual({
+      found: ["cov-1"],
+      queue: ["clm-1", "clm-2"],
+      aging: [["acme", 13500, 13500, 0, 13500]],
+      chain: "Intact"
+    })
+  })
+)
