@@ -216,8 +216,10 @@ export class SegmentView {
 
   /** The segment as an object, for keeping and for models that take one. */
   toSegment(): Segment {
-    const elements: Array<string> = []
-    for (let n = 0; n < this.count; n++) elements.push(this.get(n))
+    // The native split of the segment's text: the same elements as `get`, made in one call.
+    const elements = this.text
+      .slice(this.bounds[0] as number, (this.bounds[this.count] as number) - 1)
+      .split(this.delimiters.element)
     return { id: elements[0] as string, elements, index: this.index, delimiters: this.delimiters }
   }
 }
