@@ -19,11 +19,13 @@ import type { Clinician } from "./Clinician.js"
 import type { Coverage } from "./Coverage.js"
 import type { DateOfService } from "./DateOfService.js"
 import type * as Denial from "./Denial.js"
+import type { FeeSchedule } from "./FeeSchedule.js"
 import type {
   AuthorizationId,
   ClaimId,
   ClinicianId,
   CoverageId,
+  OrganizationId,
   PatientId,
   PayerId,
   RemittanceId,
@@ -31,6 +33,7 @@ import type {
 } from "./Ids.js"
 import type { EpochMillis } from "./Instant.js"
 import type { Money } from "./Money.js"
+import type { Organization } from "./Organization.js"
 import type { Patient } from "./Patient.js"
 import type * as PatientLedger from "./PatientLedger.js"
 import type { Payer } from "./Payer.js"
@@ -271,8 +274,12 @@ export interface StoreShape {
     /** Exact match on the member id (encrypted at rest: found through a keyed blind index). */
     readonly findByMemberId: (memberId: string, payerId?: PayerId) => Op<ReadonlyArray<Coverage>>
   }
+  /** Billing providers: the practice's organizations (NPI, tax id, taxonomy, address). */
+  readonly organizations: Repository<Organization, OrganizationId>
   readonly clinicians: Repository<Clinician, ClinicianId>
   readonly payers: Repository<Payer, PayerId>
+  /** The practice's fees: a default schedule and one per payer. */
+  readonly feeSchedules: Repository<FeeSchedule, string>
   /** The tenant's own rule packs (the built-in ones ship with the core). */
   readonly rulePacks: Repository<RulePack, string>
   readonly sessions: Repository<TrackedSession, SessionId> & {

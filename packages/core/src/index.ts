@@ -112,6 +112,13 @@ export * as Diagnosis from "./Diagnosis.js"
 export * as Eligibility from "./Eligibility.js"
 
 /**
+ * What a practice charges: a fee per unit for each procedure code (optionally per code and modifier, such as
+ * `90837:HO`), one default schedule and one per payer for contracted rates. A claim line's charge is the rate
+ * times its units; the payer's schedule is read first, then the default.
+ */
+export * as FeeSchedule from "./FeeSchedule.js"
+
+/**
  * The Good Faith Estimate the No Surprises Act requires for uninsured and self-pay patients: the expected
  * services, their charges and the period, as data a UI renders and prints. It is due within 1 business day when
  * the service is scheduled 3 to 9 business days ahead, and within 3 business days when scheduled 10 or more

@@ -32,6 +32,14 @@ const tables: ReadonlyArray<readonly [name: string, ddl: string]> = [
     `create table clinicians (tenant_id text collate "C" not null, id text collate "C" not null, data jsonb not null, primary key (tenant_id, id))`
   ],
   [
+    "organizations",
+    `create table organizations (tenant_id text collate "C" not null, id text collate "C" not null, data jsonb not null, primary key (tenant_id, id))`
+  ],
+  [
+    "fee_schedules",
+    `create table fee_schedules (tenant_id text collate "C" not null, id text collate "C" not null, data jsonb not null, primary key (tenant_id, id))`
+  ],
+  [
     "payers",
     `create table payers (tenant_id text collate "C" not null, id text collate "C" not null, data jsonb not null, primary key (tenant_id, id))`
   ],

@@ -16,10 +16,12 @@ import { Clinician } from "../Clinician.js"
 import { Coverage } from "../Coverage.js"
 import * as DateOfService from "../DateOfService.js"
 import * as Denial from "../Denial.js"
+import { FeeSchedule } from "../FeeSchedule.js"
 import type {
   AuthorizationId,
   ClinicianId,
   CoverageId,
+  OrganizationId,
   PatientId,
   PayerId,
   RemittanceId,
@@ -28,6 +30,7 @@ import type {
 } from "../Ids.js"
 import * as Instant from "../Instant.js"
 import * as Money from "../Money.js"
+import { Organization } from "../Organization.js"
 import { Patient } from "../Patient.js"
 import * as PatientLedger from "../PatientLedger.js"
 import { Payer } from "../Payer.js"
@@ -89,6 +92,8 @@ const codecs = {
   coverage: codec("coverage", Coverage),
   clinician: codec("clinician", Clinician),
   payer: codec("payer", Payer),
+  organization: codec("organization", Organization),
+  feeSchedule: codec("fee-schedule", FeeSchedule),
   rulePack: codec("rule-pack", RulePack),
   session: codec("session", TrackedSession),
   authorization: codec("authorization", Authorization),
@@ -118,6 +123,8 @@ interface TenantData {
   readonly coverages: Map<string, Row<typeof codecs.coverage>>
   readonly clinicians: Map<string, Row<typeof codecs.clinician>>
   readonly payers: Map<string, Row<typeof codecs.payer>>
+  readonly organizations: Map<string, Row<typeof codecs.organization>>
+  readonly feeSchedules: Map<string, Row<typeof codecs.feeSchedule>>
   readonly rulePacks: Map<string, Row<typeof codecs.rulePack>>
   readonly sessions: Map<string, Row<typeof codecs.session>>
   readonly authorizations: Map<string, Row<typeof codecs.authorization>>
@@ -141,6 +148,8 @@ const emptyTenant = (): TenantData => ({
   coverages: new Map(),
   clinicians: new Map(),
   payers: new Map(),
+  organizations: new Map(),
+  feeSchedules: new Map(),
   rulePacks: new Map(),
   sessions: new Map(),
   authorizations: new Map(),
@@ -977,6 +986,20 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
         audited: false,
         tenantOf: (p) => p.tenantId,
         table: (data) => data.payers
+      }),
+      organizations: repository<Organization, Row<typeof codecs.organization>, OrganizationId>({
+        name: "organizations",
+        codec: codecs.organization,
+        audited: false,
+        tenantOf: (o) => o.tenantId,
+        table: (data) => data.organizations
+      }),
+      feeSchedules: repository<FeeSchedule, Row<typeof codecs.feeSchedule>, string>({
+        name: "feeSchedules",
+        codec: codecs.feeSchedule,
+        audited: false,
+        tenantOf: (f) => f.tenantId,
+        table: (data) => data.feeSchedules
       }),
       rulePacks: repository<RulePack, Row<typeof codecs.rulePack>, string>({
         name: "rulePacks",

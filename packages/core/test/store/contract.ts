@@ -159,6 +159,24 @@ const repositorySpecs = {
     get: (s, id) => s.clinicians.get(id),
     list: (s, page) => s.clinicians.list(page)
   } satisfies RepositorySpec<ReturnType<typeof F.clinician>, Ids.ClinicianId>,
+  organizations: {
+    name: "organizations",
+    makeId: (raw: string) => F.organizationId(raw),
+    make: (tenant: Ids.TenantId, id: Ids.OrganizationId) => F.organization(tenant, { id }),
+    change: (o) => F.organization(o.tenantId, { ...o, name: "Riverbend North", facilityType: "cmhc" }),
+    put: (s, r) => s.organizations.put(r),
+    get: (s, id) => s.organizations.get(id),
+    list: (s, page) => s.organizations.list(page)
+  } satisfies RepositorySpec<ReturnType<typeof F.organization>, Ids.OrganizationId>,
+  feeSchedules: {
+    name: "feeSchedules",
+    makeId: (raw: string) => F.feeScheduleId(raw),
+    make: (tenant: Ids.TenantId, id: string) => F.feeSchedule(tenant, { id }),
+    change: (f) => F.feeSchedule(f.tenantId, { ...f, rates: { "90834": 14000 }, effectiveFrom: "2025-07-01" }),
+    put: (s, r) => s.feeSchedules.put(r),
+    get: (s, id) => s.feeSchedules.get(id),
+    list: (s, page) => s.feeSchedules.list(page)
+  } satisfies RepositorySpec<ReturnType<typeof F.feeSchedule>, string>,
   payers: {
     name: "payers",
     makeId: (raw: string) => F.payerId(raw),
@@ -316,6 +334,8 @@ interface WalkIds {
   readonly coverageId: Ids.CoverageId
   readonly memberId: string
   readonly clinicianId: Ids.ClinicianId
+  readonly organizationId: Ids.OrganizationId
+  readonly feeScheduleId: string
   readonly payerId: Ids.PayerId
   readonly rulePackId: string
   readonly sessionId: Ids.SessionId
@@ -335,6 +355,8 @@ const freshIds = (): WalkIds => ({
   coverageId: F.coverageId(),
   memberId: F.memberId(),
   clinicianId: F.clinicianId(),
+  organizationId: F.organizationId(),
+  feeScheduleId: F.feeScheduleId(),
   payerId: F.payerId(),
   rulePackId: F.rulePackId(),
   sessionId: F.sessionId(),
@@ -418,6 +440,30 @@ const walkTable: WalkTable = {
     ],
     get: [sameAsMissing("B's clinician id", (s, i) => s.clinicians.get(i.clinicianId))],
     list: [noLeak("every page", (s) => allPages((r) => s.clinicians.list(r), 2))]
+  },
+  organizations: {
+    put: [
+      sameAsMissing("a record of A's own with B's id", (s, i, t) =>
+        s.organizations.put(F.organization(t, { id: i.organizationId }))
+      ),
+      tenantMismatch("a record naming tenant B", (s, i, t) =>
+        s.organizations.put(F.organization(t, { id: i.organizationId }))
+      )
+    ],
+    get: [sameAsMissing("B's organization id", (s, i) => s.organizations.get(i.organizationId))],
+    list: [noLeak("every page", (s) => allPages((r) => s.organizations.list(r), 2))]
+  },
+  feeSchedules: {
+    put: [
+      sameAsMissing("a record of A's own with B's id", (s, i, t) =>
+        s.feeSchedules.put(F.feeSchedule(t, { id: i.feeScheduleId }))
+      ),
+      tenantMismatch("a record naming tenant B", (s, i, t) =>
+        s.feeSchedules.put(F.feeSchedule(t, { id: i.feeScheduleId }))
+      )
+    ],
+    get: [sameAsMissing("B's fee schedule id", (s, i) => s.feeSchedules.get(i.feeScheduleId))],
+    list: [noLeak("every page", (s) => allPages((r) => s.feeSchedules.list(r), 2))]
   },
   payers: {
     put: [
@@ -654,6 +700,8 @@ const setUpB = (s: StoreShape): Effect.Effect<BWorld, StoreError> => {
       F.coverage(tenant, { id: i.coverageId, patientId: i.patientId, payerId: i.payerId, memberId: i.memberId })
     )
     yield* s.clinicians.put(F.clinician(tenant, { id: i.clinicianId }))
+    yield* s.organizations.put(F.organization(tenant, { id: i.organizationId }))
+    yield* s.feeSchedules.put(F.feeSchedule(tenant, { id: i.feeScheduleId, payerId: i.payerId }))
     yield* s.payers.put(F.payer(tenant, { id: i.payerId }))
     yield* s.rulePacks.put(F.rulePack({ id: i.rulePackId }))
     yield* s.sessions.put(F.session(tenant, { id: i.sessionId, patientId: i.patientId }))
@@ -701,6 +749,8 @@ const seedA = (s: StoreShape, tenant: Ids.TenantId): Effect.Effect<void, StoreEr
     yield* s.payers.put(py)
     yield* s.coverages.put(F.coverage(tenant, { patientId: p.id, payerId: py.id }))
     yield* s.clinicians.put(F.clinician(tenant))
+    yield* s.organizations.put(F.organization(tenant))
+    yield* s.feeSchedules.put(F.feeSchedule(tenant))
     yield* s.rulePacks.put(F.rulePack())
     yield* s.sessions.put(F.session(tenant, { patientId: p.id }))
     yield* s.authorizations.put(F.authorization(tenant, { patientId: p.id, payerId: py.id }))
@@ -724,6 +774,10 @@ const snapshotB = (s: StoreShape, world: BWorld) => {
       patient: yield* s.patients.get(i.patientId),
       coverage: yield* s.coverages.get(i.coverageId),
       clinician: yield* s.clinicians.get(i.clinicianId),
+      organization: yield* s.organizations.get(i.organizationId),
+      feeSchedule: yield* s.feeSchedules.get(i.feeScheduleId),
+      organizations: yield* everyPage((r) => s.organizations.list(r)),
+      feeSchedules: yield* everyPage((r) => s.feeSchedules.list(r)),
       payer: yield* s.payers.get(i.payerId),
       rulePack: yield* s.rulePacks.get(i.rulePackId),
       session: yield* s.sessions.get(i.sessionId),
@@ -808,6 +862,8 @@ export const storeContract = (
       repositoryTests(it, repositorySpecs.coverages)
       repositoryTests(it, repositorySpecs.clinicians)
       repositoryTests(it, repositorySpecs.payers)
+      repositoryTests(it, repositorySpecs.organizations)
+      repositoryTests(it, repositorySpecs.feeSchedules)
       repositoryTests(it, repositorySpecs.rulePacks)
       repositoryTests(it, repositorySpecs.sessions)
       repositoryTests(it, repositorySpecs.authorizations)

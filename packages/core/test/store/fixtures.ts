@@ -12,7 +12,9 @@ import {
   Clinician,
   Coverage,
   Denial,
+  FeeSchedule,
   Ids,
+  Organization,
   Patient,
   PatientLedger,
   Payer,
@@ -121,6 +123,31 @@ export const clinician = (tenant: Ids.TenantId, over: Overrides = {}): Clinician
     taxonomy: "1041C0700X",
     licenses: [{ state: "OR", number: "L-1234", credential: "LCSW", expires: "2026-12-31" }],
     supervisedBy: [],
+    ...over
+  })
+
+export const organizationId = (id = unique("org")): Ids.OrganizationId =>
+  Schema.decodeUnknownSync(Ids.OrganizationId)(id)
+export const feeScheduleId = (id = unique("fees")): string => id
+
+export const organization = (tenant: Ids.TenantId, over: Overrides = {}): Organization.Organization =>
+  Schema.decodeUnknownSync(Organization.Organization)({
+    id: organizationId(),
+    tenantId: tenant,
+    name: "Riverbend Behavioral Health",
+    npi: "1245319599",
+    tin: "123456789",
+    taxonomy: "261QM0801X",
+    facilityType: "office",
+    address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "97201" },
+    ...over
+  })
+
+export const feeSchedule = (tenant: Ids.TenantId, over: Overrides = {}): FeeSchedule.FeeSchedule =>
+  Schema.decodeUnknownSync(FeeSchedule.FeeSchedule)({
+    id: feeScheduleId(),
+    tenantId: tenant,
+    rates: { "90834": 13500, "90837": 18000, "90785": 1800 },
     ...over
   })
 
