@@ -129,3 +129,47 @@ export const Event = Schema.Struct({
  * @since 0.1.0
  */
 export type Event = typeof Event.Type
+
+/**
+ * The legal moves of a claim's life. Front-end rejections go back to `draft` to be fixed; adjudicated claims move
+ * among paid, partially paid and denied as the payer reprocesses them, and on to corrected (a replacement was
+ * sent), appealed or closed.
+ *
+ * @since 0.1.0
+ */
+export const moves: { readonly [S in Status]: ReadonlyArray<Status> } = {
+  draft: ["scrubbed", "closed"],
+  scrubbed: ["draft", "ready", "closed"],
+  ready: ["draft", "submitted", "closed"],
+  submitted: ["accepted", "rejected", "paid", "partially-paid", "denied"],
+  accepted: ["rejected", "paid", "partially-paid", "denied"],
+  rejected: ["draft", "closed"],
+  paid: ["partially-paid", "denied", "corrected", "closed"],
+  "partially-paid": ["paid", "denied", "corrected", "appealed", "closed"],
+  denied: ["paid", "partially-paid", "corrected", "appealed", "closed"],
+  corrected: ["closed"],
+  appealed: ["paid", "partially-paid", "denied", "closed"],
+  closed: []
+}
+
+/**
+ * True when a claim may move from one status to the other.
+ *
+ * @since 0.1.0
+ */
+export const canMove = (from: Status, to: Status): boolean => moves[from].includes(to)
+
+/**
+ * A move the claim's life does not allow (submitting a draft, paying a closed claim).
+ *
+ * @since 0.1.0
+ */
+export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("IllegalTransition", {
+  claimId: ClaimId,
+  from: Status,
+  to: Status
+}) {
+  override get message() {
+    return `claim ${this.claimId}: cannot move from ${this.from} to ${this.to}`
+  }
+}

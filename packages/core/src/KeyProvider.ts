@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { Config, Context, Effect, Layer, Redacted, Schema } from "effect"
-import { fromBase64, toBase64 } from "./internal/base64.js"
+import { fromBase64, toBase64, type WebCryptoKey } from "./internal/base64.js"
 
 /**
  * A data key wrapped by a master key: the master key's id and `base64(iv ‖ AES-GCM(master, dataKey))`.
@@ -121,7 +121,7 @@ export const generateMasterKey: Effect.Effect<string> = Effect.sync(() =>
  */
 export const make = (masterKeys: MasterKeys): Effect.Effect<KeyProvider["Service"], InvalidMasterKeys> =>
   Effect.gen(function* () {
-    const imported = new Map<string, CryptoKey>()
+    const imported = new Map<string, WebCryptoKey>()
     for (const [id, material] of Object.entries(masterKeys.keys)) {
       const bytes = fromBase64(material)
       if (bytes === undefined || bytes.length !== 32) {

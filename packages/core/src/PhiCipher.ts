@@ -13,7 +13,7 @@
 import { Effect, Schema } from "effect"
 import { TenantId } from "./Ids.js"
 import { EpochMillis } from "./Instant.js"
-import { fromBase64, toBase64 } from "./internal/base64.js"
+import { fromBase64, toBase64, type WebCryptoKey } from "./internal/base64.js"
 import { type KeyError, KeyProvider, WrappedKey } from "./KeyProvider.js"
 
 /**
@@ -44,8 +44,8 @@ export type StoredKey = typeof StoredKey.Type
 export interface Keyring {
   readonly tenantId: TenantId
   readonly activeKeyId: string
-  readonly dataKeys: ReadonlyMap<string, CryptoKey>
-  readonly indexKey: CryptoKey
+  readonly dataKeys: ReadonlyMap<string, WebCryptoKey>
+  readonly indexKey: WebCryptoKey
 }
 
 /**
@@ -117,9 +117,9 @@ export const openKeyring = (
 ): Effect.Effect<Keyring, KeyError, KeyProvider> =>
   Effect.gen(function* () {
     const provider = yield* KeyProvider
-    const dataKeys = new Map<string, CryptoKey>()
+    const dataKeys = new Map<string, WebCryptoKey>()
     let activeKeyId: string | undefined
-    let indexKey: CryptoKey | undefined
+    let indexKey: WebCryptoKey | undefined
     for (const key of stored) {
       const raw = (yield* provider.unwrap(key.wrapped)) as Uint8Array<ArrayBuffer>
       if (key.purpose === "index") {
@@ -154,7 +154,7 @@ export const fieldContext = (tenantId: string, entity: string, recordId: string,
  * @since 0.1.0
  */
 export const seal = (keyring: Keyring, context: string, plaintext: string): Effect.Effect<string> => {
-  const key = keyring.dataKeys.get(keyring.activeKeyId) as CryptoKey
+  const key = keyring.dataKeys.get(keyring.activeKeyId) as WebCryptoKey
   const iv = crypto.getRandomValues(new Uint8Array(12))
   return Effect.map(
     Effect.promise(() =>

@@ -166,7 +166,8 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
   const provider = yield* KeyProvider.KeyProvider
   const encrypt = options.encryptPhi !== false
   if (!encrypt) yield* Effect.logWarning("SqlStore: PHI encryption is off (benchmark setting): PHI is stored in clear")
-  const keyrings = new Map<string, PhiCipher.Keyring>()
+  /** Each tenant's opened keys and the fingerprint of the stored rows they were opened from. */
+  const keyrings = new Map<string, { readonly fingerprint: string; readonly keyring: PhiCipher.Keyring }>()
 
   // ---- keys ---------------------------------------------------------------------------------------------------
 
@@ -220,13 +221,51 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
         })
       )
       .pipe(
-        Effect.flatMap((stored) => PhiCipher.openKeyring(tenantId, stored)),
-        Effect.tap((keyring) => Effect.sync(() => keyrings.set(tenantId, keyring))),
-        Effect.mapError((error) => (error instanceof SqlError ? fromSql("keys")(error) : keyError())),
-        Effect.provideService(KeyProvider.KeyProvider, provider)
+        Effect.provideService(KeyProvider.KeyProvider, provider),
+        Effect.mapError((error) =>
+          error instanceof SqlError ? fromSql("keys")(error) : error instanceof Store.StoreError ? error : keyError()
+        ),
+        Effect.flatMap((stored) => cacheKeyring(tenantId, stored))
       )
 
-  const keyringOf = (tenantId: Ids.TenantId): PhiCipher.Keyring | undefined => keyrings.get(tenantId)
+  const fingerprintOf = (
+    rows: ReadonlyArray<{ readonly id: string; readonly active: boolean; readonly masterKeyId: string }>
+  ) =>
+    rows
+      .map((row) => `${row.id}:${row.active}:${row.masterKeyId}`)
+      .sort()
+      .join(",")
+
+  const cacheKeyring = (tenantId: Ids.TenantId, stored: ReadonlyArray<PhiCipher.StoredKey>) =>
+    PhiCipher.openKeyring(tenantId, stored).pipe(
+      Effect.tap((keyring) =>
+        Effect.sync(() =>
+          keyrings.set(tenantId, {
+            fingerprint: fingerprintOf(stored.map((k) => ({ ...k, masterKeyId: k.wrapped.masterKeyId }))),
+            keyring
+          })
+        )
+      ),
+      Effect.mapError(keyError),
+      Effect.provideService(KeyProvider.KeyProvider, provider)
+    )
+
+  /**
+   * At the start of an operation's transaction (before it writes, so the rows are committed ones), reopens the
+   * tenant's keys when another process rotated or re-wrapped them; a rotation this process rolled back never
+   * reaches the cache.
+   */
+  const refreshKeyring = (tenantId: Ids.TenantId) =>
+    Effect.gen(function* () {
+      if (!encrypt) return
+      const rows = yield* sql<{ id: string; active: boolean; master_key_id: string }>`
+        select id, active, master_key_id from tenant_keys where tenant_id = ${tenantId}`.withoutTransform
+      const fingerprint = fingerprintOf(rows.map((row) => ({ ...row, masterKeyId: row.master_key_id })))
+      if (keyrings.get(tenantId)?.fingerprint === fingerprint) return
+      yield* cacheKeyring(tenantId, yield* loadKeys(tenantId))
+    })
+
+  const keyringOf = (tenantId: Ids.TenantId): PhiCipher.Keyring | undefined => keyrings.get(tenantId)?.keyring
 
   // ---- transactions -------------------------------------------------------------------------------------------
 
@@ -242,7 +281,10 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
       const inside = yield* CurrentTenant
       if (inside === undefined && encrypt && !keyrings.has(caller.tenantId)) yield* provisionKeys(caller.tenantId)
       // Inside a caller's transaction, a savepoint keeps a failed operation from leaving half of itself.
-      const atomic = inside === undefined ? body(caller) : sql.withTransaction(body(caller))
+      const atomic =
+        inside === undefined
+          ? Effect.andThen(refreshKeyring(caller.tenantId), body(caller))
+          : sql.withTransaction(body(caller))
       return yield* tenancy.withTenant(caller.tenantId, atomic)
     }).pipe(
       Effect.catchIf(
@@ -1005,7 +1047,10 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
         const caller = yield* Caller.Caller
         const inside = yield* CurrentTenant
         if (inside === undefined && encrypt && !keyrings.has(caller.tenantId)) yield* provisionKeys(caller.tenantId)
-        return yield* tenancy.withTenant(caller.tenantId, inside === undefined ? effect : sql.withTransaction(effect))
+        return yield* tenancy.withTenant(
+          caller.tenantId,
+          inside === undefined ? Effect.andThen(refreshKeyring(caller.tenantId), effect) : sql.withTransaction(effect)
+        )
       }).pipe(
         Effect.catchIf(
           (error): error is SqlError => error instanceof SqlError,
@@ -1025,13 +1070,8 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
             Effect.mapError(keyError)
           )
           yield* sql`update tenant_keys set active = false where tenant_id = ${caller.tenantId} and purpose = 'data'`
+          // The cache learns of the new key at the next operation, once this transaction has committed.
           yield* sql`insert into tenant_keys ${sql.insert(keyRow(fresh))}`
-          const stored = yield* loadKeys(caller.tenantId)
-          const keyring = yield* PhiCipher.openKeyring(caller.tenantId, stored).pipe(
-            Effect.provideService(KeyProvider.KeyProvider, provider),
-            Effect.mapError(keyError)
-          )
-          keyrings.set(caller.tenantId, keyring)
           yield* audit(caller, [entry("keys.rotateDataKey", "tenant-key", fresh.id)])
         })
       ),
@@ -1081,9 +1121,9 @@ export interface SetupOptions extends Options {
 }
 
 /**
- * Migrates the database on the context's `SqlClient` (under a lock, forward only), creates the tenant role when
- * one is named, checks the connecting role and builds the Store on it. Browser-safe: the client may be any
- * `SqlClient` speaking PostgreSQL.
+ * Checks the connecting role first (creating the tenant role when one is named), then migrates the database on
+ * the context's `SqlClient` (under a lock, forward only) and builds the Store on it: a start the guard refuses
+ * changes nothing. Browser-safe: the client may be any `SqlClient` speaking PostgreSQL.
  *
  * @since 0.1.0
  */
@@ -1094,14 +1134,18 @@ export const layerMigrated = (
   Migrations.MigrationError | SqlError | TenancyError,
   SqlClient | KeyProvider.KeyProvider
 > => {
-  const migrated = Migrations.layer(Tables.migrations).pipe(
-    Layer.merge(
-      options.tenantRole === undefined ? Layer.empty : Layer.effectDiscard(createTenantRole(options.tenantRole))
-    )
-  )
+  const roleReady =
+    options.tenantRole === undefined ? Layer.empty : Layer.effectDiscard(createTenantRole(options.tenantRole))
   const tenancy = TenancyLayer({
     tenantRole: options.tenantRole,
     allowPrivilegedRole: options.allowPrivilegedRole
-  }).pipe(Layer.provide(migrated))
-  return layer(options).pipe(Layer.provideMerge(tenancy))
+  }).pipe(Layer.provide(roleReady))
+  // Requiring Tenancy makes the migrations wait for the guard.
+  const migrated = Layer.effectDiscard(
+    Effect.gen(function* () {
+      yield* Tenancy
+      yield* Migrations.runMigrations(Tables.migrations)
+    })
+  )
+  return layer(options).pipe(Layer.provide(migrated), Layer.provideMerge(tenancy))
 }

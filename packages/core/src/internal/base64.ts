@@ -15,3 +15,6 @@ export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> | undefined =>
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
   return bytes
 }
+
+/** A Web Crypto key, named so in both the DOM's and Node's typings. */
+export type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
