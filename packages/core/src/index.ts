@@ -52,9 +52,10 @@ export * as Caller from "./Caller.js"
 export * as Claim from "./Claim.js"
 
 /**
- * The Clearinghouse port: how OpenRCM talks to payers. This issue's part is eligibility (270 out, 271 back);
- * claims, acknowledgements and remittances join it later. Adapters map every vendor failure to
- * `ClearinghouseError`, whose reasons say whether a retry may help; vendor types never cross the port.
+ * The Clearinghouse port: how OpenRCM talks to payers. Eligibility (270 out, 271 back); claim batches out (the
+ * adapter writes the 837P); and what comes back (acknowledgements, claim status, remittances), read until
+ * acknowledged, so nothing is lost or handled twice. Adapters map every vendor failure to `ClearinghouseError`,
+ * whose reasons say whether a retry may help; vendor types never cross the port.
  */
 export * as Clearinghouse from "./Clearinghouse.js"
 

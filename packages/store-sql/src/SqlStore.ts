@@ -336,7 +336,7 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
       const keyring = keyringOf(caller.tenantId)
       if (encrypt && k.paths.length > 0) {
         if (keyring === undefined) return yield* Effect.fail(corrupt(k.entity, "sealed without keys"))
-        const id = recordId ?? String(json["id"] ?? "")
+        const id = recordId ?? String(json.id ?? "")
         json = yield* PhiCipher.openRecord(keyring, { entity: k.entity, recordId: id, paths: k.paths }, json).pipe(
           Effect.mapError((broken) => corrupt(k.entity, `a sealed field does not open (${broken.path})`))
         )
@@ -906,14 +906,14 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
             asOf,
             rows: rows.map(
               (row): Store.AgingRow => ({
-                payerId: String(row["payer_id"]) as Ids.PayerId,
-                claims: Number(row["claims"]),
-                days0to30: Money.cents(Number(row["d30"])),
-                days31to60: Money.cents(Number(row["d60"])),
-                days61to90: Money.cents(Number(row["d90"])),
-                days91to120: Money.cents(Number(row["d120"])),
-                over120: Money.cents(Number(row["over"])),
-                total: Money.cents(Number(row["total"]))
+                payerId: String(row.payer_id) as Ids.PayerId,
+                claims: Number(row.claims),
+                days0to30: Money.cents(Number(row.d30)),
+                days31to60: Money.cents(Number(row.d60)),
+                days61to90: Money.cents(Number(row.d90)),
+                days91to120: Money.cents(Number(row.d120)),
+                over120: Money.cents(Number(row.over)),
+                total: Money.cents(Number(row.total))
               })
             )
           }

@@ -3,7 +3,10 @@
 /**
  * A real in-memory clearinghouse for tests, Storybook and the playground: it answers eligibility from seeded plan
  * data as a payer would (active, inactive outside the coverage dates, AAA rejections for an unknown member, a
- * date of birth or name that does not match, an invalid provider), with controllable failures.
+ * date of birth or name that does not match, an invalid provider), with controllable failures. It receives claim
+ * batches once per key and answers each with an acknowledgement and a claim status report (accepted, with a
+ * payer claim number, unless `rejectClaim` says otherwise). It writes no X12: the sandbox clearinghouse of
+ * `@openrcm/clearinghouse-x12` does.
  */
 export * as InMemoryClearinghouse from "./InMemoryClearinghouse.js"
 
