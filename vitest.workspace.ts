@@ -36,6 +36,15 @@ export const projects: Array<TestProjectInlineConfiguration> = [
   {
     ...sourceResolve,
     test: {
+      name: "clearinghouse-x12",
+      root: "packages/clearinghouse-x12",
+      include: ["test/**/*.test.ts"],
+      environment: "node"
+    }
+  },
+  {
+    ...sourceResolve,
+    test: {
       name: "store-sql",
       root: "packages/store-sql",
       include: ["test/**/*.test.ts"],

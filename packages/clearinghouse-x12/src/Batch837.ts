@@ -1,0 +1,314 @@
+/**
+ * A claim batch (the `Clearinghouse` port's `ClaimBatch`) as an 837P 005010X222A1 interchange, written by
+ * `@openrcm/x12`'s writer: the submitter and receiver from the options, the billing provider (NPI, TIN as REF*EI,
+ * taxonomy as PRV*BI, address), each claim's subscriber (the coverage's member id; a 2000C patient loop when the
+ * patient is not the subscriber) and payer (its X12 payer id), CLM (CLM01 the claim's id, CLM02 its charge,
+ * CLM05 place of service and frequency), REF*G1 prior authorization, REF*F8 for a replacement or void, HI
+ * diagnoses (ABK, ABF), the rendering (NM1*82, PRV*PE) and supervising (NM1*DQ) clinicians, and the lines (SV1
+ * with modifiers, units and pointers, DTP*472, REF*6R the line's number).
+ *
+ * `toSubmission` maps without writing; `writeWith` writes with given control numbers and stamp; `write` takes the
+ * numbers from a `ControlNumbers` allocator and the stamp from the `Clock`. The writer validates first: a batch it
+ * refuses is an `Invalid837` with the failing fields' paths (never their values). `read` reads an 837P back.
+ *
+ * @since 0.1.0
+ */
+import type { Clearinghouse, Ids } from "@openrcm/core"
+import { Claim837, type ControlNumbers, type Problem } from "@openrcm/x12"
+import { Clock, Effect, Result, Schema } from "effect"
+
+type ClaimBatch = Clearinghouse.ClaimBatch
+type ClaimEnvelope = Clearinghouse.ClaimEnvelope
+
+/**
+ * Who sends the file (1000A) and who receives it (1000B), and the ISA usage indicator.
+ *
+ * @since 0.1.0
+ */
+export interface Parties {
+  readonly submitter: Claim837.Submitter
+  readonly receiver: Claim837.Receiver
+  /** ISA15: `T` test, `P` production (the default). */
+  readonly usage?: "T" | "P"
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Options extends Parties {
+  /** Hands out ISA13, GS06 and ST02 (`ControlNumbers.layerMemory`, or one resumed from stored marks). */
+  readonly controlNumbers: ControlNumbers.ControlNumbers["Service"]
+  /** The time zone of the file's date and time (GS04/GS05, BHT04/BHT05); UTC when absent. */
+  readonly timeZone?: string
+}
+
+/**
+ * An 837P written: its text, the control numbers it carries and the claims in it, in order.
+ *
+ * @since 0.1.0
+ */
+export interface Written {
+  readonly text: string
+  readonly controls: Claim837.Controls
+  readonly claimIds: ReadonlyArray<Ids.ClaimId>
+}
+
+/**
+ * The writer refused the batch: each failure names a field by its path in the 837 model (such as
+ * `claims[1].claim.totalCharge`) and says what is wrong, never quoting a value.
+ *
+ * @since 0.1.0
+ */
+export class Invalid837 extends Schema.TaggedError<Invalid837>()("Invalid837", {
+  failures: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  /** The control numbers allocated for the refused file (a receiver's 999 names them). */
+  controls: Schema.Struct({ interchange: Schema.String, group: Schema.String, transaction: Schema.String })
+}) {
+  override get message() {
+    return `837P not written: ${this.failures.map((f) => `${f.path} ${f.message}`).join("; ")}`
+  }
+}
+
+/**
+ * SBR09 for a payer's kind: MB Medicare Part B, 16 Medicare Advantage (HMO Medicare risk), MC Medicaid, CI
+ * commercial, ZZ self-pay (mutually defined).
+ *
+ * @since 0.1.0
+ */
+export const claimFilingIndicator = (kind: ClaimEnvelope["payer"]["kind"]): Claim837.ClaimFilingIndicator => {
+  switch (kind._tag) {
+    case "Medicare":
+      return "MB"
+    case "MedicareAdvantage":
+      return "16"
+    case "Medicaid":
+      return "MC"
+    case "Commercial":
+      return "CI"
+    case "SelfPay":
+      return "ZZ"
+  }
+}
+
+const responsibilities = { 1: "P", 2: "S", 3: "T" } as const
+
+const address = (a: {
+  readonly line1: string
+  readonly line2?: string | undefined
+  readonly city: string
+  readonly state: string
+  readonly postalCode: string
+}): Claim837.Address => ({
+  line1: a.line1,
+  ...(a.line2 === undefined || a.line2 === "" ? {} : { line2: a.line2 }),
+  city: a.city,
+  state: a.state,
+  postalCode: a.postalCode
+})
+
+/** ICD-10-CM as X12 carries it: without the dot. */
+const undotted = (code: string): string => code.replace(".", "")
+
+const billingProvider = (org: ClaimEnvelope["billingProvider"]): Claim837.BillingProvider => ({
+  name: org.name,
+  npi: org.npi,
+  taxonomy: org.taxonomy,
+  ein: org.tin,
+  address: address(org.address)
+})
+
+/**
+ * One claim envelope as an 837P claim (its own subscriber loop, and patient loop when needed).
+ *
+ * @since 0.1.0
+ */
+export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
+  const { claim, patient, coverage, payer, rendering, supervising } = envelope
+  const holder = coverage.subscriber
+  const self = holder === undefined || holder.relationship === "18"
+  const common = {
+    memberId: coverage.memberId,
+    responsibility: responsibilities[coverage.order],
+    ...(coverage.groupNumber === undefined ? {} : { groupNumber: coverage.groupNumber }),
+    ...(coverage.plan === undefined ? {} : { groupName: coverage.plan }),
+    claimFilingIndicator: claimFilingIndicator(payer.kind)
+  }
+  const subscriber: Claim837.Subscriber = self
+    ? {
+        ...common,
+        name: { last: patient.lastName, first: patient.firstName },
+        dob: patient.dateOfBirth,
+        sex: patient.sex,
+        address: address(patient.address),
+        relationship: "18"
+      }
+    : { ...common, name: { last: holder.lastName, first: holder.firstName }, dob: holder.dateOfBirth, sex: "U" }
+  const lines = claim.lines.map(
+    (line, i): Claim837.ServiceLine837 => ({
+      code: line.code,
+      modifiers: [...line.modifiers],
+      charge: line.charge,
+      units: line.units,
+      // SV105 only when the line's place of service differs from the claim's (CLM05-1).
+      ...(line.placeOfService === claim.placeOfService ? {} : { placeOfService: line.placeOfService }),
+      diagnosisPointers: [...line.diagnosisPointers],
+      dateOfService: line.dateOfService,
+      lineControlNumber: String(i + 1)
+    })
+  )
+  return {
+    subscriber,
+    ...(self
+      ? {}
+      : {
+          patient: {
+            relationship: holder.relationship,
+            name: { last: patient.lastName, first: patient.firstName },
+            dob: patient.dateOfBirth,
+            sex: patient.sex,
+            address: address(patient.address)
+          }
+        }),
+    payer: { name: payer.name, id: payer.x12PayerId ?? "" },
+    claim: {
+      patientControlNumber: claim.id,
+      totalCharge: claim.charge,
+      placeOfService: claim.placeOfService,
+      frequency: claim.frequency,
+      providerSignature: true,
+      assignment: "A",
+      benefitsAssignment: "Y",
+      releaseOfInformation: "Y",
+      ...(claim.priorAuthorization === undefined ? {} : { priorAuthorization: claim.priorAuthorization }),
+      ...(claim.payerClaimNumber === undefined ? {} : { payerClaimControlNumber: claim.payerClaimNumber }),
+      diagnoses: claim.diagnoses.map(undotted),
+      renderingProvider: {
+        npi: rendering.npi,
+        name: { last: rendering.lastName, first: rendering.firstName },
+        taxonomy: rendering.taxonomy
+      },
+      ...(supervising === undefined
+        ? {}
+        : {
+            supervisingProvider: {
+              npi: supervising.npi,
+              name: { last: supervising.lastName, first: supervising.firstName }
+            }
+          }),
+      lines
+    }
+  }
+}
+
+/**
+ * The batch as the 837 writer's model: the first claim's billing provider is the file's, and a claim billed by
+ * another organization carries its own billing loop.
+ *
+ * @since 0.1.0
+ */
+export const toSubmission = (batch: ClaimBatch, parties: Parties): Claim837.Submission837 => {
+  const first = batch.claims[0]
+  if (first === undefined) throw new RangeError("Batch837.toSubmission: a batch has at least one claim")
+  return {
+    reference: batch.key.slice(0, 50),
+    submitter: parties.submitter,
+    receiver: parties.receiver,
+    billingProvider: billingProvider(first.billingProvider),
+    claims: batch.claims.map((envelope) => {
+      const claim = toClaim(envelope)
+      return envelope.billingProvider.id === first.billingProvider.id
+        ? claim
+        : { ...claim, billing: { provider: billingProvider(envelope.billingProvider) } }
+    })
+  }
+}
+
+/**
+ * The file's date (YYYYMMDD) and time (HHMM) at an instant, in a time zone.
+ *
+ * @since 0.1.0
+ */
+export const stamp = (epochMillis: number, timeZone = "UTC"): { readonly date: string; readonly time: string } => {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23"
+  }).formatToParts(epochMillis)
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
+  return { date: `${part("year")}${part("month")}${part("day")}`, time: `${part("hour")}${part("minute")}` }
+}
+
+/**
+ * Writes the batch with the given control numbers and stamp (pure: the same input writes the same text).
+ *
+ * @since 0.1.0
+ */
+export const writeWith = (
+  batch: ClaimBatch,
+  parties: Parties,
+  controls: Claim837.Controls,
+  at: { readonly date: string; readonly time: string }
+): Result.Result<Written, Invalid837> => {
+  const written = Claim837.write837(toSubmission(batch, parties), controls, {
+    date: at.date,
+    time: at.time,
+    usage: parties.usage ?? "P"
+  })
+  return Result.isSuccess(written)
+    ? Result.succeed({ text: written.success, controls, claimIds: batch.claims.map((e) => e.claim.id) })
+    : Result.fail(new Invalid837({ failures: [...written.failure], controls }))
+}
+
+/**
+ * Allocates the interchange, group and transaction numbers for a file from the submitter to the receiver.
+ *
+ * @since 0.1.0
+ */
+export const allocate = (
+  controlNumbers: ControlNumbers.ControlNumbers["Service"],
+  parties: Parties
+): Effect.Effect<Claim837.Controls> =>
+  Effect.all({
+    interchange: controlNumbers.next("interchange", parties.submitter.id, parties.receiver.id),
+    group: controlNumbers.next("group", parties.submitter.id, parties.receiver.id),
+    transaction: controlNumbers.next("transaction", parties.submitter.id, parties.receiver.id)
+  })
+
+/**
+ * Writes the batch: control numbers from the allocator, date and time from the `Clock`.
+ *
+ * @since 0.1.0
+ */
+export const write = (batch: ClaimBatch, options: Options): Effect.Effect<Written, Invalid837> =>
+  Effect.gen(function* () {
+    const controls = yield* allocate(options.controlNumbers, options)
+    const now = yield* Clock.currentTimeMillis
+    return yield* Result.match(writeWith(batch, options, controls, stamp(now, options.timeZone)), {
+      onSuccess: Effect.succeed,
+      onFailure: Effect.fail
+    })
+  })
+
+/**
+ * An 837P read back: each claim with its id (CLM01), and the reader's problems.
+ *
+ * @since 0.1.0
+ */
+export interface Read {
+  readonly claims: ReadonlyArray<{ readonly claimId: string; readonly claim: Claim837.Claim837 }>
+  readonly problems: ReadonlyArray<Problem.Problem>
+}
+
+/**
+ * Reads an 837P as a payer does. In `strict` mode it throws `X12ParseError` at the first error.
+ *
+ * @since 0.1.0
+ */
+export const read = (text: string, mode: "strict" | "tolerant" = "tolerant"): Read => {
+  const { claims, problems } = Claim837.read837(text, { mode })
+  return { claims: claims.map((claim) => ({ claimId: claim.claim.patientControlNumber, claim })), problems }
+}
