@@ -22,6 +22,7 @@ step() {
 step install pnpm install --frozen-lockfile || exit 1
 step chromium scripts/ensure-chromium.sh || exit 1
 step postgres scripts/ensure-postgres.sh || exit 1
+step sshd scripts/ensure-sshd.sh || exit 1
 step build pnpm run build || exit 1
 
 failed=()

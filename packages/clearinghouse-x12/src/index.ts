@@ -16,6 +16,35 @@
 export * as Batch837 from "./Batch837.js"
 
 /**
+ * The transport of an X12 file mailbox: the practice drops batch files (837P) in an outbound folder, and picks up
+ * what comes back (999, 277CA, 835) from an inbound one. No X12 here: names and contents only. Two
+ * implementations pass the same contract: a local directory (`layerDirectory`, this module) and SFTP
+ * (`Sftp.layer`). Node only.
+ *
+ * Guarantees:
+ * - `put` is atomic: the content goes to a temporary dotfile in the outbound folder (flushed to disk), then takes
+ *   its name in one step, so a reader never sees a partial file. It never replaces a file: when the name is
+ *   already there it does nothing and says `{ written: false }`, so the same submission dropped twice is one file.
+ *   That protects only while the file is in the folder: once the clearinghouse has taken it, a second `put` drops
+ *   it again, so the adapter must remember what it sent (the submission key).
+ * - `list` returns the inbound files ready to read, oldest first (modification time, then name). It skips
+ *   dotfiles (our own temporaries and other writers' hidden files), names of files still being written by common
+ *   tools (`*.tmp`, `*.part`, `*.partial`, `*.filepart`), folders and anything that is not a regular file.
+ * - `archive` moves a file from the inbound folder to the archive folder (default `<inbound>/archive`) in one
+ *   step: the archive is the record of what was taken, and `list` never returns an archived file. Archiving an
+ *   archived file does nothing; a new file that arrives under an archived name is archived beside it under a
+ *   `<name>.dup-<random>` name, never over it.
+ * - Delivery is at least once: a crash (or a failure) between `read` and `archive` leaves the file in the inbound
+ *   folder, and the next `list` returns it again, by design. The consumer must make its processing idempotent
+ *   (for example, keyed by the interchange control number or the file name) and archive only after it has
+ *   durably recorded what it read.
+ *
+ * File names are single path segments (no `/`, `\`, NUL, no leading dot, not `.` or `..`); anything else is a
+ * defect of the caller, not a failure of the mailbox.
+ */
+export * as Mailbox from "./Mailbox.js"
+
+/**
  * What comes back from payers and clearinghouses as X12, read into the `Clearinghouse` port's `Response` values:
  *
  * - a 999 gives one `Acknowledgement` per transaction set it acknowledges (AK2/IK5): accepted or rejected, with its
@@ -68,3 +97,25 @@ export * as Responses from "./Responses.js"
  * `Sandbox` service shows every file exchanged and queues more failures.
  */
 export * as Sandbox from "./Sandbox.js"
+
+/**
+ * The X12 mailbox over SFTP (on `ssh2`, pure JavaScript): the same contract as the directory mailbox (see
+ * `Mailbox`). Node only.
+ *
+ * - One SSH connection, opened at the first operation and shared by the ones that follow; a dropped connection
+ *   (reset, keepalive timeout, an operation that timed out) is reopened by the next operation, and the last one
+ *   is closed with the layer.
+ * - `put` writes a temporary dotfile, flushes it (`fsync@openssh.com` when the server has it), then renames it
+ *   with the plain SFTP rename, which never replaces an existing file (the SFTP v3 rule; OpenSSH does it with a
+ *   hard link): a name already there means the file was already written. Only when that rename fails and the
+ *   name is still free does it try `posix-rename@openssh.com` (a server that cannot hard-link).
+ * - `list` reads the folder's attributes: regular files only (symbolic links are skipped), and modification
+ *   times in whole seconds, on the server's clock.
+ * - Verify the server: `hostKeys` takes its public key (`ssh-ed25519 AAAA...`, as in known_hosts) or its SHA-256
+ *   fingerprint (`SHA256:...`, as `ssh-keygen -lf` prints it). Without it any host key is accepted, and a warning
+ *   is logged at each connection.
+ * - Failures: connection refused, reset or timed out, a lost connection → `Unavailable` (retryable); failed
+ *   authentication, an unknown host key, permission denied → `Refused`; no such file → `NotFound`. Messages
+ *   carry the operation and a short cause, never credentials, paths' contents or server messages.
+ */
+export * as Sftp from "./Sftp.js"
