@@ -119,15 +119,31 @@ const canonical = (event: Omit<Event, "hash">): string =>
   ])
 
 /**
+ * Hex SHA-256 of a text. Web Crypto's (the default) is asynchronous and costs tens of microseconds an event; a
+ * host with a synchronous SHA-256 (Node's `crypto.createHash`) can pass its own, which gives the same hashes.
+ *
+ * @since 0.1.0
+ */
+export type Sha256 = (text: string) => Effect.Effect<string>
+
+/**
+ * SHA-256 through Web Crypto, in Node and in the browser.
+ *
+ * @since 0.1.0
+ */
+export const webCryptoSha256: Sha256 = (text) =>
+  Effect.map(
+    Effect.promise(() => crypto.subtle.digest("SHA-256", encoder.encode(text))),
+    hex
+  )
+
+/**
  * An event's hash: hex SHA-256 of its canonical text.
  *
  * @since 0.1.0
  */
-export const hashOf = (event: Omit<Event, "hash">): Effect.Effect<string> =>
-  Effect.map(
-    Effect.promise(() => crypto.subtle.digest("SHA-256", encoder.encode(canonical(event)))),
-    hex
-  )
+export const hashOf = (event: Omit<Event, "hash">, sha256: Sha256 = webCryptoSha256): Effect.Effect<string> =>
+  sha256(canonical(event))
 
 /**
  * Chains entries after a head: numbers them, links and hashes them, and returns the events and the new head.
@@ -137,7 +153,8 @@ export const hashOf = (event: Omit<Event, "hash">): Effect.Effect<string> =>
 export const chain = (
   head: Head,
   context: { readonly tenantId: TenantId; readonly actor: Actor; readonly purpose: Purpose; readonly at: EpochMillis },
-  entries: ReadonlyArray<Entry>
+  entries: ReadonlyArray<Entry>,
+  sha256: Sha256 = webCryptoSha256
 ): Effect.Effect<{ readonly events: ReadonlyArray<Event>; readonly head: Head }> =>
   Effect.gen(function* () {
     const events: Array<Event> = []
@@ -155,7 +172,7 @@ export const chain = (
         outcome: entry.outcome,
         previousHash: previous.hash
       }
-      const hash = yield* hashOf(unsigned)
+      const hash = yield* hashOf(unsigned, sha256)
       events.push({ ...unsigned, hash })
       previous = { sequence: unsigned.sequence, hash }
     }
@@ -188,7 +205,12 @@ export type Verification =
  *
  * @since 0.1.0
  */
-export const verify = (tenantId: TenantId, events: ReadonlyArray<Event>, head: Head): Effect.Effect<Verification> =>
+export const verify = (
+  tenantId: TenantId,
+  events: ReadonlyArray<Event>,
+  head: Head,
+  sha256: Sha256 = webCryptoSha256
+): Effect.Effect<Verification> =>
   Effect.gen(function* () {
     let previous = emptyHead
     for (const event of events) {
@@ -198,7 +220,8 @@ export const verify = (tenantId: TenantId, events: ReadonlyArray<Event>, head: H
       if (event.sequence < expected)
         return { _tag: "Broken", sequence: event.sequence, problem: "inserted-or-reordered" }
       const { hash, ...unsigned } = event
-      if ((yield* hashOf(unsigned)) !== hash) return { _tag: "Broken", sequence: event.sequence, problem: "edited" }
+      if ((yield* hashOf(unsigned, sha256)) !== hash)
+        return { _tag: "Broken", sequence: event.sequence, problem: "edited" }
       if (event.previousHash !== previous.hash) {
         return { _tag: "Broken", sequence: event.sequence, problem: "broken-link" }
       }

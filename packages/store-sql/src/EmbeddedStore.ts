@@ -9,6 +9,7 @@ import { KeyProvider } from "@openrcm/core"
 import { Effect, Layer } from "effect"
 import * as Embedded from "./Embedded.js"
 import * as KeyFile from "./KeyFile.js"
+import * as NodeSha256 from "./NodeSha256.js"
 import * as SqlStore from "./SqlStore.js"
 
 /**
@@ -52,7 +53,7 @@ const keys = (options: Options) => {
  * @since 0.1.0
  */
 export const layer = (options: Options = {}) =>
-  SqlStore.layerMigrated({ ...options, tenantRole }).pipe(
+  SqlStore.layerMigrated({ sha256: NodeSha256.sha256, ...options, tenantRole }).pipe(
     Layer.provideMerge(Embedded.layer({ ...options.embedded, dataDir: options.dataDir })),
     Layer.provide(keys(options))
   )

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import * as NodeSha256 from "./NodeSha256.js"
 import * as Server from "./Server.js"
 import * as SqlStore from "./SqlStore.js"
 
@@ -21,7 +22,9 @@ export interface Options extends SqlStore.SetupOptions, Omit<Server.Options, "ur
  * @since 0.1.0
  */
 export const layer = ({ encryptPhi, tenantRole, allowPrivilegedRole, ...client }: Options) =>
-  SqlStore.layerMigrated({ encryptPhi, tenantRole, allowPrivilegedRole }).pipe(Layer.provideMerge(Server.layer(client)))
+  SqlStore.layerMigrated({ encryptPhi, tenantRole, allowPrivilegedRole, sha256: NodeSha256.sha256 }).pipe(
+    Layer.provideMerge(Server.layer(client))
+  )
 
 /**
  * The server named by `OPENRCM_DATABASE_URL`.
@@ -30,7 +33,7 @@ export const layer = ({ encryptPhi, tenantRole, allowPrivilegedRole, ...client }
  */
 export const layerConfig = (options: SqlStore.SetupOptions & Server.ClientOptions = {}) => {
   const { encryptPhi, tenantRole, allowPrivilegedRole, ...client } = options
-  return SqlStore.layerMigrated({ encryptPhi, tenantRole, allowPrivilegedRole }).pipe(
+  return SqlStore.layerMigrated({ encryptPhi, tenantRole, allowPrivilegedRole, sha256: NodeSha256.sha256 }).pipe(
     Layer.provideMerge(Server.layerConfig(client))
   )
 }

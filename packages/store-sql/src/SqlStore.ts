@@ -47,6 +47,11 @@ export interface Options {
    * Seal PHI fields. Default true; false only measures what encryption costs (benchmarks) and logs a warning.
    */
   readonly encryptPhi?: boolean | undefined
+  /**
+   * The audit chain's SHA-256. Default Web Crypto (browser-safe, asynchronous); the Node layers pass Node's
+   * synchronous one, several times faster an event, with the same hashes.
+   */
+  readonly sha256?: Audit.Sha256 | undefined
 }
 
 /**
@@ -167,6 +172,7 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
   const encrypt = options.encryptPhi !== false
   if (!encrypt) yield* Effect.logWarning("SqlStore: PHI encryption is off (benchmark setting): PHI is stored in clear")
   /** Each tenant's opened keys and the fingerprint of the stored rows they were opened from. */
+  const sha256 = options.sha256 ?? Audit.webCryptoSha256
   const keyrings = new Map<string, { readonly fingerprint: string; readonly keyring: PhiCipher.Keyring }>()
 
   // ---- keys ---------------------------------------------------------------------------------------------------
@@ -304,7 +310,7 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
         returning sequence, hash`.withoutTransform
       const head: Audit.Head = { sequence: Number(row?.sequence ?? 0), hash: row?.hash ?? Audit.genesis }
       const at = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-      const chained = yield* Audit.chain(head, { ...caller, at }, entries)
+      const chained = yield* Audit.chain(head, { ...caller, at }, entries, sha256)
       for (let i = 0; i < chained.events.length; i += chunkSize) {
         const rows = chained.events.slice(i, i + chunkSize).map((event) => ({
           tenant_id: event.tenantId,
@@ -498,9 +504,12 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
           if (batch.length === 0) return
           for (const claim of batch) yield* checkTenant("claim", caller, claim.tenantId)
           const at = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-          const stored = batch.map((claim) => new Claim.Claim({ ...claim, version: 0 }))
+          const stored = batch.map((claim) => (claim.version === 0 ? claim : new Claim.Claim({ ...claim, version: 0 })))
           for (let i = 0; i < stored.length; i += chunkSize) {
-            const rows = yield* Effect.forEach(stored.slice(i, i + chunkSize), (claim) => claimRow(caller, claim))
+            // Sealing waits on Web Crypto's thread pool: several at once keep it busy (the order is kept).
+            const rows = yield* Effect.forEach(stored.slice(i, i + chunkSize), (claim) => claimRow(caller, claim), {
+              concurrency: 16
+            })
             yield* sql`insert into claims ${rowsOf(rows)}`
           }
           yield* writeEvents(
@@ -899,7 +908,7 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
               coalesce(sum(balance) filter (where ${day}::date - service_date > 120), 0) as over,
               coalesce(sum(balance), 0) as total
             from claims
-            where tenant_id = ${caller.tenantId} and balance > 0 and ${sql.in("status", Store.receivableStatuses)}
+            where tenant_id = ${caller.tenantId} and balance > 0 and status in (${sql.literal(Tables.receivable)})
             group by payer_id order by payer_id`.withoutTransform
           yield* audit(caller, [entry("reports.aging", "claim")])
           return {
@@ -949,7 +958,8 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
           return yield* Audit.verify(
             caller.tenantId,
             events,
-            head === undefined ? Audit.emptyHead : { sequence: Number(head.sequence), hash: head.hash }
+            head === undefined ? Audit.emptyHead : { sequence: Number(head.sequence), hash: head.hash },
+            sha256
           )
         })
       )
