@@ -9,10 +9,12 @@ import type * as Audit from "./Audit.js"
 import type * as Authorization from "./Authorization.js"
 import * as Billing from "./Billing.js"
 import { Caller, type CallerInfo } from "./Caller.js"
+import type * as Claim from "./Claim.js"
 import { Clearinghouse, type ClearinghouseError } from "./Clearinghouse.js"
 import type { CodingRequest, CodingResult } from "./Coding.js"
 import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
 import type * as GoodFaithEstimate from "./GoodFaithEstimate.js"
+import type { ClaimId } from "./Ids.js"
 import type * as PatientResponsibility from "./PatientResponsibility.js"
 import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
@@ -76,6 +78,39 @@ export interface BillingRuntime<R, ER = never> {
    * (an opaque actor id) and why. Rejects with a `StoreError`.
    */
   readonly verifyAuditChain: (caller: CallerInfo) => Promise<Audit.Verification>
+  /**
+   * See `Billing.transitionClaim`; needs a Store layer. Rejects with an `IllegalTransition`, a `ClaimNotFound` or a
+   * `StoreError`.
+   */
+  readonly transitionClaim: (
+    caller: CallerInfo,
+    id: ClaimId,
+    move: Parameters<typeof Billing.transitionClaim>[1]
+  ) => Promise<Claim.Claim>
+  /** See `Billing.submitClaims`; needs a Store layer. Refusals are per claim in the report. */
+  readonly submitClaims: (caller: CallerInfo, claimIds: ReadonlyArray<ClaimId>) => Promise<Billing.SubmitReport>
+  /** See `Billing.correctClaim`; needs a Store layer. */
+  readonly correctClaim: (
+    caller: CallerInfo,
+    id: ClaimId,
+    options?: Parameters<typeof Billing.correctClaim>[1]
+  ) => Promise<Billing.Replacement>
+  /** See `Billing.voidClaim`; needs a Store layer. */
+  readonly voidClaim: (
+    caller: CallerInfo,
+    id: ClaimId,
+    options?: Parameters<typeof Billing.voidClaim>[1]
+  ) => Promise<Billing.Replacement>
+  /** See `Billing.deliverSubmissions`; needs a Store and a Clearinghouse layer. Outcomes are per submission. */
+  readonly deliverSubmissions: (
+    caller: CallerInfo,
+    options?: Parameters<typeof Billing.deliverSubmissions>[0]
+  ) => Promise<ReadonlyArray<Billing.DeliveryOutcome>>
+  /** See `Billing.processResponses`; needs a Store and a Clearinghouse layer. */
+  readonly processResponses: (
+    caller: CallerInfo,
+    options?: Parameters<typeof Billing.processResponses>[0]
+  ) => Promise<Billing.ResponsesReport>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
@@ -104,6 +139,9 @@ export type OperationError =
   | ClearinghouseError
   | GoodFaithEstimate.GoodFaithEstimateError
   | StoreError
+  | Claim.IllegalTransition
+  | Billing.ClaimNotFound
+  | Billing.MissingPayerClaimNumber
 
 /**
  * Builds a runtime from the host's layer and the rule packs (the built-in ones and the host's). Layers are built
@@ -115,20 +153,31 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
   const managed = ManagedRuntime.make(
     Layer.mergeAll(layer, layerBuiltin(options?.rulePacks ?? []), EligibilityCache.layerMemory)
   )
-  // Eligibility needs the host's clearinghouse; without one the call fails plainly rather than at type level.
-  const withClearinghouse = <A, E>(effect: Effect.Effect<A, E, Clearinghouse | EligibilityCache | RulePacks>) =>
+  // Operations on the clearinghouse need the host's; without one the call fails plainly rather than at type level.
+  const withClearinghouse = <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    what = "this operation"
+  ): Effect.Effect<A, E, Exclude<R, Clearinghouse>> =>
     Effect.flatMap(Effect.serviceOption(Clearinghouse), (clearinghouse) =>
       clearinghouse._tag === "Some"
         ? Effect.provideService(effect, Clearinghouse, clearinghouse.value)
-        : Effect.die(new Error("eligibility needs a Clearinghouse: pass its layer to BillingRuntime.make"))
+        : Effect.die(new Error(`${what} needs a Clearinghouse: pass its layer to BillingRuntime.make`))
     )
   // Store operations need the host's store; without one the call fails plainly rather than at type level.
-  const withStore = <A, E>(caller: CallerInfo, effect: Effect.Effect<A, E, Store | Caller>) =>
+  const withStore = <A, E, R>(
+    caller: CallerInfo,
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, Exclude<Exclude<R, Store>, Caller>> =>
     Effect.flatMap(Effect.serviceOption(Store), (store) =>
       store._tag === "Some"
         ? effect.pipe(Effect.provideService(Store, store.value), Effect.provideService(Caller, caller))
         : Effect.die(new Error("this operation needs a Store: pass its layer to BillingRuntime.make"))
     )
+  // Claim delivery and responses need both.
+  const withStoreAndClearinghouse = <A, E>(
+    caller: CallerInfo,
+    effect: Effect.Effect<A, E, Store | Caller | Clearinghouse>
+  ): Effect.Effect<A, E> => withStore(caller, withClearinghouse(effect))
   return {
     runPromise: (effect, runOptions) => managed.runPromise(effect, runOptions),
     runPromiseExit: (effect, runOptions) => managed.runPromiseExit(effect, runOptions),
@@ -139,12 +188,23 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     authorizationAlerts: (input) => managed.runPromise(Billing.authorizationAlerts(input)),
     visitLimits: (input) => managed.runPromise(Billing.visitLimits(input)),
     checkEligibility: (request, eligibilityOptions) =>
-      managed.runPromise(withClearinghouse(Billing.checkEligibility(request, eligibilityOptions))),
+      managed.runPromise(withClearinghouse(Billing.checkEligibility(request, eligibilityOptions), "eligibility")),
     checkEligibilityForSchedule: (requests, scheduleOptions) =>
-      managed.runPromise(withClearinghouse(Billing.checkEligibilityForSchedule(requests, scheduleOptions))),
+      managed.runPromise(
+        withClearinghouse(Billing.checkEligibilityForSchedule(requests, scheduleOptions), "eligibility")
+      ),
     estimatePatientResponsibility: (request) => managed.runPromise(Billing.estimatePatientResponsibility(request)),
     goodFaithEstimate: (request) => managed.runPromise(Billing.goodFaithEstimate(request)),
     verifyAuditChain: (caller) => managed.runPromise(withStore(caller, Billing.verifyAuditChain())),
+    transitionClaim: (caller, id, move) => managed.runPromise(withStore(caller, Billing.transitionClaim(id, move))),
+    submitClaims: (caller, claimIds) => managed.runPromise(withStore(caller, Billing.submitClaims(claimIds))),
+    correctClaim: (caller, id, correctOptions) =>
+      managed.runPromise(withStore(caller, Billing.correctClaim(id, correctOptions))),
+    voidClaim: (caller, id, voidOptions) => managed.runPromise(withStore(caller, Billing.voidClaim(id, voidOptions))),
+    deliverSubmissions: (caller, deliverOptions) =>
+      managed.runPromise(withStoreAndClearinghouse(caller, Billing.deliverSubmissions(deliverOptions))),
+    processResponses: (caller, responseOptions) =>
+      managed.runPromise(withStoreAndClearinghouse(caller, Billing.processResponses(responseOptions))),
     dispose: () => managed.dispose(),
     managed
   }

@@ -132,8 +132,12 @@ export type Event = typeof Event.Type
 
 /**
  * The legal moves of a claim's life. Front-end rejections go back to `draft` to be fixed; adjudicated claims move
- * among paid, partially paid and denied as the payer reprocesses them, and on to corrected (a replacement was
- * sent), appealed or closed.
+ * among paid, partially paid and denied as the payer reprocesses them, and on to corrected (a replacement or void
+ * was created), appealed or closed.
+ *
+ * Two moves go backwards on purpose: `submitted → ready`, when the clearinghouse never took the batch (it refused
+ * it, or the sender gave up after its retries): the claim is back in the queue for a person to look at, and nothing
+ * went to the payer; and `appealed → corrected`, when the payer answers an appeal with "send a corrected claim".
  *
  * @since 0.1.0
  */
@@ -141,14 +145,14 @@ export const moves: { readonly [S in Status]: ReadonlyArray<Status> } = {
   draft: ["scrubbed", "closed"],
   scrubbed: ["draft", "ready", "closed"],
   ready: ["draft", "submitted", "closed"],
-  submitted: ["accepted", "rejected", "paid", "partially-paid", "denied"],
+  submitted: ["ready", "accepted", "rejected", "paid", "partially-paid", "denied"],
   accepted: ["rejected", "paid", "partially-paid", "denied"],
   rejected: ["draft", "closed"],
   paid: ["partially-paid", "denied", "corrected", "closed"],
   "partially-paid": ["paid", "denied", "corrected", "appealed", "closed"],
   denied: ["paid", "partially-paid", "corrected", "appealed", "closed"],
   corrected: ["closed"],
-  appealed: ["paid", "partially-paid", "denied", "closed"],
+  appealed: ["paid", "partially-paid", "denied", "corrected", "closed"],
   closed: []
 }
 
