@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema, SchemaIssue } from "effect"
+import { Effect, Result, Schema, SchemaIssue } from "effect"
 import { Credential } from "./Credential.js"
 import { DateOfService } from "./DateOfService.js"
 import { FacilityType } from "./Organization.js"
@@ -245,6 +245,61 @@ export const Denial = Schema.Struct({
 export type Denial = typeof Denial.Type
 
 /**
+ * The scrubber's edits by stable id (`Scrub`): what a pack's `scrub` section names to change an edit's severity or
+ * denial.
+ *
+ * @since 0.1.0
+ */
+export const scrubEdits = [
+  "same-day-pair",
+  "same-day-family",
+  "add-on-without-primary",
+  "units-per-day",
+  "credential-not-allowed",
+  "credential-modifier",
+  "telehealth-not-covered",
+  "telehealth-pos",
+  "telehealth-modifier",
+  "diagnosis-invalid-on-dos",
+  "diagnosis-not-specific",
+  "z-code-primary",
+  "pointer-to-nothing",
+  "authorization-missing",
+  "authorization-expired",
+  "authorization-exhausted",
+  "authorization-not-applicable",
+  "authorization-number",
+  "timely-filing",
+  "duplicate",
+  "possible-duplicate",
+  "coverage-inactive",
+  "member-id-format",
+  "date-of-birth",
+  "npi-check-digit",
+  "taxonomy",
+  "replacement-without-f8"
+] as const
+
+/**
+ * @since 0.1.0
+ */
+export type ScrubEdit = (typeof scrubEdits)[number]
+
+/**
+ * How the scrubber treats this payer's claims where payers differ (RULES.md ⚠): an edit's severity (`error` blocks
+ * submission, `warning` does not, `off` skips the edit), the denial the payer sends for it (CO-107 or CO-B15 for an
+ * add-on without its primary), and the format of the payer's member ids (a regular expression and, for people, what
+ * it expects). Severities and denials merge edit by edit across layers; `memberId` is replaced whole.
+ *
+ * @since 0.1.0
+ */
+export const Scrub = Schema.Struct({
+  severities: Schema.optional(Schema.Record(Schema.String, Schema.Literals(["error", "warning", "off"]))),
+  denials: Schema.optional(Schema.Record(Schema.String, Denial)),
+  memberId: Schema.optional(Schema.Struct({ pattern: Schema.NonEmptyString, expected: Schema.NonEmptyString }))
+})
+
+/**
  * @since 0.1.0
  */
 export const SameDayExclusion = Schema.Struct({
@@ -322,7 +377,8 @@ export const RulePack = Schema.Struct({
   sameDayExclusions: Schema.optional(Schema.Array(SameDayExclusion)),
   timelyFiling: Schema.optional(TimelyFiling),
   priorAuthorization: Schema.optional(Schema.Array(PriorAuthorization)),
-  visitLimits: Schema.optional(Schema.Array(VisitLimit))
+  visitLimits: Schema.optional(Schema.Array(VisitLimit)),
+  scrub: Schema.optional(Scrub)
 }).annotate({ identifier: "RulePack", title: "OpenRCM rule pack" })
 
 /**
@@ -420,6 +476,16 @@ const semanticProblems = (pack: RulePack): Array<Problem> => {
   }
   for (const code of Object.keys(pack.unitsPerDay ?? {})) {
     if (!codePattern.test(code)) add(["unitsPerDay", code], "the key must be a CPT or HCPCS code")
+  }
+  const knownEdits: ReadonlySet<string> = new Set(scrubEdits)
+  for (const section of ["severities", "denials"] as const) {
+    for (const edit of Object.keys(pack.scrub?.[section] ?? {})) {
+      if (!knownEdits.has(edit)) add(["scrub", section, edit], `no scrub edit is called "${edit}"`)
+    }
+  }
+  const memberIdPattern = pack.scrub?.memberId?.pattern
+  if (memberIdPattern !== undefined && Result.isFailure(Result.try(() => new RegExp(memberIdPattern, "u")))) {
+    add(["scrub", "memberId", "pattern"], "not a valid regular expression")
   }
   const limitIds = new Set<string>()
   ;(pack.visitLimits ?? []).forEach((limit, i) => {

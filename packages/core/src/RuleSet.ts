@@ -3,8 +3,9 @@
  * remembering the pack and JSON path it came from so every decision can name it. Compiled once per chain and
  * reused for every session, so coding does lookups, not merging.
  *
- * Merging: `settings`, `families`, `addOns` and `unitsPerDay` merge key by key (a later layer replaces a key);
- * `emCodes`, `interactiveComplexity` and `timelyFiling` are replaced whole; rule lists (`billableBy`,
+ * Merging: `settings`, `families`, `addOns`, `unitsPerDay` and the scrub edits' `severities` and `denials` merge
+ * key by key (a later layer replaces a key); `emCodes`, `interactiveComplexity`, `timelyFiling` and the scrub's
+ * `memberId` format are replaced whole; rule lists (`billableBy`,
  * `credentialModifiers`, `telehealth`, `sameDayExclusions`, `priorAuthorization`, `visitLimits`) are replaced
  * whole by the latest layer that has the list, so a layer states its full list.
  *
@@ -61,6 +62,18 @@ export interface BillableByRule {
 }
 
 /**
+ * A chain's `scrub` sections: severities and denials by edit, each from the latest layer that sets that edit, and
+ * the member id format of the latest layer that has one.
+ *
+ * @since 0.1.0
+ */
+export interface ScrubRules {
+  readonly severities: ReadonlyMap<RulePack.ScrubEdit, Sourced<"error" | "warning" | "off">>
+  readonly denials: ReadonlyMap<RulePack.ScrubEdit, Sourced<RulePack.Denial>>
+  readonly memberId: Sourced<{ readonly pattern: string; readonly expected: string }> | undefined
+}
+
+/**
  * @since 0.1.0
  */
 export interface RuleSet {
@@ -84,6 +97,7 @@ export interface RuleSet {
   readonly timelyFiling: Sourced<typeof RulePack.TimelyFiling.Type> | undefined
   readonly priorAuthorization: RuleList<typeof RulePack.PriorAuthorization.Type>
   readonly visitLimits: RuleList<typeof RulePack.VisitLimit.Type>
+  readonly scrub: ScrubRules
 }
 
 const listSections = [
@@ -128,6 +142,9 @@ const merge = (packs: ReadonlyArray<RulePack.RulePack>): RuleSet => {
   let emCodes: RuleSet["emCodes"]
   let interactiveComplexity: RuleSet["interactiveComplexity"]
   let timelyFiling: RuleSet["timelyFiling"]
+  const scrubSeverities = new Map<RulePack.ScrubEdit, Sourced<"error" | "warning" | "off">>()
+  const scrubDenials = new Map<RulePack.ScrubEdit, Sourced<RulePack.Denial>>()
+  let memberId: ScrubRules["memberId"]
   let billableByList: RuleList<typeof RulePack.BillableBy.Type> = { rules: [], pack: "", section: "billableBy" }
   const lists: Record<(typeof listSections)[number], RuleList<never>> = {
     credentialModifiers: { rules: [], pack: "", section: "credentialModifiers" },
@@ -162,6 +179,18 @@ const merge = (packs: ReadonlyArray<RulePack.RulePack>): RuleSet => {
       interactiveComplexity = { value: pack.interactiveComplexity, origin: at("$.interactiveComplexity") }
     }
     if (pack.timelyFiling) timelyFiling = { value: pack.timelyFiling, origin: at("$.timelyFiling") }
+    // Edit ids were checked by `RulePack.validate`.
+    for (const [edit, severity] of Object.entries(pack.scrub?.severities ?? {})) {
+      const path = RulePack.jsonPath(["scrub", "severities", edit])
+      scrubSeverities.set(edit as RulePack.ScrubEdit, { value: severity, origin: at(path) })
+    }
+    for (const [edit, denial] of Object.entries(pack.scrub?.denials ?? {})) {
+      scrubDenials.set(edit as RulePack.ScrubEdit, {
+        value: denial,
+        origin: at(RulePack.jsonPath(["scrub", "denials", edit]))
+      })
+    }
+    if (pack.scrub?.memberId) memberId = { value: pack.scrub.memberId, origin: at("$.scrub.memberId") }
     if (pack.billableBy) billableByList = { rules: pack.billableBy, pack: name, section: "billableBy" }
     for (const section of listSections) {
       const rules = pack[section]
@@ -211,7 +240,8 @@ const merge = (packs: ReadonlyArray<RulePack.RulePack>): RuleSet => {
     sameDayExclusions: lists.sameDayExclusions,
     timelyFiling,
     priorAuthorization: lists.priorAuthorization,
-    visitLimits: lists.visitLimits
+    visitLimits: lists.visitLimits,
+    scrub: { severities: scrubSeverities, denials: scrubDenials, memberId }
   }
 }
 

@@ -230,12 +230,27 @@ export * as RulePack from "./RulePack.js"
  * remembering the pack and JSON path it came from so every decision can name it. Compiled once per chain and
  * reused for every session, so coding does lookups, not merging.
  *
- * Merging: `settings`, `families`, `addOns` and `unitsPerDay` merge key by key (a later layer replaces a key);
- * `emCodes`, `interactiveComplexity` and `timelyFiling` are replaced whole; rule lists (`billableBy`,
+ * Merging: `settings`, `families`, `addOns`, `unitsPerDay` and the scrub edits' `severities` and `denials` merge
+ * key by key (a later layer replaces a key); `emCodes`, `interactiveComplexity`, `timelyFiling` and the scrub's
+ * `memberId` format are replaced whole; rule lists (`billableBy`,
  * `credentialModifiers`, `telehealth`, `sameDayExclusions`, `priorAuthorization`, `visitLimits`) are replaced
  * whole by the latest layer that has the list, so a layer states its full list.
  */
 export * as RuleSet from "./RuleSet.js"
+
+/**
+ * The claim scrubber: every edit of the payer's rule packs, run on a claim before it is submitted. Same-day code
+ * pairs, more than one time-based code of a family a day, add-ons without their primary, units per day, who may
+ * bill the code and the credential modifier it needs, telehealth place of service and modifiers, diagnoses invalid
+ * on the date of service or not specific enough, pointers to no diagnosis, authorizations, timely filing,
+ * duplicates of claims already sent, coverage dates, member id and date-of-birth data, NPI check digits, taxonomy
+ * codes and replacement claims without the payer's claim number. Each finding has a severity (an error blocks
+ * submission, a warning does not; a pack may change it or turn the edit off), the denial the payer would likely
+ * send, a message without PHI, the rule and pack it came from, and, when the fix is certain, a `Fix` that
+ * `applyFix` applies. Pure and synchronous: it reads plain data the caller prepares once per batch, and lookup
+ * tables compiled once per rule set.
+ */
+export * as Scrub from "./Scrub.js"
 
 /**
  * A session as it is tracked: scheduled → in progress ⇄ paused → completed, or cancelled, late-cancelled or
