@@ -150,6 +150,24 @@ export const ServiceFamily = Schema.Union([TieredFamily, PrimaryAddOnFamily, Tim
 export type ServiceFamily = typeof ServiceFamily.Type
 
 /**
+ * How completed sessions are grouped into claims (`ClaimBuild.build`):
+ * - `per-day`: one claim per patient, payer, coverage, billing provider, rendering clinician and date of service.
+ * - `per-month`: a patient's sessions of a calendar month with the same payer, coverage, billing provider and
+ *   rendering clinician on one claim, as some Medicaid programs bill.
+ *
+ * Either way, sessions with another supervising clinician or prior authorization number go on another claim, and
+ * a claim that would pass 12 diagnoses or 50 lines is split.
+ *
+ * @since 0.1.0
+ */
+export const ClaimGrouping = Schema.Literals(["per-day", "per-month"]).annotate({ identifier: "ClaimGrouping" })
+
+/**
+ * @since 0.1.0
+ */
+export type ClaimGrouping = typeof ClaimGrouping.Type
+
+/**
  * @since 0.1.0
  */
 export const Settings = Schema.Struct({
@@ -163,7 +181,9 @@ export const Settings = Schema.Struct({
   /** Days the payer takes to answer an authorization request: renewals are due this long before run-out. */
   authorizationTurnaroundDays: Schema.optional(PositiveMinutes),
   /** Days the payer allows to appeal a denial. */
-  appealWindowDays: Schema.optional(PositiveMinutes)
+  appealWindowDays: Schema.optional(PositiveMinutes),
+  /** How sessions are grouped into claims: `per-day` (the default) or `per-month`. */
+  claimGrouping: Schema.optional(ClaimGrouping)
 })
 
 /**

@@ -82,6 +82,8 @@ export interface RuleSet {
   readonly effective: RulePack.Effective
   readonly unitRounding: Sourced<RulePack.UnitRounding>
   readonly emLevelSelection: Sourced<"mdm" | "time">
+  /** `settings.claimGrouping`, `per-day` when no pack of the chain sets it. */
+  readonly claimGrouping: Sourced<RulePack.ClaimGrouping>
   readonly settings: Readonly<Record<string, Sourced<unknown>>>
   readonly families: ReadonlyMap<string, Sourced<RulePack.ServiceFamily>>
   readonly emCodes: Sourced<typeof RulePack.EmCodes.Type> | undefined
@@ -225,6 +227,10 @@ const merge = (packs: ReadonlyArray<RulePack.RulePack>): RuleSet => {
     },
     emLevelSelection: (settings.emLevelSelection as Sourced<"mdm" | "time"> | undefined) ?? {
       value: "mdm",
+      origin: fallback("(default)")
+    },
+    claimGrouping: (settings.claimGrouping as Sourced<RulePack.ClaimGrouping> | undefined) ?? {
+      value: "per-day",
       origin: fallback("(default)")
     },
     settings,

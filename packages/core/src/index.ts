@@ -52,6 +52,18 @@ export * as Caller from "./Caller.js"
 export * as Claim from "./Claim.js"
 
 /**
+ * Claim building: completed, coded sessions → draft claims. One claim per patient, payer, coverage, billing
+ * provider, rendering clinician, supervising clinician and date of service (or calendar month, when the payer's
+ * pack says `claimGrouping: "per-month"`), split by prior authorization number and, past the 837P's 12 diagnoses
+ * or 50 lines, into several claims. Charges come from the tenant's fee schedules (the payer's contracted rates,
+ * then the default); a line with no rate keeps its session off every claim and is reported. Claim ids are derived
+ * from the grouping, so building the same sessions twice gives the same ids and the store refuses the second
+ * set as a `Conflict`. Pure and synchronous, with no I/O: the operation that loads sessions and stores claims is
+ * built on it.
+ */
+export * as ClaimBuild from "./ClaimBuild.js"
+
+/**
  * The Clearinghouse port: how OpenRCM talks to payers. Eligibility (270 out, 271 back); claim batches out (the
  * adapter writes the 837P); and what comes back (acknowledgements, claim status, remittances), read until
  * acknowledged, so nothing is lost or handled twice. Adapters map every vendor failure to `ClearinghouseError`,
