@@ -45,7 +45,7 @@ import {
   type Submission
 } from "@openrcm/core"
 import { InMemoryClearinghouse } from "@openrcm/core/testing"
-import { ControlNumbers } from "@openrcm/x12"
+import { type Claim837, ControlNumbers } from "@openrcm/x12"
 import { Clock, Context, Effect, Layer, Result, Semaphore } from "effect"
 import * as Batch837 from "./Batch837.js"
 import { Adjudicator } from "./internal/adjudicate.js"
@@ -114,6 +114,13 @@ export interface Options {
   readonly parties?: Batch837.Parties
   /** The time zone of the files' dates (UTC by default). */
   readonly timeZone?: string
+  /**
+   * The control numbers of the 837 a batch arrived in, when the sandbox plays the receiving end of another
+   * submitter's file (a mailbox clearinghouse's test double reads them from the file): its 999 acknowledges those
+   * numbers and its files are named by that interchange number. By default (or `undefined`) the sandbox
+   * allocates its own.
+   */
+  readonly receivedAs?: (batch: Clearinghouse.ClaimBatch) => Claim837.Controls | undefined
 }
 
 /**
@@ -326,7 +333,7 @@ const make = (options: Options) =>
         const now = yield* Clock.currentTimeMillis
         const at = Batch837.stamp(now, timeZone)
         const received = DateOfService.atInstant(now, timeZone)
-        const controls = yield* Batch837.allocate(controlNumbers, parties)
+        const controls = options.receivedAs?.(batch) ?? (yield* Batch837.allocate(controlNumbers, parties))
         const reference = controls.interchange
         const receipt: Clearinghouse.Receipt = { key: batch.key, reference, firstTime: true }
         const checked = batch.claims.map((envelope) => ({

@@ -45,6 +45,58 @@ export * as Batch837 from "./Batch837.js"
 export * as Mailbox from "./Mailbox.js"
 
 /**
+ * A `Clearinghouse` over an X12 file mailbox (a local folder or SFTP): claim batches go out as 837P files, and
+ * the 999, 277CA and 835 files that come back are read as the port's responses. It composes the transport
+ * (`Mailbox`), the mapping (`Batch837`, `Responses`) and a small local store (`State`) that remembers what was
+ * sent, the control numbers used and what was acknowledged.
+ *
+ * Sending (`submitClaims`), one batch at a time:
+ * 1. A key recorded as sent returns its receipt with `firstTime: false`, and nothing is written: the mailbox's
+ *    never-replace `put` protects only while the file is still in the outbound folder; once the clearinghouse
+ *    has taken it, only this record stops a second drop.
+ * 2. Otherwise it allocates the interchange, group and transaction numbers (`ControlNumbers`) and saves their
+ *    high-water marks before any file carries them (`layerControlNumbers` resumes from them after a restart, so a
+ *    number is never in two files); writes the 837P (a batch the writer refuses is `Refused`, and nothing is
+ *    recorded); records the batch as `pending` (its file name, numbers, date and time, claims) and the group's
+ *    numbers for reading its 999; `put`s the file as `<key>-<ISA13>.837` (the key in letters, digits, `.`, `_`,
+ *    `-`); records it `sent` and returns `firstTime: true`.
+ * 3. A retry of a `pending` batch (a failure or a crash after step 2's record) writes the same file again: the
+ *    same name, numbers, date and time, so the same bytes. When the first `put` never happened, it is sent now;
+ *    when the file is still in the outbound folder, `put` leaves it (`written: false`); either way the batch is
+ *    then recorded `sent` and the receipt says `firstTime: true` (no receipt was given for it before).
+ *    `firstTime` is true exactly once per key: for the call that records it sent.
+ * 4. The window that remains: a crash after the `put` and before the `sent` record, and the clearinghouse takes
+ *    the file before the retry. The retry drops the file again. It is byte for byte the first, with the same
+ *    ISA13, GS06 and ST02, so a clearinghouse that checks duplicate interchanges rejects it (TA1 or 999), and
+ *    otherwise the payer's duplicate-claim edit denies the second copy of each claim (CARC 18). The window is the
+ *    time between two local writes (a rename and a state file), not a network round trip.
+ *
+ * Receiving (`responses`): the inbound files oldest first, each read once into memory (again only when its
+ * size or time changes, or after a restart), tolerantly, with the 999s' sets matched to the batches sent (their
+ * submission key and claims). A response's id is `<file name>#<n>`, its place in the file from 1. A file that
+ * is not X12, or X12 that carries nothing the port returns (a TA1, a 271), is left where it is and reported
+ * once: a warning in the log and `MailboxClearinghouse.problems` (it stays listed there until `dismiss`
+ * archives it or someone removes it). Never a failure, never a loop: it is skipped at each read.
+ *
+ * Acknowledging (`acknowledge`): a file is archived once every response in it is acknowledged (its partial
+ * acknowledgements are stored, so a restart remembers them); unknown ids are ignored. A file whose remittance
+ * is left unacknowledged stays in the inbound folder. An acknowledged response is never returned again, unless
+ * the clearinghouse later drops a new file under an archived file's name (its responses then carry the same ids).
+ *
+ * Eligibility: the mailbox carries batches only; `checkEligibility` is `Refused` ("eligibility is not offered
+ * over the mailbox") unless `eligibility` gives a real-time channel to ask.
+ *
+ * Failures: the mailbox's `Unavailable` is `Unavailable` (retryable), its `Refused` is `Refused`; its `NotFound`
+ * is `Refused` for a configured folder, and for an inbound file means the file is gone (skipped when reading,
+ * done when archiving). The local store's I/O failures are `Unavailable`, a corrupt record `Refused`. No
+ * `Timeout`: the transports report time-outs as `Unavailable`. Inbound X12 problems are reported, never thrown.
+ *
+ * One adapter per mailbox and state folder: calls are serialized within the adapter, and nothing coordinates two
+ * processes on one state folder.
+ */
+export * as MailboxClearinghouse from "./MailboxClearinghouse.js"
+
+/**
  * What comes back from payers and clearinghouses as X12, read into the `Clearinghouse` port's `Response` values:
  *
  * - a 999 gives one `Acknowledgement` per transaction set it acknowledges (AK2/IK5): accepted or rejected, with its
@@ -119,3 +171,14 @@ export * as Sandbox from "./Sandbox.js"
  *   carry the operation and a short cause, never credentials, paths' contents or server messages.
  */
 export * as Sftp from "./Sftp.js"
+
+/**
+ * The small key–value store an adapter keeps on the practice's side: what it sent (so a batch the clearinghouse
+ * has already taken is never dropped again), the control numbers it used, which responses were acknowledged.
+ * Values are JSON. Two implementations: `layerMemory` (tests) and `layerDirectory` (one JSON file per key in a
+ * local folder, each written to a temporary file, flushed, then renamed over the old one, so a reader sees the
+ * old value or the new one, never half of one). Node only for the directory.
+ *
+ * One process per state folder: writes are atomic one key at a time, and nothing coordinates two processes.
+ */
+export * as State from "./State.js"
