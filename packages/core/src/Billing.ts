@@ -233,5 +233,7 @@ export const verifyAuditChain = Effect.fn("Billing.verifyAuditChain")(function* 
   return yield* store.audit.verify()
 })
 
-// Claims after they are built and scrubbed: the state machine, the outbox, delivery and what comes back.
+// Claims: built from coded sessions and scrubbed, then moved along their life, queued in the outbox, delivered,
+// and answered.
+export * from "./internal/claimPreparation.js"
 export * from "./internal/claimSubmission.js"

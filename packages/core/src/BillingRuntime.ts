@@ -10,6 +10,7 @@ import type * as Authorization from "./Authorization.js"
 import * as Billing from "./Billing.js"
 import { Caller, type CallerInfo } from "./Caller.js"
 import type * as Claim from "./Claim.js"
+import type * as ClaimBuild from "./ClaimBuild.js"
 import { Clearinghouse, type ClearinghouseError } from "./Clearinghouse.js"
 import type { CodingRequest, CodingResult } from "./Coding.js"
 import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
@@ -18,6 +19,7 @@ import type { ClaimId } from "./Ids.js"
 import type * as PatientResponsibility from "./PatientResponsibility.js"
 import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
+import type * as Scrub from "./Scrub.js"
 import type { SessionError, TrackedSession } from "./Session.js"
 import { Store, type StoreError } from "./Store.js"
 import type * as VisitLimit from "./VisitLimit.js"
@@ -87,6 +89,19 @@ export interface BillingRuntime<R, ER = never> {
     id: ClaimId,
     move: Parameters<typeof Billing.transitionClaim>[1]
   ) => Promise<Claim.Claim>
+  /** See `Billing.buildClaims`; needs a Store layer. Sessions left out are in the report's `problems`. */
+  readonly buildClaims: (
+    caller: CallerInfo,
+    sessions: ReadonlyArray<ClaimBuild.CodedSession>
+  ) => Promise<Billing.BuildReport>
+  /** See `Billing.scrubClaims`; needs a Store layer. */
+  readonly scrubClaims: (
+    caller: CallerInfo,
+    claimIds: ReadonlyArray<ClaimId>,
+    options?: Parameters<typeof Billing.scrubClaims>[1]
+  ) => Promise<ReadonlyArray<Billing.ScrubOutcome>>
+  /** See `Billing.applyClaimFix`; needs a Store layer. */
+  readonly applyClaimFix: (caller: CallerInfo, claimId: ClaimId, fix: Scrub.Fix) => Promise<Claim.Claim>
   /** See `Billing.submitClaims`; needs a Store layer. Refusals are per claim in the report. */
   readonly submitClaims: (caller: CallerInfo, claimIds: ReadonlyArray<ClaimId>) => Promise<Billing.SubmitReport>
   /** See `Billing.correctClaim`; needs a Store layer. */
@@ -197,6 +212,10 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     goodFaithEstimate: (request) => managed.runPromise(Billing.goodFaithEstimate(request)),
     verifyAuditChain: (caller) => managed.runPromise(withStore(caller, Billing.verifyAuditChain())),
     transitionClaim: (caller, id, move) => managed.runPromise(withStore(caller, Billing.transitionClaim(id, move))),
+    buildClaims: (caller, sessions) => managed.runPromise(withStore(caller, Billing.buildClaims(sessions))),
+    scrubClaims: (caller, claimIds, scrubOptions) =>
+      managed.runPromise(withStore(caller, Billing.scrubClaims(claimIds, scrubOptions))),
+    applyClaimFix: (caller, claimId, fix) => managed.runPromise(withStore(caller, Billing.applyClaimFix(claimId, fix))),
     submitClaims: (caller, claimIds) => managed.runPromise(withStore(caller, Billing.submitClaims(claimIds))),
     correctClaim: (caller, id, correctOptions) =>
       managed.runPromise(withStore(caller, Billing.correctClaim(id, correctOptions))),

@@ -1,0 +1,307 @@
+/**
+ * The claim operations of `Billing` before submission: build claims from coded sessions, scrub them against the
+ * payers' rule packs, and apply a certain fix. They load what the pure `ClaimBuild` and `Scrub` need from the
+ * Store and the rule packs, and write what they decide back. Re-exported by `Billing`.
+ */
+import { Clock, Effect, Option } from "effect"
+import type { Authorization, LedgerEntry } from "../Authorization.js"
+import { Caller } from "../Caller.js"
+import * as Claim from "../Claim.js"
+import * as ClaimBuild from "../ClaimBuild.js"
+import type { Clinician } from "../Clinician.js"
+import type { Delivery } from "../Coding.js"
+import * as DateOfService from "../DateOfService.js"
+import type { FeeSchedule } from "../FeeSchedule.js"
+import type { ClaimId, PayerId, SessionId } from "../Ids.js"
+import { RulePacks, type RuleSet } from "../RuleSet.js"
+import * as Scrub from "../Scrub.js"
+import {
+  maxPageSize,
+  type Page,
+  type PageRequest,
+  Store,
+  StoreError,
+  type StoreShape,
+  TenantMismatch
+} from "../Store.js"
+import { ClaimNotFound } from "./claimSubmission.js"
+
+const everyPage = <A, R>(
+  page: (request: PageRequest) => Effect.Effect<Page<A>, StoreError, R>
+): Effect.Effect<Array<A>, StoreError, R> =>
+  Effect.gen(function* () {
+    const all: Array<A> = []
+    let cursor: string | undefined
+    do {
+      const next = yield* page({ limit: maxPageSize, cursor })
+      all.push(...next.items)
+      cursor = next.next
+    } while (cursor !== undefined)
+    return all
+  })
+
+/**
+ * What `buildClaims` did: the claims it created (drafts); those it found already built from the same sessions
+ * (their ids are derived from what groups them, so building twice never bills twice); those not yet submitted that
+ * it rebuilt because a session of theirs was completed late; the late sessions of claims already submitted, to be
+ * billed on a replacement (`correctClaim`); and the sessions it left out, with why.
+ *
+ * @since 0.1.0
+ */
+export interface BuildReport {
+  readonly created: ReadonlyArray<Claim.Claim>
+  readonly existing: ReadonlyArray<ClaimId>
+  readonly rebuilt: ReadonlyArray<Claim.Claim>
+  readonly late: ReadonlyArray<{ readonly claimId: ClaimId; readonly sessionId: SessionId }>
+  readonly problems: ReadonlyArray<ClaimBuild.BuildProblem>
+}
+
+/**
+ * Builds draft claims from completed, coded sessions (`ClaimBuild.build`) with the tenant's fee schedules, its
+ * clinicians' supervision and each payer's claim grouping, and stores the new ones.
+ *
+ * @since 0.1.0
+ */
+export const buildClaims = Effect.fn("Billing.buildClaims")(function* (
+  sessions: ReadonlyArray<ClaimBuild.CodedSession>
+) {
+  const store = yield* Store
+  const packs = yield* RulePacks
+  const caller = yield* Caller
+  if (sessions.some((session) => session.tenantId !== caller.tenantId)) {
+    return yield* new StoreError({ reason: new TenantMismatch({ entity: "session" }) })
+  }
+  const feeSchedules: ReadonlyArray<FeeSchedule> = yield* everyPage((page) => store.feeSchedules.list(page))
+  const clinicians = new Map<string, Clinician>()
+  for (const id of new Set(sessions.map((session) => session.renderingClinicianId))) {
+    const clinician = yield* store.clinicians.get(id)
+    if (Option.isSome(clinician)) clinicians.set(id, clinician.value)
+  }
+  const groupings = new Map<PayerId, RuleSet["claimGrouping"]["value"]>()
+  for (const payerId of new Set(sessions.map((session) => session.payerId))) {
+    const payer = yield* store.payers.get(payerId)
+    if (Option.isNone(payer)) continue
+    const [first] = sessions
+      .filter((session) => session.payerId === payerId)
+      .map((session) => session.dateOfService)
+      .sort()
+    if (first === undefined) continue
+    const ruleSet = yield* packs.resolve(payer.value.rulePack, first)
+    groupings.set(payerId, ruleSet.claimGrouping.value)
+  }
+  const built = ClaimBuild.build(sessions, {
+    feeSchedules,
+    clinicians,
+    grouping: (payerId) => groupings.get(payerId) ?? "per-day",
+    now: yield* Clock.currentTimeMillis
+  })
+  return yield* store.transaction(
+    Effect.gen(function* () {
+      const created: Array<Claim.Claim> = []
+      const existing: Array<ClaimId> = []
+      const rebuilt: Array<Claim.Claim> = []
+      const late: Array<{ readonly claimId: ClaimId; readonly sessionId: SessionId }> = []
+      for (const claim of built.claims) {
+        const found = yield* store.claims.get(claim.id)
+        if (Option.isNone(found)) {
+          created.push(claim)
+          continue
+        }
+        const stored = found.value
+        const billed = new Set(stored.lines.map((line) => line.sessionId))
+        const missing = [
+          ...new Set(claim.lines.flatMap((line) => (billed.has(line.sessionId) ? [] : [line.sessionId])))
+        ].filter((id): id is SessionId => id !== undefined)
+        if (missing.length === 0) {
+          existing.push(claim.id)
+        } else if (scrubbable.has(stored.status)) {
+          // Not sent yet: the claim is rebuilt with the late session, and goes back to draft to be scrubbed again.
+          const draft =
+            stored.status === "draft"
+              ? stored
+              : yield* store.claims.transition(claim.id, {
+                  to: "draft",
+                  expectedVersion: stored.version,
+                  reasons: ["late-session"]
+                })
+          rebuilt.push(
+            yield* store.claims.update(
+              new Claim.Claim({ ...claim, status: "draft", createdAt: stored.createdAt, version: draft.version })
+            )
+          )
+        } else {
+          for (const sessionId of missing) late.push({ claimId: claim.id, sessionId })
+        }
+      }
+      yield* store.claims.create(created)
+      return { created, existing, rebuilt, late, problems: built.problems } satisfies BuildReport
+    })
+  )
+})
+
+/**
+ * One claim's scrub: where it now stands and what the scrubber found. A claim that is not a draft, scrubbed or
+ * ready is not scrubbed (`Skipped`, with its status).
+ *
+ * @since 0.1.0
+ */
+export type ScrubOutcome =
+  | {
+      readonly _tag: "Scrubbed"
+      readonly claimId: ClaimId
+      readonly status: Claim.Status
+      readonly result: Scrub.ScrubResult
+    }
+  | { readonly _tag: "Skipped"; readonly claimId: ClaimId; readonly status: Claim.Status }
+  | { readonly _tag: "NotFound"; readonly claimId: ClaimId }
+
+type Scrubbable = "draft" | "scrubbed" | "ready"
+
+const scrubbable: ReadonlySet<Claim.Status> = new Set<Scrubbable>(["draft", "scrubbed", "ready"])
+
+/** Where a scrub takes a claim: `ready` when nothing blocks it, `scrubbed` when an error does. */
+const movesAfterScrub: {
+  readonly [S in Scrubbable]: {
+    readonly clean: ReadonlyArray<Claim.Status>
+    readonly blocked: ReadonlyArray<Claim.Status>
+  }
+} = {
+  draft: { clean: ["scrubbed", "ready"], blocked: ["scrubbed"] },
+  scrubbed: { clean: ["ready"], blocked: [] },
+  ready: { clean: [], blocked: ["draft", "scrubbed"] }
+}
+
+/** The claims the payers have, for the duplicate edits: sent and not closed or voided. */
+const sentStatuses: ReadonlyArray<Claim.Status> = [
+  "submitted",
+  "accepted",
+  "paid",
+  "partially-paid",
+  "denied",
+  "appealed",
+  "corrected"
+]
+
+/** Everything one claim is scrubbed against, from the store and the rule packs. */
+const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.DateOfService) =>
+  Effect.gen(function* () {
+    const packs = yield* RulePacks
+    const get = <A>(found: Option.Option<A>) => Option.getOrUndefined(found)
+    const patient = get(yield* store.patients.get(claim.patientId))
+    const coverage = get(yield* store.coverages.get(claim.coverageId))
+    const payer = get(yield* store.payers.get(claim.payerId))
+    const billingProvider = get(yield* store.organizations.get(claim.billingProviderId))
+    const rendering = get(yield* store.clinicians.get(claim.renderingClinicianId))
+    const supervising =
+      claim.supervisingClinicianId === undefined
+        ? undefined
+        : get(yield* store.clinicians.get(claim.supervisingClinicianId))
+    const authorizations: Array<Authorization> = (yield* store.authorizations.forPatient(claim.patientId)).filter(
+      (authorization) => authorization.payerId === claim.payerId
+    )
+    const ledger: Array<LedgerEntry> = []
+    for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
+    const lines: Array<{ readonly delivery?: Delivery } | undefined> = []
+    for (const line of claim.lines) {
+      const session = line.sessionId === undefined ? undefined : get(yield* store.sessions.get(line.sessionId))
+      lines.push(session === undefined ? undefined : { delivery: session.delivery })
+    }
+    const others = yield* everyPage((page) =>
+      store.claims.query({ ...page, patientId: claim.patientId, status: sentStatuses })
+    )
+    // Each date of service's rule set, resolved now so that the scrubber's lookups are plain and synchronous.
+    if (payer === undefined) return undefined
+    const ruleSets = new Map<string, RuleSet>()
+    for (const date of new Set([claim.serviceDate, ...claim.lines.map((line) => line.dateOfService)])) {
+      ruleSets.set(date, yield* packs.resolve(payer.rulePack, date))
+    }
+    const atService = ruleSets.get(claim.serviceDate) as RuleSet
+    const context: Scrub.ScrubContext = {
+      ruleSets: (_, date) => ruleSets.get(date) ?? atService,
+      asOf,
+      ...(patient === undefined ? {} : { patient }),
+      ...(coverage === undefined ? {} : { coverage }),
+      ...(billingProvider === undefined ? {} : { billingProvider }),
+      ...(rendering === undefined ? {} : { rendering }),
+      ...(supervising === undefined ? {} : { supervising }),
+      lines,
+      authorizations: { authorizations, ledger },
+      sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id))
+    }
+    return context
+  })
+
+/**
+ * Scrubs claims before submission (`Scrub.scrub`) and moves each: a claim with no error goes to `ready`, one with
+ * an error stays `scrubbed` (a `ready` claim that now has one goes back), the findings' edit ids recorded as the
+ * move's reasons. `asOf` (default: today, UTC) is the day timely filing counts to.
+ *
+ * @since 0.1.0
+ */
+export const scrubClaims = Effect.fn("Billing.scrubClaims")(function* (
+  claimIds: ReadonlyArray<ClaimId>,
+  options?: { readonly asOf?: DateOfService.DateOfService | undefined }
+) {
+  const store = yield* Store
+  const asOf = options?.asOf ?? (yield* DateOfService.today("UTC"))
+  const outcomes: Array<ScrubOutcome> = []
+  for (const claimId of new Set(claimIds)) {
+    const found = yield* store.claims.get(claimId)
+    if (Option.isNone(found)) {
+      outcomes.push({ _tag: "NotFound", claimId })
+      continue
+    }
+    const claim = found.value
+    if (!scrubbable.has(claim.status)) {
+      outcomes.push({ _tag: "Skipped", claimId, status: claim.status })
+      continue
+    }
+    const context = yield* contextFor(store, claim, asOf)
+    if (context === undefined) {
+      outcomes.push({ _tag: "Skipped", claimId, status: claim.status })
+      continue
+    }
+    const result = Scrub.scrub(claim, context)
+    const reasons = result.findings.map((finding) => finding.edit)
+    const path = movesAfterScrub[claim.status as Scrubbable][result.blocking ? "blocked" : "clean"]
+    let current = claim
+    yield* store.transaction(
+      Effect.gen(function* () {
+        for (const to of path) {
+          current = yield* store.claims.transition(claimId, { to, expectedVersion: current.version, reasons })
+        }
+      })
+    )
+    outcomes.push({ _tag: "Scrubbed", claimId, status: current.status, result })
+  }
+  return outcomes
+})
+
+/**
+ * Applies a certain fix a finding offered (`Scrub.Fix`: add modifier 95, set the place of service, ...) to a
+ * draft, scrubbed or ready claim; the claim goes back to `draft`, to be scrubbed again.
+ *
+ * @since 0.1.0
+ */
+export const applyClaimFix = Effect.fn("Billing.applyClaimFix")(function* (claimId: ClaimId, fix: Scrub.Fix) {
+  const store = yield* Store
+  return yield* store.transaction(
+    Effect.gen(function* () {
+      const found = yield* store.claims.get(claimId)
+      if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId })
+      let claim = found.value
+      if (!scrubbable.has(claim.status)) {
+        return yield* new Claim.IllegalTransition({ claimId, from: claim.status, to: "draft" })
+      }
+      if (claim.status !== "draft") {
+        claim = yield* store.claims.transition(claimId, {
+          to: "draft",
+          expectedVersion: claim.version,
+          reasons: [`fix:${fix._tag}`]
+        })
+      }
+      const fixed = Scrub.applyFix(claim, fix)
+      return yield* store.claims.update(new Claim.Claim({ ...fixed, status: "draft", version: claim.version }))
+    })
+  )
+})
