@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+
 import { Schema } from "effect"
 import * as Claim from "./Claim.js"
 import type { Clinician } from "./Clinician.js"
@@ -27,6 +28,7 @@ import {
   TenantId
 } from "./Ids.js"
 import type { EpochMillis } from "./Instant.js"
+import { Fnv64 } from "./internal/fnv.js"
 import type { Money } from "./Money.js"
 import * as Phi from "./Phi.js"
 import { type ClaimGrouping, Modifier, PlaceOfService, ProcedureCode } from "./RulePack.js"
@@ -156,83 +158,6 @@ const maxLines = 50
 const maxPointers = 4
 
 /**
- * FNV-1a 64 over bytes, in four 16-bit limbs (offset basis 0xcbf29ce484222325) so that all arithmetic is exact in
- * doubles: the prime is 2^40 + 0x1b3, so each step multiplies every limb by 0x1b3 and adds the two low limbs
- * shifted up by 40 bits. A character below 0x100 is one byte; a wider code unit is two, high first.
- */
-class Fnv64 {
-  private h0 = 0x2325
-  private h1 = 0x8422
-  private h2 = 0x9ce4
-  private h3 = 0xcbf2
-
-  reset(): this {
-    this.h0 = 0x2325
-    this.h1 = 0x8422
-    this.h2 = 0x9ce4
-    this.h3 = 0xcbf2
-    return this
-  }
-
-  feed(text: string): this {
-    let h0 = this.h0
-    let h1 = this.h1
-    let h2 = this.h2
-    let h3 = this.h3
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      for (let n = c > 0xff ? 2 : 1; n > 0; n--) {
-        h0 ^= n === 2 ? c >>> 8 : c & 0xff
-        const t0 = h0 * 0x1b3
-        const t1 = h1 * 0x1b3 + (t0 >>> 16)
-        const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16)
-        h3 = (h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16)) & 0xffff
-        h0 = t0 & 0xffff
-        h1 = t1 & 0xffff
-        h2 = t2 & 0xffff
-      }
-    }
-    this.h0 = h0
-    this.h1 = h1
-    this.h2 = h2
-    this.h3 = h3
-    return this
-  }
-
-  /** Feeds a part of a key and the `|` after it. */
-  field(text: string): this {
-    return this.feed(text).feed("|")
-  }
-
-  id(): ClaimId {
-    const { h0, h1, h2, h3 } = this
-    // One string of 17 character codes: `C` and the hash's 16 hex digits, most significant first.
-    return String.fromCharCode(
-      0x43,
-      hex(h3 >>> 12),
-      hex((h3 >>> 8) & 15),
-      hex((h3 >>> 4) & 15),
-      hex(h3 & 15),
-      hex(h2 >>> 12),
-      hex((h2 >>> 8) & 15),
-      hex((h2 >>> 4) & 15),
-      hex(h2 & 15),
-      hex(h1 >>> 12),
-      hex((h1 >>> 8) & 15),
-      hex((h1 >>> 4) & 15),
-      hex(h1 & 15),
-      hex(h0 >>> 12),
-      hex((h0 >>> 8) & 15),
-      hex((h0 >>> 4) & 15),
-      hex(h0 & 15)
-    ) as ClaimId
-  }
-}
-
-/** The character code of a hex digit (lowercase). */
-const hex = (digit: number): number => (digit < 10 ? 0x30 + digit : 0x57 + digit)
-
-/**
  * The claim id of a grouping key: `C` and the 16 hex digits of the key's FNV-1a 64-bit hash (17 characters, within
  * CLM01's 38). `build`'s keys are ASCII: tenant, patient, payer, coverage, billing provider, rendering clinician,
  * supervising clinician (or nothing), date of service or month (`YYYY-MM`), authorization number (or nothing, its
@@ -240,7 +165,7 @@ const hex = (digit: number): number => (digit < 10 ? 0x30 + digit : 0x57 + digit
  *
  * @since 0.1.0
  */
-export const claimIdOf = (key: string): ClaimId => new Fnv64().feed(key).id()
+export const claimIdOf = (key: string): ClaimId => new Fnv64().feed(key).hex("C") as ClaimId
 
 /** Makes the authorization number safe for the key: its characters outside the id alphabet as `%xxxx`. */
 const escapeKeyPart = (text: string): string => {
@@ -614,7 +539,7 @@ const claimOf = (
     .field(auth === undefined ? "" : escapeKeyPart(auth))
     .feed(String(part))
   const fields: { -readonly [K in keyof ClaimFields]: ClaimFields[K] } = {
-    id: hasher.id(),
+    id: hasher.hex("C") as ClaimId,
     tenantId: first.tenantId,
     patientId: first.patientId,
     coverageId: first.coverageId,

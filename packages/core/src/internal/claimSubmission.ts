@@ -11,6 +11,7 @@ import * as Money from "../Money.js"
 import { Conflict, defaultPageSize, Store, StoreError, type StoreShape } from "../Store.js"
 import type { SubmissionKey } from "../Submission.js"
 import * as Submission from "../Submission.js"
+import { fnv1a64 } from "./fnv.js"
 
 /**
  * No claim of the caller's tenant has this id.
@@ -78,35 +79,12 @@ export const transitionClaim = Effect.fn("Billing.transitionClaim")(function* (
 
 // --- Submission keys -------------------------------------------------------------------------------------------
 
-const textEncoder = new TextEncoder()
-
 /**
- * FNV-1a, 64 bits, over the UTF-8 bytes of the text, as 16 hex digits. Four 16-bit limbs keep every product exact
- * in a double, so no BigInt is needed.
+ * FNV-1a 64 of a text's UTF-8 bytes, as 16 hex digits.
  *
  * @since 0.1.0
  */
-export const fnv1a64 = (text: string): string => {
-  // The offset basis 0xcbf29ce484222325, least significant limb first.
-  let h0 = 0x2325
-  let h1 = 0x8422
-  let h2 = 0x9ce4
-  let h3 = 0xcbf2
-  for (const byte of textEncoder.encode(text)) {
-    h0 ^= byte
-    // × the prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64.
-    const t0 = h0 * 0x1b3
-    const t1 = h1 * 0x1b3 + (t0 >>> 16)
-    const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16)
-    const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16)
-    h0 = t0 & 0xffff
-    h1 = t1 & 0xffff
-    h2 = t2 & 0xffff
-    h3 = t3 & 0xffff
-  }
-  const hex = (limb: number) => limb.toString(16).padStart(4, "0")
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0)
-}
+export { fnv1a64 } from "./fnv.js"
 
 /** JSON with every object's keys sorted, so equal content is equal text. */
 const canonicalJson = (value: unknown): string => {
