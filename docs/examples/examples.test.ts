@@ -3,6 +3,7 @@ import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { beforeTheSession, runtime as clinicRuntime } from "./before-session.js"
+import { fromSessionToAcceptance } from "./claims.js"
 import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
@@ -65,6 +66,17 @@ it.live("store.ts finds the coverage, lists the work queue, ages the receivables
       queue: ["clm-1", "clm-2"],
       aging: [["acme", 13500, 13500, 0, 13500]],
       chain: "Intact"
+    })
+  })
+)
+
+it.effect("claims.ts builds, scrubs, submits, delivers and records the acceptance", () =>
+  Effect.gen(function* () {
+    expect(yield* fromSessionToAcceptance).toEqual({
+      charge: 13500,
+      scrub: "ready",
+      delivery: "Sent",
+      status: "accepted"
     })
   })
 )
