@@ -59,15 +59,18 @@ it("x12.ts reads the 835 of x12.md, whole and in chunks", async () => {
   expect(broken.problems.join("\n")).toContain("segment 9 SVC, element 3")
 })
 
-it.live("store.ts finds the coverage, lists the work queue, ages the receivables and verifies the chain", () =>
-  Effect.gen(function* () {
-    expect(yield* tour).toEqual({
-      found: ["cov-1"],
-      queue: ["clm-1", "clm-2"],
-      aging: [["acme", 13500, 13500, 0, 13500]],
-      chain: "Intact"
-    })
-  })
+it.live(
+  "store.ts finds the coverage, lists the work queue, ages the receivables and verifies the chain",
+  () =>
+    Effect.gen(function* () {
+      expect(yield* tour).toEqual({
+        found: ["cov-1"],
+        queue: ["clm-1", "clm-2"],
+        aging: [["acme", 13500, 13500, 0, 13500]],
+        chain: "Intact"
+      })
+    }),
+  60_000
 )
 
 it.effect("claims.ts builds, scrubs, submits, delivers and records the acceptance", () =>
