@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Effect } from "effect"
+import { Effect, Logger } from "effect"
 import { run } from "./main.js"
 
 run(process.argv.slice(2)).pipe(
@@ -11,6 +11,8 @@ run(process.argv.slice(2)).pipe(
       process.exitCode = 1
     })
   ),
+  // Standard output is the commands' results (JSON a script reads): logs go to standard error.
+  Effect.provideService(Logger.LogToStderr, true),
   Effect.provide(NodeServices.layer),
   NodeRuntime.runMain
 )

@@ -1,8 +1,10 @@
-import { Authorization, Billing, Coding, PatientResponsibility, RulePack, RuleSet, Session } from "@openrcm/core"
+import { Authorization, Billing, Coding, PatientResponsibility, type RuleSet, Session } from "@openrcm/core"
 import { Console, Effect, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Argument, Command } from "effect/cli"
 import packageJson from "../package.json" with { type: "json" }
+import { claims } from "./claims.js"
 import { decodeDocument, InputError, parseJson, readText } from "./input.js"
+import { packFlag, runOperation } from "./operation.js"
 import { jsonSchemaOf, schemaNames } from "./schemas.js"
 import { x12 } from "./x12.js"
 
@@ -19,29 +21,10 @@ const schema = Command.make(
   Command.withExamples([{ command: "openrcm schema session", description: "The JSON Schema of a session to code" }])
 )
 
-const packFlag = Flag.String("pack").pipe(
-  Flag.withDescription("A rule pack JSON file of your own, loaded beside the built-in packs (repeatable)"),
-  Flag.atLeast(0)
-)
-
 const inputArgument = Argument.String("file").pipe(
   Argument.withDescription("A JSON file, or - (or nothing) for standard input"),
   Argument.optional
 )
-
-/** The built-in packs and the user's, validated; an invalid pack is an input error listing every problem. */
-const loadPacks = (paths: ReadonlyArray<string>) =>
-  Effect.forEach(paths, (path) =>
-    Effect.flatMap(readText(path), parseJson).pipe(
-      Effect.tap((document) =>
-        RulePack.validate(document).pipe(
-          Effect.mapError(
-            (error) => new InputError({ problems: error.problems.map((p) => `${path}: ${p.path}: ${p.message}`) })
-          )
-        )
-      )
-    )
-  )
 
 type Coded =
   | { readonly _tag: "Single"; readonly result: Coding.CodingResult }
@@ -58,25 +41,9 @@ const readSession = (path: string | undefined) =>
       : { _tag: "Single" as const, request: yield* decodeDocument(Coding.CodingRequest, input.source, value) }
   })
 
-/**
- * Runs an operation with the built-in packs and the user's: a pack problem lists every problem by JSON path
- * under the pack's file, any other failure is said plainly. Exit code 1 either way.
- */
-const runOperation = <A, E>(packPaths: ReadonlyArray<string>, operation: Effect.Effect<A, E, RuleSet.RulePacks>) =>
-  Effect.flatMap(loadPacks(packPaths), (extra) =>
-    operation.pipe(
-      Effect.provide(RuleSet.layerBuiltin(extra)),
-      Effect.mapError((error) =>
-        error instanceof InputError
-          ? error
-          : new InputError({ problems: [error instanceof Error ? error.message : "the operation failed"] })
-      )
-    )
-  )
-
 const codeDocument = (path: string | undefined, packPaths: ReadonlyArray<string>) =>
   Effect.flatMap(readSession(path), (document) =>
-    runOperation<Coded, unknown>(
+    runOperation<Coded, unknown, RuleSet.RulePacks>(
       packPaths,
       document._tag === "Tracked"
         ? Effect.map(Billing.previewSession(document.session), (previews) => ({ _tag: "Tracked", previews }))
@@ -174,7 +141,7 @@ const rules = Command.make("rules").pipe(
 /** The `openrcm` command and its subcommands. */
 export const cli = Command.make("openrcm").pipe(
   Command.withDescription("OpenRCM: revenue-cycle operations for behavioral health, for scripts and batch jobs."),
-  Command.withSubcommands([auth, code, estimate, rules, schema, x12])
+  Command.withSubcommands([auth, claims, code, estimate, rules, schema, x12])
 )
 
 /** Runs the CLI on arguments (without the node and script paths). */

@@ -1,5 +1,7 @@
 import {
   Authorization,
+  ClaimBuild,
+  Clearinghouse,
   Coding,
   DateOfService,
   Eligibility,
@@ -23,6 +25,8 @@ export const schemas = {
   "rule-pack": RulePack.RulePack,
   "authorization-check": Authorization.CheckRequest,
   estimate: PatientResponsibility.EstimateRequest,
+  "coded-session": ClaimBuild.CodedSession,
+  "claim-batch": Clearinghouse.ClaimBatch,
   "eligibility-request": Eligibility.EligibilityRequest,
   "eligibility-response": Eligibility.EligibilityResponse,
   "good-faith-estimate": GoodFaithEstimate.GoodFaithEstimateRequest,

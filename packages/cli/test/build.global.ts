@@ -17,7 +17,9 @@ export default function setup() {
   try {
     built = statSync(bin).mtimeMs
   } catch {}
-  const sources = Math.max(...["cli", "core", "x12"].map((p) => newest(join(packages, p, "src"))))
+  const sources = Math.max(
+    ...["cli", "core", "x12", "store-sql", "clearinghouse-x12"].map((p) => newest(join(packages, p, "src")))
+  )
   if (built < sources) {
     execFileSync("pnpm", ["--filter", "@openrcm/cli...", "run", "build"], { cwd: packages, stdio: "inherit" })
   }
