@@ -9,8 +9,9 @@
 import { Schema } from "effect"
 import { Credential } from "./Credential.js"
 import { DateOfService } from "./DateOfService.js"
+import * as PayerRules from "./internal/payerRules.js"
 import { FacilityType } from "./Organization.js"
-import { isInForce, PlaceOfService, ProcedureCode, type ServiceFamily, type UnitRounding } from "./RulePack.js"
+import { PlaceOfService, ProcedureCode, type ServiceFamily, type UnitRounding } from "./RulePack.js"
 import type { Origin, RuleSet } from "./RuleSet.js"
 
 const Minutes = Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 1440 })))
@@ -154,6 +155,18 @@ interface MutableLine {
   explanations: Array<Explanation>
 }
 
+/** A new line, before its place of service and modifiers. */
+const newLine = (
+  code: string,
+  units: number,
+  role: MutableLine["role"],
+  explanations: Array<Explanation>,
+  addOnTo?: string
+): MutableLine =>
+  addOnTo === undefined
+    ? { code, units, modifiers: [], placeOfService: "", role, explanations }
+    : { code, units, modifiers: [], placeOfService: "", role, addOnTo, explanations }
+
 const explain = (about: Explanation["about"], text: string, origin: Origin): Explanation => ({
   about,
   text,
@@ -241,20 +254,15 @@ const codeFamily = (
       }
       const tier = tiers[chosen] as { minMinutes: number; code: string }
       const isAddOn = tableName === "withEm"
-      lines.push({
-        code: tier.code,
-        units: 1,
-        modifiers: [],
-        placeOfService: "",
-        role: isAddOn ? "add-on" : "primary",
-        explanations: [
+      lines.push(
+        newLine(tier.code, 1, isAddOn ? "add-on" : "primary", [
           explain(
             "code",
             `${minutes} min of ${family.label} (${tierRange(tiers, chosen)}) → ${tier.code}${isAddOn ? " as an add-on to the E/M" : ""}`,
             { pack: origin.pack, path: `${origin.path}.${tableName}[${chosen}]` }
           )
-        ]
-      })
+        ])
+      )
       return undefined
     }
     case "primary-add-on": {
@@ -277,13 +285,8 @@ const codeFamily = (
           ruleSet
         )
       }
-      lines.push({
-        code: family.primary.code,
-        units: 1,
-        modifiers: [],
-        placeOfService: "",
-        role: "primary",
-        explanations: [
+      lines.push(
+        newLine(family.primary.code, 1, "primary", [
           explain(
             "code",
             `${minutes} min of ${family.label} (${family.primary.minMinutes}+) → ${family.primary.code}`,
@@ -292,8 +295,8 @@ const codeFamily = (
               path: `${origin.path}.primary`
             }
           )
-        ]
-      })
+        ])
+      )
       const { addOn } = family
       if (minutes >= addOn.startsAt) {
         let units = Math.floor((minutes - addOn.startsAt) / addOn.every) + 1
@@ -309,15 +312,7 @@ const codeFamily = (
           units = addOn.maxUnits
           explanations.push(explain("units", `capped at ${addOn.maxUnits} units`, origins))
         }
-        lines.push({
-          code: addOn.code,
-          units,
-          modifiers: [],
-          placeOfService: "",
-          role: "add-on",
-          addOnTo: family.primary.code,
-          explanations
-        })
+        lines.push(newLine(addOn.code, units, "add-on", explanations, family.primary.code))
       }
       return undefined
     }
@@ -337,34 +332,24 @@ const codeFamily = (
           ruleSet
         )
       }
-      lines.push({
-        code: family.code,
-        units,
-        modifiers: [],
-        placeOfService: "",
-        role: "primary",
-        explanations: [
+      lines.push(
+        newLine(family.code, units, "primary", [
           explain("code", `${family.label} → ${family.code}`, origin),
           explain(
             "units",
             `${minutes} min in ${family.unitMinutes}-minute units, ${rounding} → ${units}`,
             roundingOrigin
           )
-        ]
-      })
+        ])
+      )
       return undefined
     }
     case "untimed": {
-      lines.push({
-        code: family.code,
-        units: 1,
-        modifiers: [],
-        placeOfService: "",
-        role: "primary",
-        explanations: [
+      lines.push(
+        newLine(family.code, 1, "primary", [
           explain("code", `${family.label} (once a session, whatever its length) → ${family.code}`, origin)
-        ]
-      })
+        ])
+      )
       return undefined
     }
   }
@@ -397,20 +382,13 @@ const emLine = (request: CodingRequest, ruleSet: RuleSet, warnings: Array<Warnin
         ruleSet
       )
     }
-    return {
-      code: tier.code,
-      units: 1,
-      modifiers: [],
-      placeOfService: "",
-      role: "primary",
-      explanations: [
-        explain("code", `${minutes} min of E/M time (${tierRange(byTime, chosen)}, met or exceeded) → ${tier.code}`, {
-          pack: emCodes.origin.pack,
-          path: `${emCodes.origin.path}.byTime[${chosen}]`
-        }),
-        explain("code", "E/M level chosen by time", ruleSet.emLevelSelection.origin)
-      ]
-    }
+    return newLine(tier.code, 1, "primary", [
+      explain("code", `${minutes} min of E/M time (${tierRange(byTime, chosen)}, met or exceeded) → ${tier.code}`, {
+        pack: emCodes.origin.pack,
+        path: `${emCodes.origin.path}.byTime[${chosen}]`
+      }),
+      explain("code", "E/M level chosen by time", ruleSet.emLevelSelection.origin)
+    ])
   }
   if (em.code === undefined) {
     return notBillable(
@@ -430,16 +408,9 @@ const emLine = (request: CodingRequest, ruleSet: RuleSet, warnings: Array<Warnin
       ruleSet
     )
   }
-  return {
-    code: em.code,
-    units: 1,
-    modifiers: [],
-    placeOfService: "",
-    role: "primary",
-    explanations: [
-      explain("code", `E/M ${em.code}, chosen by medical decision making`, ruleSet.emLevelSelection.origin)
-    ]
-  }
+  return newLine(em.code, 1, "primary", [
+    explain("code", `E/M ${em.code}, chosen by medical decision making`, ruleSet.emLevelSelection.origin)
+  ])
 }
 
 const credentialProblem = (
@@ -452,28 +423,19 @@ const credentialProblem = (
   for (const line of lines) {
     const rules = ruleSet.billableBy.get(line.code)
     if (rules === undefined) continue
-    let inForce: (typeof rules)[number] | undefined
-    let allowed: (typeof rules)[number] | undefined
-    for (const rule of rules) {
-      if (!isInForce(rule.effective, request.dateOfService)) continue
-      inForce ??= rule
-      if (rule.credentials.has(credential)) {
-        allowed = rule
-        break
-      }
-    }
-    if (inForce === undefined) continue
-    if (allowed === undefined) {
-      const note = inForce.note === undefined ? "" : ` ${inForce.note}`
+    const rule = PayerRules.billingRule(rules, credential, request.dateOfService)
+    if (rule === undefined) continue
+    if (!rule.credentials.has(credential)) {
+      const note = rule.note === undefined ? "" : ` ${rule.note}`
       return notBillable(
         "credential-not-allowed",
         `${credential} may not bill ${line.code} on ${request.dateOfService}.${note}`,
-        inForce.origin,
+        rule.origin,
         warnings,
         ruleSet
       )
     }
-    line.explanations.push(explain("credential", `${credential} may bill ${line.code}`, allowed.origin))
+    line.explanations.push(explain("credential", `${credential} may bill ${line.code}`, rule.origin))
   }
   return undefined
 }
@@ -538,15 +500,15 @@ export const code = (request: CodingRequest, ruleSet: RuleSet): CodingResult => 
       }
     }
     if (ic !== undefined && primary !== undefined) {
-      lines.push({
-        code: ic.value.code,
-        units: 1,
-        modifiers: [],
-        placeOfService: "",
-        role: "add-on",
-        addOnTo: primary,
-        explanations: [explain("code", `interactive complexity with ${primary} → ${ic.value.code}`, ic.origin)]
-      })
+      lines.push(
+        newLine(
+          ic.value.code,
+          1,
+          "add-on",
+          [explain("code", `interactive complexity with ${primary} → ${ic.value.code}`, ic.origin)],
+          primary
+        )
+      )
     } else {
       warnings.push({
         code: "interactive-complexity-not-allowed",
@@ -589,15 +551,15 @@ const placeAndModify = (
   const date = request.dateOfService
   // Credential modifiers first: they price the line; telehealth modifiers follow.
   const credentialModifiers = ruleSet.credentialModifiers
-  for (let r = 0; r < credentialModifiers.rules.length; r++) {
-    const rule = credentialModifiers.rules[r] as (typeof credentialModifiers.rules)[number]
-    if (!rule.credentials.includes(request.clinician.credential) || !isInForce(rule.effective, date)) continue
-    for (const line of lines) {
-      if (rule.codes !== undefined && !rule.codes.includes(line.code)) continue
+  const { credential } = request.clinician
+  for (const line of lines) {
+    for (let r = 0; r < credentialModifiers.rules.length; r++) {
+      const rule = credentialModifiers.rules[r] as (typeof credentialModifiers.rules)[number]
+      if (PayerRules.credentialModifierFor(rule, credential, line.code, date) !== "required") continue
       if (line.modifiers.includes(rule.modifier)) continue
       line.modifiers.push(rule.modifier)
       line.explanations.push(
-        explain("modifier", `${request.clinician.credential} on ${line.code} → ${rule.modifier}`, {
+        explain("modifier", `${credential} on ${line.code} → ${rule.modifier}`, {
           pack: credentialModifiers.pack,
           path: `$.credentialModifiers[${r}]`
         })
@@ -606,7 +568,7 @@ const placeAndModify = (
   }
 
   if (delivery.mode === "in-person") {
-    const pos = delivery.placeOfService ?? "11"
+    const pos = PayerRules.placeOfServiceOf(delivery, undefined)
     for (const line of lines) {
       line.placeOfService = pos
       line.explanations.push({
@@ -618,21 +580,10 @@ const placeAndModify = (
     }
   } else {
     const telehealth = ruleSet.telehealth
-    let index = -1
-    for (let r = 0; r < telehealth.rules.length; r++) {
-      const rule = telehealth.rules[r] as (typeof telehealth.rules)[number]
-      if (rule.mode !== delivery.mode || !isInForce(rule.effective, date)) continue
-      if (
-        rule.facilityTypes !== undefined &&
-        (request.facilityType === undefined || !rule.facilityTypes.includes(request.facilityType))
-      )
-        continue
-      index = r
-      break
-    }
+    const index = PayerRules.telehealthRuleIndex(telehealth.rules, delivery.mode, date, request.facilityType)
     const rule = telehealth.rules[index]
+    const pos = PayerRules.placeOfServiceOf(delivery, rule)
     if (rule === undefined) {
-      const pos = delivery.patientLocation === "home" ? "10" : "02"
       warnings.push({
         code: "no-telehealth-rule",
         text: `no ${delivery.mode} telehealth rule in force on ${date}: place of service ${pos}, no modifier`
@@ -640,35 +591,34 @@ const placeAndModify = (
       for (const line of lines) line.placeOfService = pos
     } else {
       const origin = { pack: telehealth.pack, path: `$.telehealth[${index}]` }
-      if (rule.allowed === false) {
-        return notBillable(
-          "mode-not-covered",
-          `${delivery.mode} telehealth is not covered on ${date}`,
-          origin,
-          warnings,
-          ruleSet
-        )
+      switch (PayerRules.telehealthGap(rule, delivery.patientLocation)) {
+        case "mode-not-covered":
+          return notBillable(
+            "mode-not-covered",
+            `${delivery.mode} telehealth is not covered on ${date}`,
+            origin,
+            warnings,
+            ruleSet
+          )
+        case "patient-location":
+          return notBillable(
+            "mode-not-covered",
+            `${delivery.mode} telehealth is covered only with the patient ${PayerRules.requiredWhere(rule)}`,
+            { pack: origin.pack, path: `${origin.path}.patientLocations` },
+            warnings,
+            ruleSet
+          )
       }
-      if (rule.patientLocations !== undefined && !rule.patientLocations.includes(delivery.patientLocation)) {
-        return notBillable(
-          "mode-not-covered",
-          `${delivery.mode} telehealth is covered only with the patient ${rule.patientLocations.includes("home") ? "at home" : "away from home"}`,
-          { pack: origin.pack, path: `${origin.path}.patientLocations` },
-          warnings,
-          ruleSet
-        )
-      }
-      const pos = delivery.patientLocation === "home" ? rule.placeOfService.home : rule.placeOfService.other
       for (const line of lines) {
         line.placeOfService = pos
         line.explanations.push(
           explain(
             "place-of-service",
-            `${delivery.mode} with the patient ${delivery.patientLocation === "home" ? "at home" : "away from home"} → POS ${pos}`,
+            `${delivery.mode} with the patient ${PayerRules.patientWhere(delivery.patientLocation)} → POS ${pos}`,
             origin
           )
         )
-        if (rule.codes !== undefined && !rule.codes.includes(line.code)) {
+        if (!PayerRules.telehealthCoversCode(rule, line.code)) {
           warnings.push({
             code: "telehealth-code-not-eligible",
             text: `${line.code} is not on the payer's list of codes for ${delivery.mode} telehealth`,

@@ -21,13 +21,14 @@ import { Coverage } from "./Coverage.js"
 import * as DateOfService from "./DateOfService.js"
 import * as Diagnosis from "./Diagnosis.js"
 import type { ClaimId, ClinicianId, PayerId } from "./Ids.js"
+import * as PayerRules from "./internal/payerRules.js"
 import * as Money from "./Money.js"
 import * as Npi from "./Npi.js"
 import { type Organization, Taxonomy } from "./Organization.js"
 import type { Patient } from "./Patient.js"
 import {
+  type CredentialModifier,
   type Denial,
-  type Effective,
   isInForce,
   Modifier,
   PlaceOfService,
@@ -357,18 +358,14 @@ const isTelehealthPos = (pos: string): boolean => pos === "02" || pos === "10"
 // ---------------------------------------------------------------------------------------------------------------
 // Lookup tables, compiled once per rule set and cached.
 
-interface PairRule {
+/** A rule of a list section, with its index there for its origin. */
+interface Indexed<R> {
   readonly index: number
-  readonly rule: typeof SameDayExclusion.Type
+  readonly rule: R
 }
 
-interface CredentialModifierRule {
-  readonly index: number
-  readonly credentials: ReadonlySet<string>
-  readonly modifier: string
-  readonly codes: ReadonlySet<string> | undefined
-  readonly effective: Effective | undefined
-}
+type PairRule = Indexed<typeof SameDayExclusion.Type>
+type CredentialModifierRule = Indexed<typeof CredentialModifier.Type>
 
 interface Family {
   readonly key: string
@@ -384,7 +381,7 @@ interface CodeInfo {
   readonly pairs: ReadonlyArray<PairRule> | undefined
   readonly family: Family | undefined
   readonly billableBy: RuleSet["billableBy"] extends ReadonlyMap<string, infer V> ? V | undefined : never
-  /** Credential modifier rules that apply to this code (those that name it, and those for every code). */
+  /** The credential modifier rules that cover this code (those that name it, and those for every code). */
   readonly credentialModifiers: ReadonlyArray<CredentialModifierRule> | undefined
   readonly priorAuthorization: boolean
 }
@@ -400,7 +397,6 @@ interface Tables {
   readonly pairsByKey: ReadonlyMap<string, ReadonlyArray<PairRule>>
   /** The tiered (one code a session) family of each of its codes. */
   readonly families: ReadonlyMap<string, Family>
-  readonly credentialModifiers: ReadonlyArray<CredentialModifierRule>
   readonly telehealthModifiers: ReadonlySet<string>
   readonly priorAuthorizationCodes: ReadonlySet<string>
   readonly memberId: { readonly pattern: RegExp; readonly expected: string; readonly origin: Origin } | undefined
@@ -456,15 +452,6 @@ const compileTables = (ruleSet: RuleSet): Tables => {
     for (const tier of family.tiers) families.set(tier.code, entry)
     for (const tier of family.withEm ?? []) families.set(tier.code, entry)
   }
-  const credentialModifiers = ruleSet.credentialModifiers.rules.map(
-    (rule, index): CredentialModifierRule => ({
-      index,
-      credentials: new Set(rule.credentials),
-      modifier: rule.modifier,
-      codes: rule.codes === undefined ? undefined : new Set(rule.codes),
-      effective: rule.effective
-    })
-  )
   const telehealthModifiers = new Set(telehealthModifierDomain)
   for (const rule of ruleSet.telehealth.rules) for (const modifier of rule.modifiers) telehealthModifiers.add(modifier)
   const priorAuthorizationCodes = new Set<string>()
@@ -478,7 +465,6 @@ const compileTables = (ruleSet: RuleSet): Tables => {
     pairsByColumn2,
     pairsByKey,
     families,
-    credentialModifiers,
     telehealthModifiers,
     priorAuthorizationCodes,
     // `RulePack.validate` checked that the pattern compiles.
@@ -500,11 +486,11 @@ const codeInfo = (tables: Tables, ruleSet: RuleSet, code: string): CodeInfo => {
   let info = tables.codes.get(code)
   if (info === undefined) {
     let credentialModifiers: Array<CredentialModifierRule> | undefined
-    for (const rule of tables.credentialModifiers) {
-      if (rule.codes !== undefined && !rule.codes.has(code)) continue
+    ruleSet.credentialModifiers.rules.forEach((rule, index) => {
+      if (!PayerRules.credentialModifierCovers(rule, code)) return
       credentialModifiers ??= []
-      credentialModifiers.push(rule)
-    }
+      credentialModifiers.push({ index, rule })
+    })
     info = {
       addOn: ruleSet.addOns.get(code),
       unitsPerDay: ruleSet.unitsPerDay.get(code),
@@ -588,40 +574,31 @@ const entityFlags = new WeakMap<object, number>()
 const isTaxonomy = Schema.is(Taxonomy)
 const isMemberId = Schema.is(Coverage.fields.memberId)
 
-const providerFlags = (provider: { readonly npi: string; readonly taxonomy: string }): number => {
-  let flags = entityFlags.get(provider)
+/** The flags of an object's checks, computed on first sight. */
+const flagsOf = <A extends object>(entity: A, check: (entity: A) => number): number => {
+  let flags = entityFlags.get(entity)
   if (flags === undefined) {
-    flags = checked
-    if (!Npi.isValid(provider.npi)) flags |= npiInvalid
-    if (!isTaxonomy(provider.taxonomy)) flags |= taxonomyInvalid
-    entityFlags.set(provider, flags)
+    flags = checked | check(entity)
+    entityFlags.set(entity, flags)
   }
   return flags
 }
 
-const patientFlags = (patient: Patient): number => {
-  let flags = entityFlags.get(patient)
-  if (flags === undefined) {
-    flags = checked
-    if (typeof patient.dateOfBirth !== "string" || !DateOfService.isValid(patient.dateOfBirth))
-      flags |= dateOfBirthInvalid
-    entityFlags.set(patient, flags)
-  }
-  return flags
-}
+const isDate = (text: unknown): boolean => typeof text === "string" && DateOfService.isValid(text)
 
-const coverageFlags = (coverage: Coverage): number => {
-  let flags = entityFlags.get(coverage)
-  if (flags === undefined) {
-    flags = checked
-    if (!isMemberId(coverage.memberId)) flags |= memberIdInvalid
-    const dob = coverage.subscriber?.dateOfBirth
-    if (coverage.subscriber !== undefined && (typeof dob !== "string" || !DateOfService.isValid(dob)))
-      flags |= subscriberDateOfBirthInvalid
-    entityFlags.set(coverage, flags)
-  }
-  return flags
-}
+const checkProvider = (provider: { readonly npi: string; readonly taxonomy: string }): number =>
+  (Npi.isValid(provider.npi) ? 0 : npiInvalid) | (isTaxonomy(provider.taxonomy) ? 0 : taxonomyInvalid)
+
+const checkPatient = (patient: Patient): number => (isDate(patient.dateOfBirth) ? 0 : dateOfBirthInvalid)
+
+const checkCoverage = (coverage: Coverage): number =>
+  (isMemberId(coverage.memberId) ? 0 : memberIdInvalid) |
+  (coverage.subscriber === undefined || isDate(coverage.subscriber.dateOfBirth) ? 0 : subscriberDateOfBirthInvalid)
+
+const providerFlags = (provider: { readonly npi: string; readonly taxonomy: string }): number =>
+  flagsOf(provider, checkProvider)
+const patientFlags = (patient: Patient): number => flagsOf(patient, checkPatient)
+const coverageFlags = (coverage: Coverage): number => flagsOf(coverage, checkCoverage)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Findings
@@ -828,58 +805,45 @@ const credentialEdits = (
   const { code, dateOfService } = line
   const rules = info.billableBy
   if (rules !== undefined && on(tables, "credential-not-allowed")) {
-    // As the coding engine decides: the code is limited when a rule for it is in force, and allowed when one of
-    // the rules in force names the credential.
-    let inForce: (typeof rules)[number] | undefined
-    let allowed = false
-    for (const rule of rules) {
-      if (!isInForce(rule.effective, dateOfService)) continue
-      inForce ??= rule
-      if (rule.credentials.has(credential)) {
-        allowed = true
-        break
-      }
-    }
-    if (inForce !== undefined && !allowed) {
+    const rule = PayerRules.billingRule(rules, credential, dateOfService)
+    if (rule !== undefined && !rule.credentials.has(credential)) {
       emit(
         sink,
         tables,
         "credential-not-allowed",
         i,
-        `${lineName(i, line)}: a clinician billing as ${credential} may not bill ${code} to this payer on this date of service.${inForce.note === undefined ? "" : ` ${inForce.note}`}`,
+        `${lineName(i, line)}: a clinician billing as ${credential} may not bill ${code} to this payer on this date of service.${rule.note === undefined ? "" : ` ${rule.note}`}`,
         "Have a clinician whose credential may bill the code render the service, or bill a code this credential may bill.",
-        inForce.origin
+        rule.origin
       )
     }
   }
-  const rules2 = info.credentialModifiers
-  if (rules2 === undefined || !on(tables, "credential-modifier")) return
+  const covering = info.credentialModifiers
+  if (covering === undefined || !on(tables, "credential-modifier")) return
   // The modifiers the rules in force require of this credential on this code, and those they give other
   // credentials on it (a wrong level: HN where HO is due).
   let expected: Array<CredentialModifierRule> | undefined
   let others: Array<string> | undefined
-  for (const rule of rules2) {
-    if (!isInForce(rule.effective, dateOfService)) continue
-    if (rule.credentials.has(credential)) {
-      expected ??= []
-      expected.push(rule)
-    } else {
-      others ??= []
-      others.push(rule.modifier)
+  for (const entry of covering) {
+    const { rule } = entry
+    switch (PayerRules.credentialModifierFor(rule, credential, code, dateOfService)) {
+      case "required":
+        expected ??= []
+        expected.push(entry)
+        break
+      case "other":
+        others ??= []
+        others.push(rule.modifier)
     }
   }
-  const source = (rule: CredentialModifierRule): Origin => ({
-    pack: ruleSet.credentialModifiers.pack,
-    path: `$.credentialModifiers[${rule.index}]`
-  })
   const wrong: Array<string> = []
   if (others !== undefined) {
     for (const m of line.modifiers) {
-      if (others.includes(m) && !(expected?.some((r) => r.modifier === m) ?? false)) wrong.push(m)
+      if (others.includes(m) && !(expected?.some((r) => r.rule.modifier === m) ?? false)) wrong.push(m)
     }
   }
   let w = 0
-  for (const rule of expected ?? []) {
+  for (const { index, rule } of expected ?? []) {
     if (line.modifiers.includes(rule.modifier)) continue
     const replace = wrong[w]
     if (replace !== undefined) w++
@@ -892,7 +856,7 @@ const credentialEdits = (
         ? `${lineName(i, line)} needs modifier ${rule.modifier} for a clinician billing as ${credential}.`
         : `${lineName(i, line)} carries ${replace}, but a clinician billing as ${credential} bills it with ${rule.modifier}.`,
       replace === undefined ? `Add modifier ${rule.modifier}.` : `Replace ${replace} with ${rule.modifier}.`,
-      source(rule),
+      { pack: ruleSet.credentialModifiers.pack, path: `$.credentialModifiers[${index}]` },
       replace !== undefined
         ? { _tag: "ReplaceModifier", line: i, from: replace, to: rule.modifier }
         : line.modifiers.length < 4
@@ -954,7 +918,7 @@ const telehealthEdits = (
   }
   if (delivery.mode === "in-person") {
     if (isTelehealthPos(line.placeOfService)) {
-      const pos = delivery.placeOfService ?? "11"
+      const pos = PayerRules.placeOfServiceOf(delivery, undefined)
       emit(
         sink,
         tables,
@@ -983,53 +947,36 @@ const telehealthEdits = (
     }
     return
   }
-  // The rule the coding engine uses: the first in force for the mode (and the facility type, when it names some).
-  const rules = ruleSet.telehealth.rules
-  let index = -1
-  for (let r = 0; r < rules.length; r++) {
-    const rule = rules[r] as (typeof rules)[number]
-    if (rule.mode !== delivery.mode || !isInForce(rule.effective, dateOfService)) continue
-    if (rule.facilityTypes !== undefined && (facilityType === undefined || !rule.facilityTypes.includes(facilityType)))
-      continue
-    index = r
-    break
-  }
-  const rule = rules[index]
-  const where = delivery.patientLocation === "home" ? "at home" : "away from home"
+  // The rule the coding engine uses, and the place of service it gives.
+  const index = PayerRules.telehealthRuleIndex(ruleSet.telehealth.rules, delivery.mode, dateOfService, facilityType)
+  const rule = ruleSet.telehealth.rules[index]
+  const where = PayerRules.patientWhere(delivery.patientLocation)
   const origin: Origin =
     rule === undefined
       ? { pack: ruleSet.chain[0] ?? "", path: "(no telehealth rule: POS 10 at home, 02 elsewhere)" }
       : { pack: ruleSet.telehealth.pack, path: `$.telehealth[${index}]` }
   if (rule !== undefined) {
-    const notCovered =
-      rule.allowed === false
-        ? `${delivery.mode} telehealth is not covered by this payer on this date of service`
-        : rule.patientLocations !== undefined && !rule.patientLocations.includes(delivery.patientLocation)
-          ? `${delivery.mode} telehealth is covered only with the patient ${rule.patientLocations.includes("home") ? "at home" : "away from home"}`
-          : rule.codes !== undefined && !rule.codes.includes(code)
-            ? `${code} is not on the payer's list of codes for ${delivery.mode} telehealth`
-            : undefined
-    if (notCovered !== undefined) {
+    const gap = PayerRules.telehealthGap(rule, delivery.patientLocation, code)
+    if (gap !== undefined) {
       emit(
         sink,
         tables,
         "telehealth-not-covered",
         i,
-        `${lineName(i, line)}: ${notCovered}.`,
+        `${lineName(i, line)}: ${
+          gap === "mode-not-covered"
+            ? `${delivery.mode} telehealth is not covered by this payer on this date of service`
+            : gap === "patient-location"
+              ? `${delivery.mode} telehealth is covered only with the patient ${PayerRules.requiredWhere(rule)}`
+              : `${code} is not on the payer's list of codes for ${delivery.mode} telehealth`
+        }.`,
         "Deliver the service in a way the payer covers (video or in person), or do not bill it to this payer.",
         origin
       )
       return
     }
   }
-  const pos =
-    rule === undefined
-      ? delivery.patientLocation === "home"
-        ? "10"
-        : "02"
-      : delivery.patientLocation === "home"
-        ? rule.placeOfService.home
-        : rule.placeOfService.other
+  const pos = PayerRules.placeOfServiceOf(delivery, rule)
   if (line.placeOfService !== pos) {
     emit(
       sink,
