@@ -237,3 +237,6 @@ export const verifyAuditChain = Effect.fn("Billing.verifyAuditChain")(function* 
 // and answered.
 export * from "./internal/claimPreparation.js"
 export * from "./internal/claimSubmission.js"
+
+// Denials: recorded from adjudication, worked from a queue (alone or in bulk), appealed with a packet, and counted.
+export * from "./internal/denialWork.js"

@@ -13,6 +13,7 @@ import type * as Claim from "./Claim.js"
 import type * as ClaimBuild from "./ClaimBuild.js"
 import { Clearinghouse, type ClearinghouseError } from "./Clearinghouse.js"
 import type { CodingRequest, CodingResult } from "./Coding.js"
+import type * as Denial from "./Denial.js"
 import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
 import type * as GoodFaithEstimate from "./GoodFaithEstimate.js"
 import type { ClaimId } from "./Ids.js"
@@ -21,7 +22,7 @@ import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
 import type * as Scrub from "./Scrub.js"
 import type { SessionError, TrackedSession } from "./Session.js"
-import { Store, type StoreError } from "./Store.js"
+import { type DenialQuery, type Page, Store, type StoreError } from "./Store.js"
 import type * as VisitLimit from "./VisitLimit.js"
 
 /**
@@ -116,6 +117,35 @@ export interface BillingRuntime<R, ER = never> {
     id: ClaimId,
     options?: Parameters<typeof Billing.voidClaim>[1]
   ) => Promise<Billing.Replacement>
+  /** See `Billing.recordDenials`; needs a Store layer. Outcomes are per item. */
+  readonly recordDenials: (
+    caller: CallerInfo,
+    items: ReadonlyArray<Billing.DenialItem>,
+    options?: Parameters<typeof Billing.recordDenials>[1]
+  ) => Promise<ReadonlyArray<Billing.RecordOutcome>>
+  /** See `Billing.assignDenial`; needs a Store layer. Rejects with a `DenialNotFound` or a `StoreError`. */
+  readonly assignDenial: (caller: CallerInfo, id: Denial.DenialId, assignee: string) => Promise<Denial.Denial>
+  /** See `Billing.noteDenial`; needs a Store layer. Rejects with a `DenialNotFound` or a `StoreError`. */
+  readonly noteDenial: (caller: CallerInfo, id: Denial.DenialId, text: string) => Promise<Denial.Denial>
+  /** See `Billing.denialQueue`; needs a Store layer. */
+  readonly denialQueue: (caller: CallerInfo, query?: DenialQuery) => Promise<Page<Denial.Denial>>
+  /** See `Billing.workDenials`; needs a Store layer. Outcomes are per denial. */
+  readonly workDenials: (
+    caller: CallerInfo,
+    ids: ReadonlyArray<Denial.DenialId>,
+    action: Billing.WorkAction
+  ) => Promise<ReadonlyArray<Billing.WorkOutcome>>
+  /** See `Billing.appealPacket`; needs a Store layer. Rejects with an `AppealTemplateError` on unknown placeholders. */
+  readonly appealPacket: (
+    caller: CallerInfo,
+    id: Denial.DenialId,
+    options?: Parameters<typeof Billing.appealPacket>[1]
+  ) => Promise<Billing.AppealPacket>
+  /** See `Billing.denialTrends`; needs a Store layer. */
+  readonly denialTrends: (
+    caller: CallerInfo,
+    period: Parameters<typeof Billing.denialTrends>[0]
+  ) => Promise<Billing.DenialTrends>
   /** See `Billing.deliverSubmissions`; needs a Store and a Clearinghouse layer. Outcomes are per submission. */
   readonly deliverSubmissions: (
     caller: CallerInfo,
@@ -157,6 +187,9 @@ export type OperationError =
   | Claim.IllegalTransition
   | Billing.ClaimNotFound
   | Billing.MissingPayerClaimNumber
+  | Billing.DenialNotFound
+  | Billing.PayerNotFound
+  | Billing.AppealTemplateError
 
 /**
  * Builds a runtime from the host's layer and the rule packs (the built-in ones and the host's). Layers are built
@@ -220,6 +253,15 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     correctClaim: (caller, id, correctOptions) =>
       managed.runPromise(withStore(caller, Billing.correctClaim(id, correctOptions))),
     voidClaim: (caller, id, voidOptions) => managed.runPromise(withStore(caller, Billing.voidClaim(id, voidOptions))),
+    recordDenials: (caller, items, recordOptions) =>
+      managed.runPromise(withStore(caller, Billing.recordDenials(items, recordOptions))),
+    assignDenial: (caller, id, assignee) => managed.runPromise(withStore(caller, Billing.assignDenial(id, assignee))),
+    noteDenial: (caller, id, text) => managed.runPromise(withStore(caller, Billing.noteDenial(id, text))),
+    denialQueue: (caller, query) => managed.runPromise(withStore(caller, Billing.denialQueue(query))),
+    workDenials: (caller, ids, action) => managed.runPromise(withStore(caller, Billing.workDenials(ids, action))),
+    appealPacket: (caller, id, packetOptions) =>
+      managed.runPromise(withStore(caller, Billing.appealPacket(id, packetOptions))),
+    denialTrends: (caller, period) => managed.runPromise(withStore(caller, Billing.denialTrends(period))),
     deliverSubmissions: (caller, deliverOptions) =>
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.deliverSubmissions(deliverOptions))),
     processResponses: (caller, responseOptions) =>

@@ -43,6 +43,52 @@ export const Status = Schema.Literals([
 export type Status = typeof Status.Type
 
 /**
+ * What a denial is about (`DenialCatalog.classify`): the shipped table's categories, and `other` for a CARC the
+ * table leaves unclassified on purpose.
+ *
+ * @since 0.1.0
+ */
+export const Category = Schema.Literals([
+  "eligibility",
+  "authorization",
+  "coding",
+  "modifier",
+  "timely-filing",
+  "duplicate",
+  "medical-necessity",
+  "coordination-of-benefits",
+  "provider-enrollment",
+  "non-covered",
+  "patient-responsibility",
+  "contractual",
+  "other"
+]).annotate({ identifier: "DenialCategory" })
+
+/**
+ * @since 0.1.0
+ */
+export type Category = typeof Category.Type
+
+/**
+ * The recommended first step on a denial (`DenialCatalog.classify`).
+ *
+ * @since 0.1.0
+ */
+export const Action = Schema.Literals([
+  "correct-and-resubmit",
+  "appeal",
+  "bill-secondary",
+  "bill-patient",
+  "write-off",
+  "none"
+]).annotate({ identifier: "DenialAction" })
+
+/**
+ * @since 0.1.0
+ */
+export type Action = typeof Action.Type
+
+/**
  * A note on a denial; its text may hold PHI and is encrypted at rest.
  *
  * @since 0.1.0
@@ -65,6 +111,11 @@ export class Denial extends Schema.Class<Denial>("@openrcm/core/Denial")({
   rarcs: Schema.Array(Schema.String),
   amount: Money,
   deadline: Schema.optional(DateOfService),
+  /** The day the payer's answer (the 835) was received: the appeal window runs from it. */
+  receivedOn: Schema.optional(DateOfService),
+  category: Schema.optional(Category),
+  /** The recommended first step. */
+  action: Schema.optional(Action),
   /** Higher is worked first. */
   priority: Schema.Number,
   status: Status,

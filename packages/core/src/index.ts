@@ -110,6 +110,24 @@ export * as DateOfService from "./DateOfService.js"
 export * as Denial from "./Denial.js"
 
 /**
+ * The CARC and RARC code tables and the denial categories shipped in `data/` (see `data/README.md`): look a code
+ * up (its description and the dates it is valid), classify an adjustment (group, CARC, RARCs) into a category and
+ * a recommended action with its explanation, and the deadline to appeal under the payer's rule pack.
+ *
+ * Classification, in order:
+ * 1. The entry of `denial-categories.json` whose CARC and group both match, else the CARC's entry without a group.
+ *    A CARC without an entry is `other` / `appeal` (the table leaves payer-specific codes out on purpose: a person
+ *    reads the remittance).
+ * 2. Group `PR` (patient responsibility): the action is `bill-patient`, and the category is the PR entry's, or
+ *    `patient-responsibility` when the CARC has no PR entry.
+ * 3. Any other group never bills the patient: an entry whose action is `bill_patient` becomes `write-off`.
+ * 4. RARC `N211` (no appeal rights) turns `appeal` into `write-off`.
+ * 5. A CARC not valid on the date (before its start, after its stop, or deactivated without a known stop) is still
+ *    classified; the explanation says so.
+ */
+export * as DenialCatalog from "./DenialCatalog.js"
+
+/**
  * ICD-10-CM diagnosis codes: the format, and whether a behavioral-health code may be billed on a date of
  * service. Codes are validated against the date of service (the ICD-10-CM year starts every October 1), and
  * category headers such as F43.1 are not billable: a claim must carry the most specific code.
