@@ -25,11 +25,11 @@ beforeAll(async () => {
     const claim = F.claim(tenant, { status: "denied" })
     yield* store.claims.create([claim])
     yield* store.denials.save(
-      F.denial(tenant, { id: "den-small", claimId: claim.id, carc: "16", amount: 2500, priority: 10 })
+      F.denial(tenant, { id: F.denialId("den-small"), claimId: claim.id, carc: "16", amount: 2500, priority: 10 })
     )
     yield* store.denials.save(
       F.denial(tenant, {
-        id: "den-large",
+        id: F.denialId("den-large"),
         claimId: claim.id,
         carc: "197",
         amount: 18000,
