@@ -7,11 +7,11 @@ import {
   FeeSchedule,
   Money,
   PatientResponsibility,
-  type Payer,
   RulePack,
   type RuleSet
 } from "@openrcm/core"
 import type { Claim837 } from "@openrcm/x12"
+import { claimFilingIndicator } from "../Batch837.js"
 import type { Adjustment, PaidClaim, PaidLine } from "./writers.js"
 
 type ClaimEnvelope = Clearinghouse.ClaimEnvelope
@@ -103,21 +103,6 @@ const knownCodes = (rules: RuleSet.RuleSet): ReadonlySet<string> => {
   for (const rule of rules.sameDayExclusions.rules) for (const code of rule.codes) codes.add(code)
   knownCodesCache.set(rules, codes)
   return codes
-}
-
-const filingIndicator = (kind: Payer.PayerKind): string => {
-  switch (kind._tag) {
-    case "Medicare":
-      return "MB"
-    case "MedicareAdvantage":
-      return "16"
-    case "Medicaid":
-      return "MC"
-    case "Commercial":
-      return "CI"
-    case "SelfPay":
-      return "ZZ"
-  }
 }
 
 const negate = (claim: PaidClaim): PaidClaim => ({
@@ -269,7 +254,7 @@ export class Adjudicator {
       charge: data.totalCharge,
       paid,
       patientResponsibility,
-      filingIndicator: filingIndicator(envelope.payer.kind),
+      filingIndicator: claimFilingIndicator(envelope.payer.kind),
       payerClaimNumber: input.payerClaimNumber,
       placeOfService: data.placeOfService,
       frequency: data.frequency,
