@@ -106,7 +106,11 @@ export * as MailboxClearinghouse from "./MailboxClearinghouse.js"
  * - a 277CA (or 277) gives one `ClaimStatus` per transaction: each claim by its trace (TRN*2, the claim's CLM01),
  *   `accepted` for A1/A2 (and A0/A5), `rejected` for A3/A4/A6/A7/A8 with each STC as a reason (`A7:562:85`,
  *   category, status and entity as sent), `pending` otherwise; the payer's claim number from REF*1K.
- * - an 835 gives one `Remittance` with the text as received (posting reads it).
+ * - an 835 gives one `Remittance` per transaction set (one payment: BPR/TRN), read into a `RemittanceAdvice`
+ *   (`advice`): payer, payee, payment and trace number, each claim (CLP) with its adjustments, service lines and
+ *   remarks, the PLBs; amounts in cents, dates as `YYYY-MM-DD` (a malformed date is left out). Its `contentHash`
+ *   is the SHA-256 of the text (of the text and the set's position, `#n`, when the text holds several sets), so
+ *   the same file posts once.
  *
  * Everything here is pure and browser-safe. Reading is tolerant by default: problems are returned beside the
  * responses; input that is not X12 at all is an `X12ParseError`.

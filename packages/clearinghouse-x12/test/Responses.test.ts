@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
@@ -80,10 +81,16 @@ describe("Responses", () => {
     }
   })
 
-  it("an 835: one remittance with the text as received", () => {
+  it("an 835: one remittance, its advice read from the text, with the text's SHA-256", () => {
     const text = fixture("835_oopfactory_ohio_adamh_bh_example1")
     const { responses } = read(text, { id: "remit.835" })
-    expect(responses).toEqual([{ _tag: "Remittance", id: "remit.835", x12: text }])
+    expect(responses).toEqual([
+      {
+        _tag: "Remittance",
+        id: "remit.835",
+        advice: expect.objectContaining({ contentHash: createHash("sha256").update(text).digest("hex") })
+      }
+    ])
   })
 
   it("text that is not X12 is an X12ParseError", () => {

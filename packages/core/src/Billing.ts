@@ -240,3 +240,4 @@ export * from "./internal/claimSubmission.js"
 
 // Denials: recorded from adjudication, worked from a queue (alone or in bulk), appealed with a packet, and counted.
 export * from "./internal/denialWork.js"
+export * from "./internal/remittancePosting.js"

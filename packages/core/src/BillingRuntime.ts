@@ -18,6 +18,8 @@ import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
 import type * as GoodFaithEstimate from "./GoodFaithEstimate.js"
 import type { ClaimId } from "./Ids.js"
 import type * as PatientResponsibility from "./PatientResponsibility.js"
+import type { RemittanceAdvice } from "./RemittanceAdvice.js"
+import type * as RemittancePosting from "./RemittancePosting.js"
 import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
 import type * as Scrub from "./Scrub.js"
@@ -156,6 +158,8 @@ export interface BillingRuntime<R, ER = never> {
     caller: CallerInfo,
     options?: Parameters<typeof Billing.processResponses>[0]
   ) => Promise<Billing.ResponsesReport>
+  /** See `Billing.postRemittance`; needs a Store layer. */
+  readonly postRemittance: (caller: CallerInfo, advice: RemittanceAdvice) => Promise<RemittancePosting.PostingReport>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
@@ -266,6 +270,7 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.deliverSubmissions(deliverOptions))),
     processResponses: (caller, responseOptions) =>
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.processResponses(responseOptions))),
+    postRemittance: (caller, advice) => managed.runPromise(withStore(caller, Billing.postRemittance(advice))),
     dispose: () => managed.dispose(),
     managed
   }

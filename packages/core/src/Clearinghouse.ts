@@ -16,7 +16,7 @@ import { EpochMillis } from "./Instant.js"
 import { Organization } from "./Organization.js"
 import { Patient } from "./Patient.js"
 import { Payer } from "./Payer.js"
-import * as Phi from "./Phi.js"
+import { RemittanceAdvice } from "./RemittanceAdvice.js"
 import { SubmissionKey } from "./Submission.js"
 
 /**
@@ -132,7 +132,8 @@ export type ClaimAnswer = typeof ClaimAnswer.Type
 
 /**
  * What comes back, each with an id to acknowledge it by: a 999 (the batch accepted or rejected, with the claims
- * it rejects), a 277CA or 277 (claim by claim), or an 835 (its X12 text, for posting).
+ * it rejects), a 277CA or 277 (claim by claim), or a remittance (an 835 read into a `RemittanceAdvice`, for
+ * posting: the adapter reads its format, vendor types never cross the port).
  *
  * @since 0.1.0
  */
@@ -145,7 +146,7 @@ export const Response = Schema.Union([
     errors: Schema.Array(Schema.String)
   }),
   Schema.TaggedStruct("ClaimStatus", { id: Schema.NonEmptyString, claims: Schema.Array(ClaimAnswer) }),
-  Schema.TaggedStruct("Remittance", { id: Schema.NonEmptyString, x12: Phi.field(Schema.String) })
+  Schema.TaggedStruct("Remittance", { id: Schema.NonEmptyString, advice: RemittanceAdvice })
 ]).annotate({ identifier: "ClearinghouseResponse" })
 
 /**

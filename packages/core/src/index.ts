@@ -249,6 +249,51 @@ export * as PhiCipher from "./PhiCipher.js"
 export * as Remittance from "./Remittance.js"
 
 /**
+ * A remittance advice as it crosses the Clearinghouse port: one payment (an 835 transaction's BPR and TRN) and
+ * what it pays, claim by claim (CLP) and line by line (SVC), with every adjustment (CAS) and the provider-level
+ * adjustments (PLB). Adapters read their format (X12 835, a vendor's JSON) into this; posting
+ * (`Billing.postRemittance`) reads nothing else. Amounts are integer cents: a positive adjustment reduces the
+ * payment, a negative one increases it.
+ */
+export * as RemittanceAdvice from "./RemittanceAdvice.js"
+
+/**
+ * Posting a remittance advice, decided without effects: `plan` takes the advice and what the store knows (the
+ * claims it names, candidate claims for the ones it does not, every earlier posting to them) and says what to
+ * write (postings, patient ledger entries, claim moves) and what to report. `Billing.postRemittance` loads the
+ * lookups and writes the plan in one store transaction.
+ *
+ * The rules:
+ *
+ * - matching: CLP01 is the claim id we sent in CLM01. A CLP whose CLP01 names no claim falls back to the
+ *   candidates (the patient's claims by member id, or claims of the date of service): one candidate of the
+ *   patient with the same date of service and charge, or the only one with the payer's claim number, is the
+ *   match; otherwise the CLP is unmatched and reported with its candidates ranked. Each SVC is matched to a billed
+ *   line by its control number (REF*6R, the line's number), else by code (as adjudicated or as submitted),
+ *   modifiers, date and charge; an SVC matching no line is posted at claim level and reported.
+ * - postings: the payment (each line's SVC03, or CLP04 when there are no lines), and every CAS as an adjustment
+ *   of its group's kind: CO contractual, PR patient responsibility, OA other, PI payer initiated (anything else:
+ *   other). PR goes to the patient's ledger by bucket: PR-1 deductible, PR-2 coinsurance, PR-3 copay, any other
+ *   PR self-pay (what the patient owes outside the plan's benefits).
+ * - a reversal (CLP02 22) undoes what was posted to the claim so far (earlier remittances and earlier CLPs of this
+ *   one): the negation of each net amount, patient ledger included, so the claim's balance is restored. A
+ *   corrected payment after it posts normally.
+ * - PLB: one provider-level posting per adjustment, to no claim.
+ * - the claim: its balance drops by what was posted (payments and adjustments; the patient's share moves to the
+ *   ledger); it moves to `denied` (CLP02 4, or nothing paid and nothing to the patient), `partially-paid` (some
+ *   lines denied or a balance left) or `paid`, when `Claim.moves` allows it; an illegal move is reported, the
+ *   money is still posted. 23 (not our claim) and 25 (predetermination) post nothing.
+ * - balancing: line (`SVC02 − Σ CAS = SVC03`), claim (`CLP03 − Σ CAS, claim and lines = CLP04`) and transaction
+ *   (`Σ CLP04 − Σ PLB = BPR02`). A claim that does not balance (at claim or line level) is not posted: it is
+ *   reported with the difference, for a person to look at. The other claims post; a transaction that does not
+ *   balance is reported.
+ *
+ * Posting ids are the remittance's id, the CLP's position, the claim, the line, the group and reason and a
+ * counter: posting the same advice twice collides on every id.
+ */
+export * as RemittancePosting from "./RemittancePosting.js"
+
+/**
  * Rule packs: a payer, plan or state program is data, never code. A pack is a JSON document validated by
  * `RulePack`, with an effective-date range and a layer (base → payer → plan → program); a later layer overrides
  * the earlier. `validate` refuses an invalid pack with every problem listed by JSON path.

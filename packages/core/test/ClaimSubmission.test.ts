@@ -5,7 +5,7 @@
  * clearinghouse, must hand every claim to the clearinghouse exactly once.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Billing, BillingRuntime, Claim, Clearinghouse, type Ids, Store, type Submission } from "@openrcm/core"
+import { Billing, BillingRuntime, Claim, Clearinghouse, type Ids, Money, Store, type Submission } from "@openrcm/core"
 import { InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Fiber, Layer, Schema } from "effect"
 import { TestClock } from "effect/testing"
@@ -251,12 +251,23 @@ describe("submitClaims, deliverSubmissions, processResponses", () => {
         },
         { _tag: "Acknowledgement", id: "999-b", submissionKey: unknownKey, accepted: false, claims: [], errors: [] },
         { _tag: "ClaimStatus", id: "277-x", claims: [{ claimId: unknownClaim, status: "accepted", reasons: [] }] },
-        { _tag: "Remittance", id: "835-1", x12: "ISA*..." }
+        {
+          _tag: "Remittance",
+          id: "835-1",
+          advice: {
+            contentHash: "a".repeat(64),
+            payer: { name: "Payer" },
+            payee: {},
+            payment: { handling: "I", method: "NON", amount: Money.zero, traceNumber: "T1" },
+            claims: [],
+            providerAdjustments: []
+          }
+        }
       ]
       const scripted = answering(world.clearinghouse, responses)
       const run = inWorld({ ...world, clearinghouse: scripted.clearinghouse })
       const processed = yield* run(Billing.processResponses())
-      expect(processed.acknowledged).toEqual(["999-a", "999-b", "277-x"])
+      expect(processed.acknowledged).toEqual(["999-a", "999-b", "277-x", "835-1"])
       expect(processed.responses).toEqual([
         {
           _tag: "Applied",
@@ -277,11 +288,16 @@ describe("submitClaims, deliverSubmissions, processResponses", () => {
           kind: "ClaimStatus",
           claims: [{ _tag: "UnknownClaim", claimId: unknownClaim }]
         },
-        { _tag: "Deferred", id: "835-1", kind: "Remittance" }
+        {
+          _tag: "Posted",
+          id: "835-1",
+          kind: "Remittance",
+          report: expect.objectContaining({ duplicate: false, traceNumber: "T1" })
+        }
       ])
       for (const id of ids) expect((yield* getClaim(world, id)).status).toBe("rejected")
-      // The remittance stays for posting.
-      expect(scripted.open().map((response) => response.id)).toEqual(["835-1"])
+      // The remittance is posted and acknowledged.
+      expect(scripted.open().map((response) => response.id)).toEqual([])
       // The same 999 again (a crash before its acknowledgement) changes nothing.
       const again = answering(world.clearinghouse, [responses[0] as Clearinghouse.Response])
       const replayed = yield* inWorld({ ...world, clearinghouse: again.clearinghouse })(Billing.processResponses())

@@ -8,10 +8,12 @@ import * as Claim from "../Claim.js"
 import { ClaimBatch, ClaimEnvelope, Clearinghouse, type ClearinghouseError, type Response } from "../Clearinghouse.js"
 import { ClaimId, type TenantId } from "../Ids.js"
 import * as Money from "../Money.js"
+import type * as RemittancePosting from "../RemittancePosting.js"
 import { Conflict, defaultPageSize, Store, StoreError, type StoreShape } from "../Store.js"
 import type { SubmissionKey } from "../Submission.js"
 import * as Submission from "../Submission.js"
 import { fnv1a64 } from "./fnv.js"
+import { postRemittance } from "./remittancePosting.js"
 
 /**
  * No claim of the caller's tenant has this id.
@@ -641,8 +643,15 @@ export type ResponseOutcome =
       /** An acknowledgement naming a submission this tenant does not have. */
       readonly unknownSubmission?: SubmissionKey | undefined
     }
-  /** A remittance: left unacknowledged for posting, never lost. */
-  | { readonly _tag: "Deferred"; readonly id: string; readonly kind: "Remittance" }
+  /** A remittance posted (`report.duplicate` when it had been posted before): acknowledged. */
+  | {
+      readonly _tag: "Posted"
+      readonly id: string
+      readonly kind: "Remittance"
+      readonly report: RemittancePosting.PostingReport
+    }
+  /** A remittance the store failed to post: nothing of it was written, it stays unacknowledged for the next run. */
+  | { readonly _tag: "Deferred"; readonly id: string; readonly kind: "Remittance"; readonly error: StoreError }
   /** The store failed: nothing of it was written, it stays unacknowledged and the next run applies it. */
   | {
       readonly _tag: "Failed"
@@ -755,8 +764,9 @@ const applyResponse = (store: StoreShape, response: ClaimsResponse) =>
  * one changes nothing (the 277CA decides). A claim status report (277CA) accepts claims (with the payer's claim
  * number) or rejects them with its reasons; `pending` changes nothing. Each response is applied in one transaction
  * and is idempotent (a claim already in the answer's status is left alone), then acknowledged; a claim or
- * submission it names that the store does not have is reported and acknowledged. Remittances are left
- * unacknowledged for posting. A response the store failed on stays unacknowledged, for the next run.
+ * submission it names that the store does not have is reported and acknowledged. A remittance is posted
+ * (`postRemittance`, its own transaction; the same one again is a duplicate that changes nothing) and acknowledged.
+ * A response the store failed on stays unacknowledged, for the next run.
  *
  * The clearinghouse connection is assumed to be the caller's tenant's: a claim of another tenant is unknown here.
  *
@@ -772,7 +782,14 @@ export const processResponses = Effect.fn("Billing.processResponses")(function* 
   const outcomes: Array<ResponseOutcome> = []
   for (const response of responses) {
     if (response._tag === "Remittance") {
-      outcomes.push({ _tag: "Deferred", id: response.id, kind: "Remittance" })
+      outcomes.push(
+        yield* postRemittance(response.advice).pipe(
+          Effect.map((report): ResponseOutcome => ({ _tag: "Posted", id: response.id, kind: "Remittance", report })),
+          Effect.catchTag("StoreError", (error) =>
+            Effect.succeed({ _tag: "Deferred", id: response.id, kind: "Remittance", error } satisfies ResponseOutcome)
+          )
+        )
+      )
       continue
     }
     outcomes.push(
@@ -783,7 +800,9 @@ export const processResponses = Effect.fn("Billing.processResponses")(function* 
       )
     )
   }
-  const acknowledged = outcomes.filter((outcome) => outcome._tag === "Applied").map((outcome) => outcome.id)
+  const acknowledged = outcomes
+    .filter((outcome) => outcome._tag === "Applied" || outcome._tag === "Posted")
+    .map((outcome) => outcome.id)
   if (acknowledged.length > 0) yield* Effect.retry(clearinghouse.acknowledge(acknowledged), schedule)
   return { responses: outcomes, acknowledged } satisfies ResponsesReport
 })

@@ -70,7 +70,8 @@ const ids = (responses: ReadonlyArray<C.Response>) => responses.map((r) => r.id)
 const batchOf = (response: C.Response, batches: ReadonlyArray<C.ClaimBatch>): string | undefined =>
   batches.find((b) => {
     const claimIds = b.claims.map((e) => e.claim.id as string)
-    if (response._tag === "Remittance") return claimIds.some((id) => response.x12.includes(id))
+    if (response._tag === "Remittance")
+      return response.advice.claims.some((clp) => claimIds.includes(clp.patientControlNumber))
     const named = response.claims.some((c) => claimIds.includes(c.claimId))
     return response._tag === "Acknowledgement" ? response.submissionKey === b.key || named : named
   })?.key

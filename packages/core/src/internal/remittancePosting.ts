@@ -1,0 +1,133 @@
+/**
+ * `Billing.postRemittance`: a remittance advice posted in one store transaction (the remittance recorded once per
+ * content hash, its postings, the patient ledger and the claims' balances and moves). Re-exported by `Billing`.
+ */
+import { Clock, Effect, Option, Schema } from "effect"
+import { Caller } from "../Caller.js"
+import * as Claim from "../Claim.js"
+import { DateOfService } from "../DateOfService.js"
+import { ClaimId } from "../Ids.js"
+import { type Posting, Remittance } from "../Remittance.js"
+import type { RemittanceAdvice } from "../RemittanceAdvice.js"
+import * as RemittancePosting from "../RemittancePosting.js"
+import { Store, type StoreShape } from "../Store.js"
+
+const isClaimId = Schema.is(ClaimId)
+const isDate = Schema.is(DateOfService)
+
+/** The claims an unmatched CLP may be: the patient's (by member id) around its date, else the date's claims. */
+const candidatesFor = (store: StoreShape, clp: RemittanceAdvice["claims"][number]) =>
+  Effect.gen(function* () {
+    const date = clp.statementFrom ?? clp.lines.find((line) => line.dateOfService !== undefined)?.dateOfService
+    const range = date !== undefined && isDate(date) ? { servedOnOrAfter: date, servedOnOrBefore: date } : {}
+    const memberId = clp.patient?.memberId
+    if (memberId !== undefined && memberId !== "") {
+      const coverages = yield* store.coverages.findByMemberId(memberId)
+      const patients = [...new Set(coverages.map((coverage) => coverage.patientId))]
+      if (patients.length > 0) {
+        const claims: Array<Claim.Claim> = []
+        for (const patientId of patients) {
+          claims.push(...(yield* store.claims.query({ patientId, ...range, limit: 100 })).items)
+        }
+        return { patientKnown: true, claims } satisfies RemittancePosting.Candidates
+      }
+    }
+    if (date === undefined) return undefined
+    const claims = (yield* store.claims.query({ ...range, limit: 100 })).items
+    return { patientKnown: false, claims } satisfies RemittancePosting.Candidates
+  })
+
+/**
+ * Posts a remittance advice (an 835 read by a clearinghouse adapter), in one store transaction: the remittance
+ * (payment, trace number, for reconciliation with the deposit) is recorded once per content hash, then its
+ * postings, the patient's share on the patient ledger by bucket, and each claim's balance and move, as
+ * `RemittancePosting.plan` decides. The same content again is reported `duplicate` and changes nothing (and were
+ * the record bypassed, the postings' ids would collide: a `Conflict`, nothing written).
+ *
+ * Nothing in the advice fails the call: unmatched claims and lines, claims that do not balance (not posted),
+ * illegal moves and a transaction that does not balance are in the report. Only the store can fail it.
+ *
+ * @since 0.1.0
+ */
+export const postRemittance = Effect.fn("Billing.postRemittance")(function* (advice: RemittanceAdvice) {
+  const store = yield* Store
+  const caller = yield* Caller
+  const now = yield* Clock.currentTimeMillis
+  const remittanceId = RemittancePosting.remittanceIdOf(caller.tenantId, advice)
+  return yield* store.transaction(
+    Effect.gen(function* () {
+      const recorded = yield* store.remittances.record(
+        new Remittance({
+          id: remittanceId,
+          tenantId: caller.tenantId,
+          contentHash: advice.contentHash,
+          paymentMethod: advice.payment.method,
+          paymentAmount: advice.payment.amount,
+          traceNumber: advice.payment.traceNumber,
+          ...(advice.payment.date === undefined ? {} : { paymentDate: advice.payment.date }),
+          receivedAt: now,
+          claimCount: advice.claims.length
+        })
+      )
+      if (recorded._tag === "Duplicate") return RemittancePosting.duplicateReport(recorded.existing, advice)
+
+      const claims = new Map<string, Claim.Claim>()
+      const candidates = new Map<number, RemittancePosting.Candidates>()
+      for (const [index, clp] of advice.claims.entries()) {
+        const pcn = clp.patientControlNumber
+        if (claims.has(pcn)) continue
+        if (isClaimId(pcn)) {
+          const found = yield* store.claims.get(pcn)
+          if (Option.isSome(found)) {
+            claims.set(pcn, found.value)
+            continue
+          }
+        }
+        const found = yield* candidatesFor(store, clp)
+        if (found !== undefined) candidates.set(index, found)
+      }
+      const priorPostings = new Map<string, ReadonlyArray<Posting>>()
+      const known = [...claims.values(), ...[...candidates.values()].flatMap((c) => c.claims)]
+      for (const claim of known) {
+        if (priorPostings.has(claim.id)) continue
+        priorPostings.set(claim.id, yield* store.remittances.postings({ claimId: claim.id }))
+      }
+
+      const plan = RemittancePosting.plan(advice, {
+        remittanceId,
+        tenantId: caller.tenantId,
+        postedAt: now,
+        claims,
+        candidates,
+        priorPostings
+      })
+      if (plan.postings.length > 0) yield* store.remittances.post(plan.postings)
+      if (plan.ledger.length > 0) yield* store.patientLedger.append(plan.ledger)
+      for (const update of plan.report.claims) {
+        const current = yield* store.claims.get(update.claimId)
+        if (Option.isNone(current)) continue
+        const claim = current.value
+        if (update.move === "moved") {
+          yield* store.claims.transition(update.claimId, {
+            to: update.to,
+            expectedVersion: claim.version,
+            reasons: update.reasons,
+            set: {
+              balance: update.balance,
+              ...(update.payerClaimNumber === undefined ? {} : { payerClaimNumber: update.payerClaimNumber })
+            }
+          })
+        } else if (update.balance !== claim.balance || update.payerClaimNumber !== undefined) {
+          yield* store.claims.update(
+            new Claim.Claim({
+              ...claim,
+              balance: update.balance,
+              ...(update.payerClaimNumber === undefined ? {} : { payerClaimNumber: update.payerClaimNumber })
+            })
+          )
+        }
+      }
+      return plan.report
+    })
+  )
+})
