@@ -265,7 +265,7 @@ interface Group extends Priced {
   readonly period: string
   readonly monthly: boolean
   more: Array<Priced> | undefined
-  /** The next group of the same patient. */
+  /** The next group of the same patient and period. */
   next: Group | undefined
 }
 
@@ -321,8 +321,9 @@ export const build = (sessions: ReadonlyArray<CodedSession>, context: BuildConte
   const problems: Array<BuildProblem> = []
   const schedules = indexSchedules(context.feeSchedules)
   const groupings = new Map<string, ClaimGrouping>()
-  // Groups by patient, chained through `next`: matching on the fields needs no key string per session.
-  const byPatient = new Map<string, Group>()
+  // Groups by patient, then by period (the date of service, or `YYYY-MM` for a per-month payer), chained through
+  // `next`: matching on the fields needs no key string per session, and a patient's many periods are not walked.
+  const byPatient = new Map<string, Map<string, Group>>()
   const groups: Array<Group> = []
   for (const session of sessions) {
     let supervisor = session.supervisingClinicianId
@@ -347,7 +348,19 @@ export const build = (sessions: ReadonlyArray<CodedSession>, context: BuildConte
     }
     const charges = price(session, schedules.get(session.tenantId), problems)
     if (charges === undefined) continue
-    const head = byPatient.get(session.patientId)
+    let grouping = groupings.get(session.payerId)
+    if (grouping === undefined) {
+      grouping = context.grouping?.(session.payerId) ?? "per-day"
+      groupings.set(session.payerId, grouping)
+    }
+    const monthly = grouping === "per-month"
+    const period = monthly ? session.dateOfService.slice(0, 7) : session.dateOfService
+    let byPeriod = byPatient.get(session.patientId)
+    if (byPeriod === undefined) {
+      byPeriod = new Map()
+      byPatient.set(session.patientId, byPeriod)
+    }
+    const head = byPeriod.get(period)
     let group = head
     while (group !== undefined && !belongs(group, session, supervisor)) group = group.next
     if (group !== undefined) {
@@ -355,22 +368,8 @@ export const build = (sessions: ReadonlyArray<CodedSession>, context: BuildConte
       else group.more.push({ session, charges })
       continue
     }
-    let grouping = groupings.get(session.payerId)
-    if (grouping === undefined) {
-      grouping = context.grouping?.(session.payerId) ?? "per-day"
-      groupings.set(session.payerId, grouping)
-    }
-    const monthly = grouping === "per-month"
-    const created: Group = {
-      session,
-      charges,
-      supervisor,
-      period: monthly ? session.dateOfService.slice(0, 7) : session.dateOfService,
-      monthly,
-      more: undefined,
-      next: head
-    }
-    byPatient.set(session.patientId, created)
+    const created: Group = { session, charges, supervisor, period, monthly, more: undefined, next: head }
+    byPeriod.set(period, created)
     groups.push(created)
   }
   const claims: Array<Claim.Claim> = []
