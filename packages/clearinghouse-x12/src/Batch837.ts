@@ -98,13 +98,10 @@ const address = (a: {
   readonly city: string
   readonly state: string
   readonly postalCode: string
-}): Claim837.Address => ({
-  line1: a.line1,
-  ...(a.line2 === undefined || a.line2 === "" ? {} : { line2: a.line2 }),
-  city: a.city,
-  state: a.state,
-  postalCode: a.postalCode
-})
+}): Claim837.Address =>
+  // The record's own object (the same fields; the writer reads an absent `line2` and `undefined` alike), unless
+  // an empty second line is to be dropped.
+  a.line2 === "" ? { line1: a.line1, city: a.city, state: a.state, postalCode: a.postalCode } : (a as Claim837.Address)
 
 /** ICD-10-CM as X12 carries it: without the dot. */
 const undotted = (code: string): string => code.replace(".", "")
@@ -126,79 +123,87 @@ export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
   const { claim, patient, coverage, payer, rendering, supervising } = envelope
   const holder = coverage.subscriber
   const self = holder === undefined || holder.relationship === "18"
-  const common = {
-    memberId: coverage.memberId,
-    responsibility: responsibilities[coverage.order],
-    ...(coverage.groupNumber === undefined ? {} : { groupNumber: coverage.groupNumber }),
-    ...(coverage.plan === undefined ? {} : { groupName: coverage.plan }),
-    claimFilingIndicator: claimFilingIndicator(payer.kind)
-  }
-  const subscriber: Claim837.Subscriber = self
+  const subscriber: Draft<Claim837.Subscriber> = self
     ? {
-        ...common,
+        memberId: coverage.memberId,
+        responsibility: responsibilities[coverage.order],
+        claimFilingIndicator: claimFilingIndicator(payer.kind),
         name: { last: patient.lastName, first: patient.firstName },
         dob: patient.dateOfBirth,
         sex: patient.sex,
         address: address(patient.address),
         relationship: "18"
       }
-    : { ...common, name: { last: holder.lastName, first: holder.firstName }, dob: holder.dateOfBirth, sex: "U" }
-  const lines = claim.lines.map(
-    (line, i): Claim837.ServiceLine837 => ({
+    : {
+        memberId: coverage.memberId,
+        responsibility: responsibilities[coverage.order],
+        claimFilingIndicator: claimFilingIndicator(payer.kind),
+        name: { last: holder.lastName, first: holder.firstName },
+        dob: holder.dateOfBirth,
+        sex: "U"
+      }
+  if (coverage.groupNumber !== undefined) subscriber.groupNumber = coverage.groupNumber
+  if (coverage.plan !== undefined) subscriber.groupName = coverage.plan
+  const source = claim.lines
+  const lines = new Array<Claim837.ServiceLine837>(source.length)
+  for (let i = 0; i < source.length; i++) {
+    const line = source[i] as (typeof source)[number]
+    // The claim's modifiers and pointers are read-only: the writer takes them as they are.
+    const out: Draft<Claim837.ServiceLine837> = {
       code: line.code,
-      modifiers: [...line.modifiers],
+      modifiers: line.modifiers,
       charge: line.charge,
       units: line.units,
-      // SV105 only when the line's place of service differs from the claim's (CLM05-1).
-      ...(line.placeOfService === claim.placeOfService ? {} : { placeOfService: line.placeOfService }),
-      diagnosisPointers: [...line.diagnosisPointers],
+      diagnosisPointers: line.diagnosisPointers,
       dateOfService: line.dateOfService,
       lineControlNumber: String(i + 1)
-    })
-  )
-  return {
-    subscriber,
-    ...(self
-      ? {}
-      : {
-          patient: {
-            relationship: holder.relationship,
-            name: { last: patient.lastName, first: patient.firstName },
-            dob: patient.dateOfBirth,
-            sex: patient.sex,
-            address: address(patient.address)
-          }
-        }),
-    payer: { name: payer.name, id: payer.x12PayerId ?? "" },
-    claim: {
-      patientControlNumber: claim.id,
-      totalCharge: claim.charge,
-      placeOfService: claim.placeOfService,
-      frequency: claim.frequency,
-      providerSignature: true,
-      assignment: "A",
-      benefitsAssignment: "Y",
-      releaseOfInformation: "Y",
-      ...(claim.priorAuthorization === undefined ? {} : { priorAuthorization: claim.priorAuthorization }),
-      ...(claim.payerClaimNumber === undefined ? {} : { payerClaimControlNumber: claim.payerClaimNumber }),
-      diagnoses: claim.diagnoses.map(undotted),
-      renderingProvider: {
-        npi: rendering.npi,
-        name: { last: rendering.lastName, first: rendering.firstName },
-        taxonomy: rendering.taxonomy
-      },
-      ...(supervising === undefined
-        ? {}
-        : {
-            supervisingProvider: {
-              npi: supervising.npi,
-              name: { last: supervising.lastName, first: supervising.firstName }
-            }
-          }),
-      lines
     }
+    // SV105 only when the line's place of service differs from the claim's (CLM05-1).
+    if (line.placeOfService !== claim.placeOfService) out.placeOfService = line.placeOfService
+    lines[i] = out
   }
+  const data: Draft<Claim837.ClaimData> = {
+    patientControlNumber: claim.id,
+    totalCharge: claim.charge,
+    placeOfService: claim.placeOfService,
+    frequency: claim.frequency,
+    providerSignature: true,
+    assignment: "A",
+    benefitsAssignment: "Y",
+    releaseOfInformation: "Y",
+    diagnoses: claim.diagnoses.map(undotted),
+    renderingProvider: {
+      npi: rendering.npi,
+      name: { last: rendering.lastName, first: rendering.firstName },
+      taxonomy: rendering.taxonomy
+    },
+    lines
+  }
+  if (claim.priorAuthorization !== undefined) data.priorAuthorization = claim.priorAuthorization
+  if (claim.payerClaimNumber !== undefined) data.payerClaimControlNumber = claim.payerClaimNumber
+  if (supervising !== undefined)
+    data.supervisingProvider = {
+      npi: supervising.npi,
+      name: { last: supervising.lastName, first: supervising.firstName }
+    }
+  const payerOf = { name: payer.name, id: payer.x12PayerId ?? "" }
+  return self
+    ? { subscriber, payer: payerOf, claim: data }
+    : {
+        subscriber,
+        patient: {
+          relationship: holder.relationship,
+          name: { last: patient.lastName, first: patient.firstName },
+          dob: patient.dateOfBirth,
+          sex: patient.sex,
+          address: address(patient.address)
+        },
+        payer: payerOf,
+        claim: data
+      }
 }
+
+type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
 /**
  * The batch as the 837 writer's model: the first claim's billing provider is the file's, and a claim billed by
