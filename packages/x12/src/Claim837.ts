@@ -559,6 +559,26 @@ const posPattern = /^\d{2}$/u
 const taxonomyPattern = /^[0-9A-Z]{9}X$/u
 const statePattern = /^[A-Z]{2}$/u
 
+/**
+ * A field path, made into text only when something fails: a valid submission's claims and lines need none.
+ */
+class Path {
+  constructor(
+    private readonly parent: PathLike,
+    private readonly field: string,
+    private readonly index: number | undefined
+  ) {}
+
+  toString(): string {
+    const base = `${this.parent}${this.field}`
+    return this.index === undefined ? base : `${base}[${this.index}]`
+  }
+}
+
+type PathLike = string | Path
+
+const at = (parent: PathLike, field: string, index?: number): Path => new Path(parent, field, index)
+
 class Validator {
   readonly failures: Array<ValidationFailure> = []
   private readonly forbidden: ReadonlyArray<string>
@@ -569,82 +589,82 @@ class Validator {
     )
   }
 
-  fail(path: string, message: string) {
-    this.failures.push({ path, message })
+  fail(path: PathLike, message: string) {
+    this.failures.push({ path: String(path), message })
   }
 
   /** A text element: not empty when required, at most `max` characters, no delimiter. */
-  text(path: string, field: string, value: string | undefined, max: number, required = true) {
+  text(path: PathLike, field: string, value: string | undefined, max: number, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (value.length > max) this.fail(path + field, `must be at most ${max} characters`)
+    if (value.length > max) this.fail(`${path}${field}`, `must be at most ${max} characters`)
     for (const d of this.forbidden) {
       if (value.includes(d)) {
-        this.fail(path + field, "must not contain a delimiter character")
+        this.fail(`${path}${field}`, "must not contain a delimiter character")
         return
       }
     }
-    if (value.trim() !== value) this.fail(path + field, "must not start or end with a space")
+    if (value.trim() !== value) this.fail(`${path}${field}`, "must not start or end with a space")
   }
 
-  pattern(path: string, field: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
+  pattern(path: PathLike, field: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (!pattern.test(value)) this.fail(path + field, message)
+    if (!pattern.test(value)) this.fail(`${path}${field}`, message)
   }
 
-  oneOf(path: string, field: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
+  oneOf(path: PathLike, field: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
     if (value === undefined || value === "") {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (!allowed.has(value)) this.fail(path + field, "is not an allowed code")
+    if (!allowed.has(value)) this.fail(`${path}${field}`, "is not an allowed code")
   }
 
-  date(path: string, field: string, value: string | undefined, required = true) {
+  date(path: PathLike, field: string, value: string | undefined, required = true) {
     if (value === undefined) {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (!isIsoDate(value)) this.fail(path + field, "must be a calendar date YYYY-MM-DD")
+    if (!isIsoDate(value)) this.fail(`${path}${field}`, "must be a calendar date YYYY-MM-DD")
   }
 
-  cents(path: string, field: string, value: number | undefined, required = true, allowNegative = false) {
+  cents(path: PathLike, field: string, value: number | undefined, required = true, allowNegative = false) {
     if (value === undefined) {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (!Number.isSafeInteger(value)) this.fail(path + field, "must be a whole number of cents")
-    else if (!allowNegative && value < 0) this.fail(path + field, "must not be negative")
+    if (!Number.isSafeInteger(value)) this.fail(`${path}${field}`, "must be a whole number of cents")
+    else if (!allowNegative && value < 0) this.fail(`${path}${field}`, "must not be negative")
   }
 
-  quantity(path: string, field: string, value: number | undefined, required = true) {
+  quantity(path: PathLike, field: string, value: number | undefined, required = true) {
     if (value === undefined) {
-      if (required) this.fail(path + field, "is required")
+      if (required) this.fail(`${path}${field}`, "is required")
       return
     }
-    if (!Number.isFinite(value) || value <= 0) this.fail(path + field, "must be a positive number")
+    if (!Number.isFinite(value) || value <= 0) this.fail(`${path}${field}`, "must be a positive number")
     else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6)
-      this.fail(path + field, "must have at most 3 decimals")
+      this.fail(`${path}${field}`, "must have at most 3 decimals")
   }
 
-  npi(path: string, field: string, value: string | undefined) {
-    if (value === undefined || value === "") return this.fail(path + field, "is required")
-    if (!isValidNpi(value)) this.fail(path + field, "is not a valid NPI (10 digits with a Luhn check digit)")
+  npi(path: PathLike, field: string, value: string | undefined) {
+    if (value === undefined || value === "") return this.fail(`${path}${field}`, "is required")
+    if (!isValidNpi(value)) this.fail(`${path}${field}`, "is not a valid NPI (10 digits with a Luhn check digit)")
   }
 
-  name(path: string, name: PersonName, person: boolean) {
+  name(path: PathLike, name: PersonName, person: boolean) {
     this.text(path, ".last", name.last, 60)
     this.text(path, ".first", name.first, 35, person)
     this.text(path, ".middle", name.middle, 25, false)
     this.text(path, ".suffix", name.suffix, 10, false)
   }
 
-  address(path: string, address: Address | undefined, zip9 = false) {
+  address(path: PathLike, address: Address | undefined, zip9 = false) {
     if (address === undefined) return
     this.text(path, ".line1", address.line1, 55)
     this.text(path, ".line2", address.line2, 55, false)
@@ -654,7 +674,7 @@ class Validator {
     else this.pattern(path, ".postalCode", address.postalCode, /^\d{5}(?:\d{4})?$/u, "must be 5 or 9 digits")
   }
 
-  contact(path: string, contact: Contact) {
+  contact(path: PathLike, contact: Contact) {
     this.text(path, ".name", contact.name, 60)
     this.text(path, ".phone", contact.phone, 256, false)
     this.text(path, ".email", contact.email, 256, false)
@@ -663,53 +683,53 @@ class Validator {
     if (!contact.phone && !contact.email) this.fail(path, "needs a phone or an email")
   }
 
-  billingProvider(path: string, provider: BillingProvider) {
+  billingProvider(path: PathLike, provider: BillingProvider) {
     this.text(path, ".name", provider.name, 60)
     this.text(path, ".firstName", provider.firstName, 35, false)
     this.npi(path, ".npi", provider.npi)
     this.pattern(path, ".taxonomy", provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
     this.pattern(path, ".ein", provider.ein, /^\d{9}$/u, "must be 9 digits")
     if (provider.address === undefined) this.fail(`${path}.address`, "is required")
-    else this.address(`${path}.address`, provider.address, true)
-    if (provider.contact !== undefined) this.contact(`${path}.contact`, provider.contact)
+    else this.address(at(path, ".address"), provider.address, true)
+    if (provider.contact !== undefined) this.contact(at(path, ".contact"), provider.contact)
   }
 
-  provider(path: string, provider: Provider | undefined, taxonomy: boolean) {
+  provider(path: PathLike, provider: Provider | undefined, taxonomy: boolean) {
     if (provider === undefined) return
     this.npi(path, ".npi", provider.npi)
-    this.name(`${path}.name`, provider.name, false)
+    this.name(at(path, ".name"), provider.name, false)
     if (taxonomy)
       this.pattern(path, ".taxonomy", provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
     else if (provider.taxonomy !== undefined)
       this.fail(`${path}.taxonomy`, "is written for the rendering provider only")
   }
 
-  adjustments(path: string, adjustments: ReadonlyArray<Adjustment>) {
+  adjustments(path: PathLike, adjustments: ReadonlyArray<Adjustment>) {
     const perGroup = new Map<string, number>()
     adjustments.forEach((adjustment, i) => {
-      const at = `${path}[${i}]`
-      this.oneOf(at, ".group", adjustment.group, adjustmentGroups)
-      this.pattern(at, ".reason", adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
-      this.cents(at, ".amount", adjustment.amount, true, true)
-      if (adjustment.quantity !== undefined) this.quantity(at, ".quantity", adjustment.quantity)
+      const item = at(path, "", i)
+      this.oneOf(item, ".group", adjustment.group, adjustmentGroups)
+      this.pattern(item, ".reason", adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
+      this.cents(item, ".amount", adjustment.amount, true, true)
+      if (adjustment.quantity !== undefined) this.quantity(item, ".quantity", adjustment.quantity)
       const count = (perGroup.get(adjustment.group) ?? 0) + 1
       perGroup.set(adjustment.group, count)
-      if (count === 7) this.fail(`${at}`, "at most 6 adjustments per group code")
+      if (count === 7) this.fail(item, "at most 6 adjustments per group code")
     })
   }
 
-  claim(path: string, claim: Claim837) {
+  claim(path: PathLike, claim: Claim837) {
     const subscriber = claim.subscriber
-    const sp = `${path}.subscriber`
+    const sp = at(path, ".subscriber")
     if (subscriber === undefined) this.fail(sp, "is required")
     else {
       this.text(sp, ".memberId", subscriber.memberId, 80)
-      this.name(`${sp}.name`, subscriber.name, true)
+      this.name(at(sp, ".name"), subscriber.name, true)
       this.oneOf(sp, ".responsibility", subscriber.responsibility, responsibilities)
       this.oneOf(sp, ".claimFilingIndicator", subscriber.claimFilingIndicator, claimFilingIndicators)
       this.text(sp, ".groupNumber", subscriber.groupNumber, 50, false)
       this.text(sp, ".groupName", subscriber.groupName, 60, false)
-      this.address(`${sp}.address`, subscriber.address)
+      this.address(at(sp, ".address"), subscriber.address)
       const self = claim.patient === undefined
       this.date(sp, ".dob", subscriber.dob, self)
       this.oneOf(sp, ".sex", subscriber.sex, sexes, self)
@@ -721,7 +741,7 @@ class Validator {
         this.fail(`${sp}.relationship`, "must be absent when the claim has a patient other than the subscriber")
     }
     if (claim.patient !== undefined) {
-      const pp = `${path}.patient`
+      const pp = at(path, ".patient")
       this.pattern(
         pp,
         ".relationship",
@@ -729,23 +749,23 @@ class Validator {
         /^(?:01|19|20|21|39|40|53|G8)$/u,
         "is not a patient relationship code"
       )
-      this.name(`${pp}.name`, claim.patient.name, true)
+      this.name(at(pp, ".name"), claim.patient.name, true)
       this.date(pp, ".dob", claim.patient.dob)
       this.oneOf(pp, ".sex", claim.patient.sex, sexes)
-      this.address(`${pp}.address`, claim.patient.address)
+      this.address(at(pp, ".address"), claim.patient.address)
     }
     if (claim.payer === undefined) this.fail(`${path}.payer`, "is required")
     else {
       this.text(path, ".payer.name", claim.payer.name, 60)
       this.text(path, ".payer.id", claim.payer.id, 80)
-      this.address(`${path}.payer.address`, claim.payer.address)
+      this.address(at(path, ".payer.address"), claim.payer.address)
     }
     if (claim.billing !== undefined) {
-      this.billingProvider(`${path}.billing.provider`, claim.billing.provider)
-      this.address(`${path}.billing.payToAddress`, claim.billing.payToAddress)
+      this.billingProvider(at(path, ".billing.provider"), claim.billing.provider)
+      this.address(at(path, ".billing.payToAddress"), claim.billing.payToAddress)
     }
     const c = claim.claim
-    const cp = `${path}.claim`
+    const cp = at(path, ".claim")
     if (c === undefined) return this.fail(cp, "is required")
     this.text(cp, ".patientControlNumber", c.patientControlNumber, 38)
     this.pattern(cp, ".placeOfService", c.placeOfService, posPattern, "must be a 2-digit place of service code")
@@ -767,20 +787,20 @@ class Validator {
       if (code.includes(".")) this.fail(`${cp}.diagnoses[${i}]`, "must be written without the dot")
       else if (!icd10Pattern.test(code)) this.fail(`${cp}.diagnoses[${i}]`, "is not an ICD-10 code")
     })
-    this.provider(`${cp}.referringProvider`, c.referringProvider, false)
-    this.provider(`${cp}.renderingProvider`, c.renderingProvider, true)
-    this.provider(`${cp}.supervisingProvider`, c.supervisingProvider, false)
+    this.provider(at(cp, ".referringProvider"), c.referringProvider, false)
+    this.provider(at(cp, ".renderingProvider"), c.renderingProvider, true)
+    this.provider(at(cp, ".supervisingProvider"), c.supervisingProvider, false)
     if (c.serviceFacility !== undefined) {
       this.text(cp, ".serviceFacility.name", c.serviceFacility.name, 60)
       if (c.serviceFacility.npi !== undefined) this.npi(cp, ".serviceFacility.npi", c.serviceFacility.npi)
       if (c.serviceFacility.address === undefined) this.fail(`${cp}.serviceFacility.address`, "is required")
-      else this.address(`${cp}.serviceFacility.address`, c.serviceFacility.address)
+      else this.address(at(cp, ".serviceFacility.address"), c.serviceFacility.address)
     }
     const otherPayers = c.otherPayers ?? []
     if (otherPayers.length > 10) this.fail(`${cp}.otherPayers`, "at most 10 other payers")
     const otherPayerIds = new Set<string>()
     otherPayers.forEach((other, i) => {
-      const op = `${cp}.otherPayers[${i}]`
+      const op = at(cp, ".otherPayers", i)
       this.oneOf(op, ".responsibility", other.responsibility, responsibilities)
       this.pattern(
         op,
@@ -794,22 +814,22 @@ class Validator {
       this.text(op, ".groupName", other.groupName, 60, false)
       this.cents(op, ".paidAmount", other.paidAmount, false, true)
       this.cents(op, ".remainingPatientLiability", other.remainingPatientLiability, false)
-      this.adjustments(`${op}.adjustments`, other.adjustments ?? [])
+      this.adjustments(at(op, ".adjustments"), other.adjustments ?? [])
       this.oneOf(op, ".benefitsAssignment", other.benefitsAssignment, yesNoW)
       this.oneOf(op, ".releaseOfInformation", other.releaseOfInformation, releases)
       if (other.patientSignatureSource !== undefined && other.patientSignatureSource !== "P")
         this.fail(`${op}.patientSignatureSource`, 'must be "P"')
       if (other.subscriber === undefined) this.fail(`${op}.subscriber`, "is required")
       else {
-        this.name(`${op}.subscriber.name`, other.subscriber.name, true)
+        this.name(at(op, ".subscriber.name"), other.subscriber.name, true)
         this.text(op, ".subscriber.memberId", other.subscriber.memberId, 80)
-        this.address(`${op}.subscriber.address`, other.subscriber.address)
+        this.address(at(op, ".subscriber.address"), other.subscriber.address)
       }
       if (other.payer === undefined) this.fail(`${op}.payer`, "is required")
       else {
         this.text(op, ".payer.name", other.payer.name, 60)
         this.text(op, ".payer.id", other.payer.id, 80)
-        this.address(`${op}.payer.address`, other.payer.address)
+        this.address(at(op, ".payer.address"), other.payer.address)
         otherPayerIds.add(other.payer.id)
       }
       this.date(op, ".adjudicationDate", other.adjudicationDate, false)
@@ -819,7 +839,7 @@ class Validator {
     if (lines.length > 50) this.fail(`${cp}.lines`, "at most 50 service lines")
     let total = 0
     lines.forEach((line, i) => {
-      const lp = `${cp}.lines[${i}]`
+      const lp = at(cp, ".lines", i)
       this.text(lp, ".qualifier", line.qualifier, 2, false)
       if (line.qualifier === undefined || line.qualifier === "HC")
         this.pattern(lp, ".code", line.code, procedurePattern, "must be a 5-character CPT or HCPCS code")
@@ -856,7 +876,7 @@ class Validator {
       if (line.priorAuthorization !== undefined && line.priorAuthorization === c.priorAuthorization)
         this.fail(`${lp}.priorAuthorization`, "is given only when it differs from the claim's")
       ;(line.otherPayerAdjudication ?? []).forEach((adjudication, j) => {
-        const ap = `${lp}.otherPayerAdjudication[${j}]`
+        const ap = at(lp, ".otherPayerAdjudication", j)
         if (!otherPayerIds.has(adjudication.payerId))
           this.fail(`${ap}.payerId`, "must be the id of one of the claim's other payers")
         this.cents(ap, ".paidAmount", adjudication.paidAmount, true, true)
@@ -876,7 +896,7 @@ class Validator {
             adjudication.bundledLineNumber > lines.length)
         )
           this.fail(`${ap}.bundledLineNumber`, "must be the number of one of the claim's lines")
-        this.adjustments(`${ap}.adjustments`, adjudication.adjustments ?? [])
+        this.adjustments(at(ap, ".adjustments"), adjudication.adjustments ?? [])
         this.date(ap, ".adjudicationDate", adjudication.adjudicationDate)
         this.cents(ap, ".remainingPatientLiability", adjudication.remainingPatientLiability, false)
       })
@@ -943,7 +963,7 @@ export const validate837 = (
   v.address("payToAddress", submission.payToAddress)
   if (submission.claims.length === 0) v.fail("claims", "needs at least one claim")
   submission.claims.forEach((claim, i) => {
-    v.claim(`claims[${i}]`, claim)
+    v.claim(at("claims", "", i), claim)
   })
   return v.failures
 }
@@ -969,17 +989,23 @@ class SegmentWriter {
   segment(elements: Array<string>): string {
     let end = elements.length
     while (end > 1 && elements[end - 1] === "") end--
-    if (end < elements.length) elements.length = end
     this.count++
-    return elements.join(this.d.element) + this.terminator
+    // Concatenated in place rather than joined: no array copy, and one string per segment.
+    const separator = this.d.element
+    let text = elements[0] as string
+    for (let i = 1; i < end; i++) text += separator + (elements[i] as string)
+    return text + this.terminator
   }
 
   /** A composite from its components, trailing empty components dropped. */
   composite(parts: Array<string>): string {
     let end = parts.length
     while (end > 0 && parts[end - 1] === "") end--
-    if (end < parts.length) parts.length = end
-    return parts.join(this.d.component)
+    if (end === 0) return ""
+    const separator = this.d.component
+    let text = parts[0] as string
+    for (let i = 1; i < end; i++) text += separator + (parts[i] as string)
+    return text
   }
 }
 
