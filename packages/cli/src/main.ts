@@ -6,6 +6,7 @@ import { claims } from "./claims.js"
 import { denials } from "./denials.js"
 import { decodeDocument, InputError, parseJson, readText } from "./input.js"
 import { packFlag, runOperation } from "./operation.js"
+import { remit } from "./remit.js"
 import { jsonSchemaOf, schemaNames } from "./schemas.js"
 import { x12 } from "./x12.js"
 
@@ -142,7 +143,7 @@ const rules = Command.make("rules").pipe(
 /** The `openrcm` command and its subcommands. */
 export const cli = Command.make("openrcm").pipe(
   Command.withDescription("OpenRCM: revenue-cycle operations for behavioral health, for scripts and batch jobs."),
-  Command.withSubcommands([auth, claims, code, denials, estimate, rules, schema, x12])
+  Command.withSubcommands([auth, claims, code, denials, estimate, remit, rules, schema, x12])
 )
 
 /** Runs the CLI on arguments (without the node and script paths). */
