@@ -38,7 +38,8 @@ const post = Command.make(
         unmatched: report.unmatched,
         balancing: report.balancing,
         reversals: report.reversals,
-        denied: report.denied.length
+        denied: report.denied.length,
+        denialsQueued: report.denials.filter((outcome) => outcome._tag === "Recorded").length
       }))
       const problems = read.success.problems.map((problem) => problem.code)
       yield* writeReport({ remittances, readerProblems: problems }, Option.getOrUndefined(out))

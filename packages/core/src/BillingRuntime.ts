@@ -228,8 +228,8 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
   // Claim delivery and responses need both.
   const withStoreAndClearinghouse = <A, E>(
     caller: CallerInfo,
-    effect: Effect.Effect<A, E, Store | Caller | Clearinghouse>
-  ): Effect.Effect<A, E> => withStore(caller, withClearinghouse(effect))
+    effect: Effect.Effect<A, E, Store | Caller | Clearinghouse | RulePacks>
+  ): Effect.Effect<A, E, RulePacks> => withStore(caller, withClearinghouse(effect))
   return {
     runPromise: (effect, runOptions) => managed.runPromise(effect, runOptions),
     runPromiseExit: (effect, runOptions) => managed.runPromiseExit(effect, runOptions),

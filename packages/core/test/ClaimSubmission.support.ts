@@ -5,7 +5,7 @@
  * `packages/store-sql/test/ClaimSubmission.sql.test.ts`.
  */
 import { expect } from "@effect/vitest"
-import { Billing, Caller, Clearinghouse, type Ids, Store, type Submission } from "@openrcm/core"
+import { Billing, Caller, Clearinghouse, type Ids, RulePack, RuleSet, Store, type Submission } from "@openrcm/core"
 import { InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
 import { Cause, Deferred, Effect, Exit, Fiber, Option, Schema } from "effect"
 import * as fc from "fast-check"
@@ -47,10 +47,18 @@ export const inMemoryClearinghouse = (options?: InMemoryClearinghouse.Options) =
   )
 
 /** Runs an operation in the world: its store, clearinghouse and caller. */
+/** The built-in rule packs, as `BillingRuntime` provides them (denials take their appeal window from them). */
+export const builtinRulePacks = RuleSet.makeRulePacks(
+  RuleSet.builtinPacks.map((pack) => Schema.decodeUnknownSync(RulePack.RulePack)(pack))
+)
+
 export const inWorld =
   (world: Pick<World, "store" | "clearinghouse" | "caller">) =>
-  <A, E>(effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller>): Effect.Effect<A, E> =>
+  <A, E>(
+    effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller | RuleSet.RulePacks>
+  ): Effect.Effect<A, E> =>
     effect.pipe(
+      Effect.provideService(RuleSet.RulePacks, builtinRulePacks),
       Effect.provideService(Store.Store, world.store),
       Effect.provideService(Clearinghouse.Clearinghouse, world.clearinghouse),
       Effect.provideService(Caller.Caller, world.caller)
@@ -232,8 +240,11 @@ export const submitAndTrack = (store: Store.StoreShape) =>
           )
         })
     }
-    const run = <A, E>(effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller>) =>
+    const run = <A, E>(
+      effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller | RuleSet.RulePacks>
+    ) =>
       effect.pipe(
+        Effect.provideService(RuleSet.RulePacks, builtinRulePacks),
         Effect.provideService(Store.Store, store),
         Effect.provideService(Clearinghouse.Clearinghouse, clearinghouse),
         Effect.provideService(Caller.Caller, caller)

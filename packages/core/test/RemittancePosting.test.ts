@@ -13,6 +13,7 @@ import {
   type Money,
   type RemittanceAdvice,
   RemittancePosting,
+  type RuleSet,
   type Store
 } from "@openrcm/core"
 import { InMemoryStore } from "@openrcm/core/testing"
@@ -81,7 +82,7 @@ const advice = (
 
 const run =
   (world: World) =>
-  <A, E>(effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller>) =>
+  <A, E>(effect: Effect.Effect<A, E, Store.Store | Clearinghouse.Clearinghouse | Caller.Caller | RuleSet.RulePacks>) =>
     inWorld(world)(effect)
 
 const seed = (world: World, over: Parameters<typeof F.claim>[1] = {}) =>
@@ -248,6 +249,16 @@ describe("Billing.postRemittance", () => {
       expect((yield* claimOf(world, partial.id)).status).toBe("partially-paid")
       const history = yield* run(world)(world.store.claims.history(denied.id))
       expect(history.at(-1)?.reasons).toEqual(["835:4", "CO-16"])
+      // Both denials are in the work queue, classified, with their deadline; the contractual CO-45 is not.
+      expect(report.denials.map((outcome) => outcome._tag)).toEqual(["Recorded", "Recorded"])
+      const queue = yield* run(world)(Billing.denialQueue({}))
+      expect(queue.items.map((d) => [d.claimId, d.group, d.carc, d.amount, d.category]).sort()).toEqual(
+        [
+          [denied.id, "CO", "16", 15000, "coding"],
+          [partial.id, "CO", "197", 5000, "authorization"]
+        ].sort()
+      )
+      expect(queue.items.every((d) => d.deadline !== undefined)).toBe(true)
     })
   )
 

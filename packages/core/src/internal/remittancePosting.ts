@@ -5,15 +5,16 @@
 import { Clock, Effect, Option, Schema } from "effect"
 import { Caller } from "../Caller.js"
 import * as Claim from "../Claim.js"
-import { DateOfService } from "../DateOfService.js"
+import * as DateOfService from "../DateOfService.js"
 import { ClaimId } from "../Ids.js"
 import { type Posting, Remittance } from "../Remittance.js"
 import type { RemittanceAdvice } from "../RemittanceAdvice.js"
 import * as RemittancePosting from "../RemittancePosting.js"
 import { Store, type StoreShape } from "../Store.js"
+import { recordDenials } from "./denialWork.js"
 
 const isClaimId = Schema.is(ClaimId)
-const isDate = Schema.is(DateOfService)
+const isDate = Schema.is(DateOfService.DateOfService)
 
 /** The claims an unmatched CLP may be: the patient's (by member id) around its date, else the date's claims. */
 const candidatesFor = (store: StoreShape, clp: RemittanceAdvice["claims"][number]) =>
@@ -127,7 +128,25 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
           )
         }
       }
-      return plan.report
+      // Every denial the payer sent goes to the work queue (patient responsibility and contractual adjustments are
+      // not denials: `recordDenials` skips them), received on the payment's date.
+      const receivedOn = advice.payment.date ?? DateOfService.atInstant(now, "UTC")
+      const items = plan.report.denied.flatMap((denied) => {
+        const claim = claims.get(denied.claimId) ?? known.find((candidate) => candidate.id === denied.claimId)
+        if (claim === undefined) return []
+        return denied.adjustments.map((adjustment) => ({
+          claimId: denied.claimId,
+          payerId: claim.payerId,
+          ...(denied.line === undefined ? {} : { line: denied.line }),
+          group: adjustment.group,
+          carc: adjustment.reason,
+          rarcs: denied.remarks,
+          amount: adjustment.amount,
+          receivedOn
+        }))
+      })
+      const denials = items.length === 0 ? [] : yield* recordDenials(items)
+      return { ...plan.report, denials }
     })
   )
 })
