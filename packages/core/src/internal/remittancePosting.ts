@@ -70,7 +70,9 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
           claimCount: advice.claims.length
         })
       )
-      if (recorded._tag === "Duplicate") return RemittancePosting.duplicateReport(recorded.existing, advice)
+      if (recorded._tag === "Duplicate") {
+        return { ...RemittancePosting.duplicateReport(recorded.existing, advice), denials: [] }
+      }
 
       const claims = new Map<string, Claim.Claim>()
       const candidates = new Map<number, RemittancePosting.Candidates>()
