@@ -357,7 +357,9 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
     caller: Who,
     rows: ReadonlyArray<{ readonly data: unknown }>,
     ids?: (row: never) => string
-  ) => Effect.forEach(rows, (row) => fromData(k, caller, row.data, ids?.(row as never)))
+  ) =>
+    // Opening sealed fields waits on Web Crypto's thread pool: a page's records are opened several at once (in order).
+    Effect.forEach(rows, (row) => fromData(k, caller, row.data, ids?.(row as never)), { concurrency: 8 })
 
   const checkTenant = (entity: string, caller: Who, tenantId: string) =>
     tenantId === caller.tenantId ? Effect.void : Effect.fail(storeError(new Store.TenantMismatch({ entity })))
