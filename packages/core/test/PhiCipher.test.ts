@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Coverage, type Ids, KeyProvider, Patient, Phi, PhiCipher } from "@openrcm/core"
-import { Effect, Exit, Layer, Schema } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Schema } from "effect"
 
 const keyA = `${"A".repeat(43)}=`
 const keyB = `${"B".repeat(43)}=`
@@ -134,6 +134,35 @@ describe("PhiCipher", () => {
       expect(Exit.isFailure(short)).toBe(true)
       const missing = yield* Effect.exit(Layer.build(provider("k9", { k1: keyA })).pipe(Effect.scoped))
       expect(Exit.isFailure(missing)).toBe(true)
+    })
+  )
+})
+
+describe("KeyProvider.layerConfig", () => {
+  const withEnv = (value: string | undefined) =>
+    Layer.provide(
+      KeyProvider.layerConfig(),
+      ConfigProvider.layer(ConfigProvider.fromEnvRecord(value === undefined ? {} : { OPENRCM_MASTER_KEYS: value }))
+    )
+
+  it.effect("reads id:base64 pairs, the first current, and older ones still unwrap", () =>
+    Effect.gen(function* () {
+      const stored = yield* PhiCipher.createKeys(tenant, 0).pipe(Effect.provide(provider("k1", { k1: keyA })))
+      const ring = yield* PhiCipher.openKeyring(tenant, stored).pipe(Effect.provide(withEnv(`k2:${keyB}, k1:${keyA}`)))
+      expect(ring.dataKeys.size).toBe(1)
+      const current = yield* Effect.gen(function* () {
+        return (yield* KeyProvider.KeyProvider).currentMasterKeyId
+      }).pipe(Effect.provide(withEnv(`k2:${keyB},k1:${keyA}`)))
+      expect(current).toBe("k2")
+    })
+  )
+
+  it.effect("a malformed or missing variable fails to build, typed", () =>
+    Effect.gen(function* () {
+      for (const value of ["k1", ":abc", `k1:${keyA},nocolon`, undefined]) {
+        const exit = yield* Effect.exit(Layer.build(withEnv(value)).pipe(Effect.scoped))
+        expect(Exit.isFailure(exit)).toBe(true)
+      }
     })
   )
 })
