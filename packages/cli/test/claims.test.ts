@@ -1,20 +1,15 @@
 // `openrcm claims build|scrub|submit` on an embedded store, and `openrcm x12 837`, through the real binary. The
 // store's data folder is seeded through the library first (test/seed.ts); each CLI process then starts PGlite
 // on it (a second or two), so the claims are carried from one test to the next rather than built again.
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Batch837 } from "@openrcm/clearinghouse-x12"
 import { beforeAll, describe, expect, it } from "vitest"
 import * as F from "../../core/test/clearinghouse/fixtures.js"
+import { openrcm } from "./run.js"
 import { encodeSessions, seedPractice, session, tenantId } from "./seed.js"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, input: "" })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 const dir = mkdtempSync(join(tmpdir(), "openrcm-claims-"))
 const data = join(dir, "data")
 const store = ["--data", data, "--tenant", tenantId]

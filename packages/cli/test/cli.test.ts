@@ -1,17 +1,11 @@
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { schemaNames } from "@openrcm/cli"
 import { describe, expect, it } from "vitest"
 import packageJson from "../package.json" with { type: "json" }
+import { openrcm, openrcmWithInput } from "./run.js"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => openrcmWithInput(undefined, ...args)
-const openrcmWithInput = (input: string | undefined, ...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, input: input ?? "" })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 const dir = mkdtempSync(join(tmpdir(), "openrcm-cli-"))
 const file = (name: string, content: unknown) => {
   const path = join(dir, name)

@@ -1,6 +1,5 @@
 // `openrcm denials list` on an embedded store seeded through the library: the queue in priority order, codes with
 // their descriptions, and no note text (PHI).
-import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,12 +8,8 @@ import { EmbeddedStore } from "@openrcm/store-sql"
 import { Effect, Layer } from "effect"
 import { beforeAll, expect, it } from "vitest"
 import * as F from "../../core/test/store/fixtures.js"
+import { openrcm } from "./run.js"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, input: "" })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 const data = join(mkdtempSync(join(tmpdir(), "openrcm-denials-")), "data")
 const tenant = F.tenantId("cli-denials")
 const note = "Called the payer about this denial for the patient"

@@ -1,7 +1,6 @@
 // `openrcm remit post` on an embedded store: a real 835 from ../shared/fixtures/x12 (a Medicaid behavioral-health
 // remittance), none of whose claims this practice billed: nothing crashes, the claims are reported unmatched,
 // and posting the same file again is a duplicate that changes nothing.
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,12 +8,8 @@ import { Caller, Store } from "@openrcm/core"
 import { EmbeddedStore } from "@openrcm/store-sql"
 import { Effect, Layer } from "effect"
 import { beforeAll, expect, it } from "vitest"
+import { openrcm } from "./run.js"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, input: "" })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 const dir = mkdtempSync(join(tmpdir(), "openrcm-remit-"))
 const data = join(dir, "data")
 const tenant = "cli-remit"

@@ -1,5 +1,4 @@
 // `openrcm x12 837`: a claim batch (JSON) to an 837P file, with control numbers kept in a state folder.
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -7,12 +6,8 @@ import { Clearinghouse } from "@openrcm/core"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import * as F from "../../core/test/clearinghouse/fixtures.js"
+import { openrcm } from "./run.js"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
-const openrcm = (...args: Array<string>) => {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, input: "" })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
 const dir = mkdtempSync(join(tmpdir(), "openrcm-837-"))
 const file = (name: string, content: unknown) => {
   const path = join(dir, name)
