@@ -1,11 +1,15 @@
 // The test projects. vitest 5 no longer reads a file of this name by itself: vitest.config.ts imports this
 // list, so this file is the one place that says what `pnpm test` runs.
+
+import { fileURLToPath } from "node:url"
 import { storybookTest } from "@storybook/addon-vitest/vitest-plugin"
 import { playwright } from "@vitest/browser-playwright"
 import type { TestProjectInlineConfiguration } from "vitest/config"
 import { chromiumArgs, chromiumPath } from "./scripts/chromium.js"
 
 // Packages are tested from their sources through this export condition, so tests need no build.
+const react18 = fileURLToPath(new URL("./compat/react18/node_modules", import.meta.url))
+
 const sourceConditions = ["@openrcm/source", "module", "browser", "development|production"]
 const sourceResolve = {
   resolve: { conditions: sourceConditions },
@@ -59,6 +63,24 @@ export const projects: Array<TestProjectInlineConfiguration> = [
     test: {
       name: "react",
       root: "packages/react",
+      include: ["test/**/*.test.tsx"],
+      environment: "happy-dom",
+      setupFiles: ["test/setup.ts"]
+    }
+  },
+  {
+    // The same component tests on React 18.3, the oldest React the kit supports (EHR hosts are not all on 19).
+    // compat/react18 installs React 18 and its own Testing Library; every import of them, from the tests and
+    // from the kit's sources, is pointed there.
+    ...sourceResolve,
+    resolve: {
+      ...sourceResolve.resolve,
+      alias: [{ find: /^(react|react-dom|@testing-library\/react)(\/.*)?$/, replacement: `${react18}/$1$2` }]
+    },
+    test: {
+      name: "react18",
+      root: "packages/react",
+      env: { OPENRCM_REACT: "18" },
       include: ["test/**/*.test.tsx"],
       environment: "happy-dom",
       setupFiles: ["test/setup.ts"]

@@ -4,7 +4,17 @@ export {
   BillingProvider,
   type BillingProviderProps,
   MissingBillingProviderError,
-  useBillingRuntime
+  MissingCallerError,
+  useBillingRuntime,
+  useCaller,
+  useMessages,
+  useOptionalCaller
 } from "./BillingProvider.js"
+export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
+export * as Messages from "./Messages.js"
 export * as Result from "./Result.js"
-export { useBillingEffect } from "./useBillingEffect.js"
+export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
+export { type BillingAction, useBillingAction } from "./useBillingAction.js"
+export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
+export { useText } from "./useText.js"
+// Components and their hooks: one line each, below.

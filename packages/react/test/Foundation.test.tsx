@@ -1,0 +1,203 @@
+import { BillingRuntime, Caller, Clearinghouse, Store } from "@openrcm/core"
+import {
+  BillingErrorBoundary,
+  BillingProvider,
+  ErrorMessage,
+  Messages,
+  MissingCallerError,
+  ThemeScope,
+  useBillingAction,
+  useBillingQuery,
+  useCaller,
+  useText
+} from "@openrcm/react"
+import { render, screen } from "@testing-library/react"
+import { userEvent } from "@testing-library/user-event"
+import { Effect, Layer } from "effect"
+import { afterEach, describe, expect, it, vi } from "vitest"
+
+const runtimes: Array<BillingRuntime.BillingRuntime<never, never>> = []
+const makeRuntime = () => {
+  const runtime = BillingRuntime.make(Layer.empty)
+  runtimes.push(runtime)
+  return runtime
+}
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((r) => r.dispose()))
+})
+
+const caller = { tenantId: "tenant-a", actor: "user:7", purpose: "payment" } as Caller.CallerInfo
+const timeout = new Clearinghouse.ClearinghouseError({ reason: new Clearinghouse.Timeout({ afterMillis: 30_000 }) })
+const conflict = new Store.StoreError({ reason: new Store.Conflict({ entity: "claim", detail: "version 3" }) })
+
+describe("Messages", () => {
+  it("words an error by its most specific key, filled from its fields", () => {
+    expect(Messages.keysOf(conflict)).toEqual(["StoreError.Conflict", "StoreError", "error"])
+    expect(Messages.describe(conflict, Messages.defaultMessages)).toBe(
+      "Someone else changed this claim first. Reload it and apply your change again."
+    )
+    expect(Messages.describe(conflict, { StoreError: "Données indisponibles." })).toBe("Données indisponibles.")
+    expect(Messages.describe(new Error("raw"), {})).toBe(Messages.defaultMessages.error)
+    expect(Messages.isRetryable(timeout)).toBe(true)
+    expect(Messages.isRetryable(conflict)).toBe(false)
+  })
+
+  it("leaves out a placeholder with no plain value", () => {
+    expect(Messages.format("a {x} b {y} c", { x: 1, y: { nested: true } })).toBe("a 1 b  c")
+  })
+})
+
+describe("ErrorMessage", () => {
+  it("renders the host's wording, and a retry only for a retryable error", async () => {
+    const onRetry = vi.fn()
+    const { rerender } = render(
+      <BillingProvider runtime={makeRuntime()} messages={{ "ClearinghouseError.Timeout": "Le centre ne répond pas." }}>
+        <ErrorMessage error={timeout} onRetry={onRetry} />
+      </BillingProvider>
+    )
+    expect(screen.getByRole("alert").textContent).toContain("Le centre ne répond pas.")
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }))
+    expect(onRetry).toHaveBeenCalledTimes(1)
+    rerender(
+      <BillingProvider runtime={makeRuntime()}>
+        <ErrorMessage error={conflict} onRetry={onRetry} />
+      </BillingProvider>
+    )
+    expect(screen.queryByRole("button")).toBeNull()
+    expect(screen.getByRole("alert").getAttribute("data-retryable")).toBe("false")
+  })
+})
+
+function Who() {
+  const { result, refresh } = useBillingQuery(
+    () =>
+      Effect.gen(function* () {
+        const c = yield* Caller.Caller
+        return `${c.tenantId}/${c.actor}`
+      }),
+    []
+  )
+  return (
+    <div>
+      <output>{result._tag === "Success" ? result.value : result._tag}</output>
+      <button type="button" onClick={refresh}>
+        refresh
+      </button>
+    </div>
+  )
+}
+
+function Probe() {
+  return <p>{useCaller("Probe").actor}</p>
+}
+
+function Label() {
+  return <p>{useText()("sessionTracker.start", "Start {what}", { what: "session" })}</p>
+}
+
+describe("useBillingQuery", () => {
+  it("runs the operation as the provider's caller, and again on refresh", async () => {
+    render(
+      <BillingProvider runtime={makeRuntime()} caller={caller}>
+        <Who />
+      </BillingProvider>
+    )
+    expect(await screen.findByText("tenant-a/user:7")).toBeTruthy()
+    await userEvent.click(screen.getByRole("button", { name: "refresh" }))
+    expect(await screen.findByText("tenant-a/user:7")).toBeTruthy()
+  })
+
+  it("useCaller without a caller is a wiring error for the boundary", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {})
+    expect(() =>
+      render(
+        <BillingProvider runtime={makeRuntime()}>
+          <Probe />
+        </BillingProvider>
+      )
+    ).toThrow(MissingCallerError)
+    spy.mockRestore()
+  })
+})
+
+function Submit({ fail }: { readonly fail: "no" | "expected" | "defect" }) {
+  const action = useBillingAction((n: number) =>
+    fail === "expected" ? Effect.fail(timeout) : fail === "defect" ? Effect.die("bug") : Effect.succeed(n * 2)
+  )
+  return (
+    <div>
+      <button type="button" onClick={() => void action.run(21)}>
+        submit
+      </button>
+      {action.result._tag === "Success" ? <output>{action.result.value}</output> : null}
+      {action.result._tag === "Failure" ? <ErrorMessage error={action.result.error} /> : null}
+      <span>{action.result._tag === "Initial" ? "not run" : "run"}</span>
+    </div>
+  )
+}
+
+describe("useBillingAction", () => {
+  it("is Initial until run, then holds the value", async () => {
+    render(
+      <BillingProvider runtime={makeRuntime()}>
+        <Submit fail="no" />
+      </BillingProvider>
+    )
+    expect(screen.getByText("not run")).toBeTruthy()
+    await userEvent.click(screen.getByRole("button", { name: "submit" }))
+    expect(await screen.findByText("42")).toBeTruthy()
+  })
+
+  it("renders an expected error inline", async () => {
+    render(
+      <BillingProvider runtime={makeRuntime()}>
+        <Submit fail="expected" />
+      </BillingProvider>
+    )
+    await userEvent.click(screen.getByRole("button", { name: "submit" }))
+    expect((await screen.findByRole("alert")).textContent).toContain("did not answer in time")
+  })
+
+  it("sends a defect to the error boundary", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {})
+    render(
+      <BillingErrorBoundary>
+        <BillingProvider runtime={makeRuntime()}>
+          <Submit fail="defect" />
+        </BillingProvider>
+      </BillingErrorBoundary>
+    )
+    await userEvent.click(screen.getByRole("button", { name: "submit" }))
+    expect((await screen.findByRole("alert")).textContent).toContain("Billing is unavailable here.")
+    spy.mockRestore()
+  })
+})
+
+describe("ThemeScope and useText", () => {
+  it("sets a tenant's tokens as custom properties on its region", () => {
+    render(
+      <ThemeScope theme="river" tokens={{ "color-accent": "#aa0000", radius: "2px" }} data-testid="scope">
+        x
+      </ThemeScope>
+    )
+    const scope = screen.getByTestId("scope")
+    expect(scope.getAttribute("data-openrcm-theme")).toBe("river")
+    expect(scope.style.getPropertyValue("--openrcm-color-accent")).toBe("#aa0000")
+    expect(scope.style.getPropertyValue("--openrcm-radius")).toBe("2px")
+  })
+
+  it("words a label from the host's messages, else the default", () => {
+    const { rerender } = render(
+      <BillingProvider runtime={makeRuntime()}>
+        <Label />
+      </BillingProvider>
+    )
+    expect(screen.getByText("Start session")).toBeTruthy()
+    rerender(
+      <BillingProvider runtime={makeRuntime()} messages={{ "sessionTracker.start": "Commencer" }}>
+        <Label />
+      </BillingProvider>
+    )
+    expect(screen.getByText("Commencer")).toBeTruthy()
+  })
+})
