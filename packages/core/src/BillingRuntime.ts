@@ -160,6 +160,11 @@ export interface BillingRuntime<R, ER = never> {
   ) => Promise<Billing.ResponsesReport>
   /** See `Billing.postRemittance`; needs a Store layer. */
   readonly postRemittance: (caller: CallerInfo, advice: RemittanceAdvice) => Promise<RemittancePosting.PostingReport>
+  /** See `Billing.buildSecondaryClaims`; needs a Store layer. */
+  readonly buildSecondaryClaims: (
+    caller: CallerInfo,
+    options?: Parameters<typeof Billing.buildSecondaryClaims>[0]
+  ) => Promise<Billing.SecondaryReport>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
@@ -271,6 +276,8 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     processResponses: (caller, responseOptions) =>
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.processResponses(responseOptions))),
     postRemittance: (caller, advice) => managed.runPromise(withStore(caller, Billing.postRemittance(advice))),
+    buildSecondaryClaims: (caller, secondaryOptions) =>
+      managed.runPromise(withStore(caller, Billing.buildSecondaryClaims(secondaryOptions))),
     dispose: () => managed.dispose(),
     managed
   }

@@ -79,6 +79,71 @@ export const Line = Schema.Struct({
 export type Line = typeof Line.Type
 
 /**
+ * One adjustment a prior payer made (a CAS triplet as its 835 posted it): group (CO contractual, OA other, PI payer
+ * initiated, PR patient responsibility), reason (CARC) and amount in cents.
+ *
+ * @since 0.1.0
+ */
+export const PriorAdjustment = Schema.Struct({
+  group: Schema.Literals(["CO", "OA", "PI", "PR"]),
+  reason: Schema.NonEmptyString,
+  amount: Money
+}).annotate({ identifier: "ClaimPriorAdjustment" })
+
+/**
+ * @since 0.1.0
+ */
+export type PriorAdjustment = typeof PriorAdjustment.Type
+
+/**
+ * What a prior payer did with a line (2430 SVD/CAS): `line` is the 0-based index of the claim's line; paid plus
+ * the adjustments equals the line's charge.
+ *
+ * @since 0.1.0
+ */
+export const PriorLine = Schema.Struct({
+  line: Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0))),
+  paid: Money,
+  adjustments: Schema.Array(PriorAdjustment)
+}).annotate({ identifier: "ClaimPriorLine" })
+
+/**
+ * @since 0.1.0
+ */
+export type PriorLine = typeof PriorLine.Type
+
+/**
+ * A payer that adjudicated the service before this claim's payer (coordination of benefits, 837P loops 2320/2330
+ * and 2430): which coverage and payer, in which order, the claim it adjudicated, when, what it paid and adjusted at
+ * claim level and per line. Paid, claim-level and line adjustments add up to the claim's charge.
+ *
+ * @since 0.1.0
+ */
+export const PriorPayer = Schema.Struct({
+  /** The claim that payer adjudicated. */
+  claimId: ClaimId,
+  coverageId: CoverageId,
+  payerId: PayerId,
+  /** The coverage's order of benefits: 1 primary, 2 secondary. */
+  order: Schema.Literals([1, 2, 3]),
+  /** The payer's own claim number (CLP07), when it sent one. */
+  payerClaimNumber: Schema.optional(Schema.NonEmptyString),
+  /** The adjudication date (the 835's payment date, else the day it was posted). */
+  adjudicatedOn: DateOfService,
+  /** What it paid on the claim, lines included (AMT*D). */
+  paid: Money,
+  /** Claim-level adjustments (2320 CAS). */
+  adjustments: Schema.Array(PriorAdjustment),
+  /** Line-level adjudication (2430), empty when the payer adjudicated at claim level only. */
+  lines: Schema.Array(PriorLine)
+}).annotate({ identifier: "ClaimPriorPayer" })
+
+/**
+ * @since 0.1.0
+ */
+export type PriorPayer = typeof PriorPayer.Type
+
+/**
  * @since 0.1.0
  */
 export class Claim extends Schema.Class<Claim>("@openrcm/core/Claim")({
@@ -105,6 +170,8 @@ export class Claim extends Schema.Class<Claim>("@openrcm/core/Claim")({
   priorAuthorization: Schema.optional(Schema.NonEmptyString),
   /** The payer's claim number of the claim a replacement or void refers to (REF F8). */
   payerClaimNumber: Schema.optional(Schema.NonEmptyString),
+  /** The payers that adjudicated it before this claim's payer, in order (a secondary or tertiary claim). */
+  priorPayers: Schema.optional(Schema.Array(PriorPayer)),
   createdAt: EpochMillis,
   submittedAt: Schema.optional(EpochMillis),
   /** Bumped by every change the store writes; a change names the version it read. */

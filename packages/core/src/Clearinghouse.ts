@@ -58,7 +58,8 @@ export class ClearinghouseError extends Schema.TaggedError<ClearinghouseError>()
 
 /**
  * A claim with everything the 837P needs about it: the patient, the coverage (and subscriber), the payer, the
- * billing provider and the rendering and supervising clinicians.
+ * billing provider and the rendering and supervising clinicians, and for a secondary or tertiary claim the prior
+ * payers' coverages and payers.
  *
  * @since 0.1.0
  */
@@ -69,7 +70,9 @@ export const ClaimEnvelope = Schema.Struct({
   payer: Payer,
   billingProvider: Organization,
   rendering: Clinician,
-  supervising: Schema.optional(Clinician)
+  supervising: Schema.optional(Clinician),
+  /** The coverage and payer of each of the claim's `priorPayers`, in the same order (837P 2320/2330). */
+  otherPayers: Schema.optional(Schema.Array(Schema.Struct({ coverage: Coverage, payer: Payer })))
 }).annotate({ identifier: "ClaimEnvelope" })
 
 /**

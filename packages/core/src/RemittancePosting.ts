@@ -15,7 +15,8 @@
  * - postings: the payment (each line's SVC03, or CLP04 when there are no lines), and every CAS as an adjustment
  *   of its group's kind: CO contractual, PR patient responsibility, OA other, PI payer initiated (anything else:
  *   other). PR goes to the patient's ledger by bucket: PR-1 deductible, PR-2 coinsurance, PR-3 copay, any other
- *   PR self-pay (what the patient owes outside the plan's benefits).
+ *   PR self-pay (what the patient owes outside the plan's benefits) — unless a further payer covers the service
+ *   (`Lookups.nextPayer`): then it waits for the next payer's claim, and only the last payer's PR reaches the ledger.
  * - a reversal (CLP02 22) undoes what was posted to the claim so far (earlier remittances and earlier CLPs of this
  *   one): the negation of each net amount, patient ledger included, so the claim's balance is restored. A
  *   corrected payment after it posts normally.
@@ -58,6 +59,11 @@ export interface Lookups {
   readonly candidates?: ReadonlyMap<number, Candidates> | undefined
   /** Every posting made so far to a claim, by claim id. */
   readonly priorPostings: ReadonlyMap<string, ReadonlyArray<Posting>>
+  /**
+   * Claims whose patient has a further coverage for the service (`CoordinationOfBenefits.hasNextPayer`): their
+   * patient responsibility is posted to the claim but goes to the next payer, not to the patient's ledger.
+   */
+  readonly nextPayer?: ReadonlySet<string> | undefined
 }
 
 /**
@@ -325,7 +331,9 @@ export const plan = (advice: RemittanceAdvice, lookups: Lookups): PostingPlan =>
   const add = (posting: Posting, patientId: Claim.Claim["patientId"] | undefined) => {
     postings.push(posting)
     if (posting.claimId !== undefined) planned.set(posting.claimId, [...(planned.get(posting.claimId) ?? []), posting])
-    if (posting.kind === "patient-responsibility" && patientId !== undefined) {
+    // Patient responsibility reaches the ledger only from the last payer.
+    const toNextPayer = posting.claimId !== undefined && lookups.nextPayer?.has(posting.claimId) === true
+    if (posting.kind === "patient-responsibility" && patientId !== undefined && !toNextPayer) {
       ledger.push(
         new PatientLedger.Entry({
           id: posting.id,

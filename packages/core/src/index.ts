@@ -85,6 +85,17 @@ export * as Clinician from "./Clinician.js"
 export * as Coding from "./Coding.js"
 
 /**
+ * Coordination of benefits, decided without effects: once a payer has adjudicated a claim and its 835 is posted,
+ * the patient's next coverage (by order of benefits, in force on the dates of service) gets a claim of its own, the
+ * same lines carrying what every prior payer paid and adjusted (837P loops 2320/2330 and 2430). Until the last
+ * payer has answered, the patient responsibility a payer reports goes to the next payer, not to the patient's
+ * ledger (`hasNextPayer`).
+ *
+ * `Billing.buildSecondaryClaims` loads what `build` needs from the store and writes the claims it decides.
+ */
+export * as CoordinationOfBenefits from "./CoordinationOfBenefits.js"
+
+/**
  * A patient's coverage by a payer: member id, subscriber and relationship, plan, order of benefits and the
  * plan-year start that resets deductibles and visit limits.
  */
@@ -274,7 +285,8 @@ export * as RemittanceAdvice from "./RemittanceAdvice.js"
  * - postings: the payment (each line's SVC03, or CLP04 when there are no lines), and every CAS as an adjustment
  *   of its group's kind: CO contractual, PR patient responsibility, OA other, PI payer initiated (anything else:
  *   other). PR goes to the patient's ledger by bucket: PR-1 deductible, PR-2 coinsurance, PR-3 copay, any other
- *   PR self-pay (what the patient owes outside the plan's benefits).
+ *   PR self-pay (what the patient owes outside the plan's benefits) — unless a further payer covers the service
+ *   (`Lookups.nextPayer`): then it waits for the next payer's claim, and only the last payer's PR reaches the ledger.
  * - a reversal (CLP02 22) undoes what was posted to the claim so far (earlier remittances and earlier CLPs of this
  *   one): the negation of each net amount, patient ledger included, so the claim's balance is restored. A
  *   corrected payment after it posts normally.

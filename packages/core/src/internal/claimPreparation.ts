@@ -209,6 +209,7 @@ const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.D
     const others = yield* everyPage((page) =>
       store.claims.query({ ...page, patientId: claim.patientId, status: sentStatuses })
     )
+    const priorClaims = new Set<string>((claim.priorPayers ?? []).map((prior) => prior.claimId))
     // Each date of service's rule set, resolved now so that the scrubber's lookups are plain and synchronous.
     if (payer === undefined) return undefined
     const ruleSets = new Map<string, RuleSet>()
@@ -226,7 +227,8 @@ const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.D
       ...(supervising === undefined ? {} : { supervising }),
       lines,
       authorizations: { authorizations, ledger },
-      sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id))
+      // A secondary or tertiary claim bills the same lines as the claims of its prior payers: not duplicates.
+      sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id && !priorClaims.has(other.id)))
     }
     return context
   })

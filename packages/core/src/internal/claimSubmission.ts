@@ -6,8 +6,10 @@ import { Clock, Duration, Effect, Option, Result, Schedule, Schema } from "effec
 import { Caller } from "../Caller.js"
 import * as Claim from "../Claim.js"
 import { ClaimBatch, ClaimEnvelope, Clearinghouse, type ClearinghouseError, type Response } from "../Clearinghouse.js"
+import type { Coverage } from "../Coverage.js"
 import { ClaimId, type TenantId } from "../Ids.js"
 import * as Money from "../Money.js"
+import type { Payer } from "../Payer.js"
 import type * as RemittancePosting from "../RemittancePosting.js"
 import { Conflict, defaultPageSize, Store, StoreError, type StoreShape } from "../Store.js"
 import type { SubmissionKey } from "../Submission.js"
@@ -209,13 +211,23 @@ const loadEnvelope = (store: StoreShape, id: ClaimId) =>
     if (Option.isNone(billingProvider)) return missing("organization", claim.billingProviderId)
     const rendering = yield* store.clinicians.get(claim.renderingClinicianId)
     if (Option.isNone(rendering)) return missing("clinician", claim.renderingClinicianId)
+    // A secondary or tertiary claim: each prior payer's coverage and payer (2320/2330).
+    const otherPayers: Array<{ readonly coverage: Coverage; readonly payer: Payer }> = []
+    for (const prior of claim.priorPayers ?? []) {
+      const otherCoverage = yield* store.coverages.get(prior.coverageId)
+      if (Option.isNone(otherCoverage)) return missing("coverage", prior.coverageId)
+      const otherPayer = yield* store.payers.get(prior.payerId)
+      if (Option.isNone(otherPayer)) return missing("payer", prior.payerId)
+      otherPayers.push({ coverage: otherCoverage.value, payer: otherPayer.value })
+    }
     const base = {
       claim,
       patient: patient.value,
       coverage: coverage.value,
       payer: payer.value,
       billingProvider: billingProvider.value,
-      rendering: rendering.value
+      rendering: rendering.value,
+      ...(otherPayers.length === 0 ? {} : { otherPayers })
     }
     if (claim.supervisingClinicianId === undefined) return { _tag: "Loaded", envelope: base } satisfies Loaded
     const supervising = yield* store.clinicians.get(claim.supervisingClinicianId)

@@ -5,6 +5,8 @@
 import { Clock, Effect, Option, Schema } from "effect"
 import { Caller } from "../Caller.js"
 import * as Claim from "../Claim.js"
+import * as CoordinationOfBenefits from "../CoordinationOfBenefits.js"
+import type { Coverage } from "../Coverage.js"
 import * as DateOfService from "../DateOfService.js"
 import { ClaimId } from "../Ids.js"
 import { type Posting, Remittance } from "../Remittance.js"
@@ -95,6 +97,17 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
         if (priorPostings.has(claim.id)) continue
         priorPostings.set(claim.id, yield* store.remittances.postings({ claimId: claim.id }))
       }
+      // Claims a further coverage pays after this payer: their patient responsibility waits for the next payer.
+      const nextPayer = new Set<string>()
+      const coverages = new Map<string, ReadonlyArray<Coverage>>()
+      for (const claim of known) {
+        let theirs = coverages.get(claim.patientId)
+        if (theirs === undefined) {
+          theirs = yield* store.coverages.forPatient(claim.patientId)
+          coverages.set(claim.patientId, theirs)
+        }
+        if (CoordinationOfBenefits.hasNextPayer(claim, theirs)) nextPayer.add(claim.id)
+      }
 
       const plan = RemittancePosting.plan(advice, {
         remittanceId,
@@ -102,7 +115,8 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
         postedAt: now,
         claims,
         candidates,
-        priorPostings
+        priorPostings,
+        nextPayer
       })
       if (plan.postings.length > 0) yield* store.remittances.post(plan.postings)
       if (plan.ledger.length > 0) yield* store.patientLedger.append(plan.ledger)
