@@ -302,6 +302,12 @@ export interface StoreShape {
     /** Every move, oldest first. */
     readonly history: (id: ClaimId) => Op<ReadonlyArray<Claim.Event>>
     readonly query: (query: ClaimQuery) => Op<Page<Claim.Claim>>
+    /**
+     * The claims whose `payerClaimNumber` (the payer's claim control number, CLP07, kept when a remittance posts)
+     * is exactly this one, in id order; with `payerId`, only that payer's. Payers number claims independently, so
+     * a number may name claims of several payers.
+     */
+    readonly findByPayerClaimNumber: (payerClaimNumber: string, payerId?: PayerId) => Op<ReadonlyArray<Claim.Claim>>
   }
   /** The outbox. */
   readonly submissions: {

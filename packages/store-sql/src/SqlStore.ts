@@ -466,6 +466,7 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
       service_date: claim.serviceDate,
       balance: claim.balance,
       version: claim.version,
+      payer_claim_number: claim.payerClaimNumber ?? null,
       data
     }))
 
@@ -495,7 +496,8 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
     Effect.gen(function* () {
       const row = yield* claimRow(caller, claim)
       yield* sql`update claims set status = ${row.status}, payer_id = ${row.payer_id}, patient_id = ${row.patient_id},
-        service_date = ${row.service_date}, balance = ${row.balance}, version = ${row.version}, data = ${row.data}
+        service_date = ${row.service_date}, balance = ${row.balance}, version = ${row.version},
+        payer_claim_number = ${row.payer_claim_number}, data = ${row.data}
         where tenant_id = ${caller.tenantId} and id = ${claim.id}`
     })
 
@@ -616,6 +618,17 @@ export const make = Effect.fn("SqlStore.make")(function* (options: Options = {})
           return rows.length > limit && last !== undefined
             ? { items, next: encodeCursor([last.service, last.id]) }
             : { items }
+        })
+      ),
+    findByPayerClaimNumber: (payerClaimNumber, payerId) =>
+      run("claim", (caller) =>
+        Effect.gen(function* () {
+          const rows = yield* sql<{ data: unknown }>`select data from claims
+            where tenant_id = ${caller.tenantId} and payer_claim_number = ${payerClaimNumber}
+            ${payerId === undefined ? sql`` : sql`and payer_id = ${payerId}`} order by id`.withoutTransform
+          const found = yield* fromRows(kinds.claim, caller, rows)
+          yield* audit(caller, [entry("claims.findByPayerClaimNumber", "claim")])
+          return found
         })
       )
   }

@@ -164,5 +164,19 @@ export const migrations: Migrations = {
     const sql = yield* SqlClient
     yield* sql.unsafe(`create index claims_receivable on claims (tenant_id, payer_id) include (service_date, balance)
       where balance > 0 and status in (${receivable})`)
+  }),
+  // Reversals name the original claim by the payer's claim control number (CLP07): a column for it (not PHI),
+  // filled from the stored records, and an index of the claims that have one. The fill runs with the row-level
+  // security not forced for the migrating owner, inside the migration's transaction, so it sees every tenant's rows.
+  "3_claims_payer_claim_number": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    yield* sql.unsafe(`alter table claims add column payer_claim_number text collate "C"`)
+    yield* sql.unsafe(`alter table claims no force row level security`)
+    yield* sql.unsafe(
+      `update claims set payer_claim_number = data->>'payerClaimNumber' where data->>'payerClaimNumber' is not null`
+    )
+    yield* sql.unsafe(`alter table claims force row level security`)
+    yield* sql.unsafe(`create index claims_payer_claim_number on claims (tenant_id, payer_claim_number, id)
+      where payer_claim_number is not null`)
   })
 }

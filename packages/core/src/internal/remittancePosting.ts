@@ -18,8 +18,25 @@ import { recordDenials } from "./denialWork.js"
 const isClaimId = Schema.is(ClaimId)
 const isDate = Schema.is(DateOfService.DateOfService)
 
-/** The claims an unmatched CLP may be: the patient's (by member id) around its date, else the date's claims. */
+/**
+ * The claims an unmatched CLP may be: those the payer knows by its claim number (CLP07: a reversal or correction
+ * may name the original only so; `plan` takes the one claim with that number as the match), and the patient's (by
+ * member id) around its date, else the date's claims.
+ */
 const candidatesFor = (store: StoreShape, clp: RemittanceAdvice["claims"][number]) =>
+  Effect.gen(function* () {
+    const number = clp.payerClaimNumber
+    const numbered = number === undefined || number === "" ? [] : yield* store.claims.findByPayerClaimNumber(number)
+    const found = yield* nearbyCandidates(store, clp)
+    if (numbered.length === 0) return found
+    const ids = new Set(numbered.map((claim) => claim.id))
+    return {
+      patientKnown: found?.patientKnown ?? false,
+      claims: [...numbered, ...(found?.claims ?? []).filter((claim) => !ids.has(claim.id))]
+    } satisfies RemittancePosting.Candidates
+  })
+
+const nearbyCandidates = (store: StoreShape, clp: RemittanceAdvice["claims"][number]) =>
   Effect.gen(function* () {
     const date = clp.statementFrom ?? clp.lines.find((line) => line.dateOfService !== undefined)?.dateOfService
     const range = date !== undefined && isDate(date) ? { servedOnOrAfter: date, servedOnOrBefore: date } : {}

@@ -619,6 +619,21 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
             yield* ctx.audit([success("claims.query", "claim")])
             return yield* toPage(codecs.claim, page)
           })
+        ),
+      findByPayerClaimNumber: (payerClaimNumber, payerId) =>
+        op((ctx) =>
+          readMany(
+            ctx,
+            codecs.claim,
+            "claims.findByPayerClaimNumber",
+            sortBy(
+              [...ctx.data.claims.values()].filter(
+                (claim) =>
+                  claim.payerClaimNumber === payerClaimNumber && (payerId === undefined || claim.payerId === payerId)
+              ),
+              { key: (claim) => [claim.id], parts: byId }
+            )
+          )
         )
     }
 
@@ -1095,9 +1110,9 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
  * - The outbox: `markFailed` sets status `failed`, counts the attempt and keeps the error (out of `pending`);
  *   `markSent` works on a pending or failed submission; `markSent`, `markFailed` or `requeue` of a sent one is a
  *   `Conflict` `"already sent"`.
- * - Orders: ids by code unit (SQL: `collate "C"`); `forPatient` lists and `findByMemberId` by id; postings by
- *   `postedAt` then id; the patient ledger by `at` then id; the authorization ledger by date of service then
- *   session. `status: []` in a query matches nothing. A page's `limit` is floored and clamped to 1 ...
+ * - Orders: ids by code unit (SQL: `collate "C"`); `forPatient` lists, `findByMemberId` and
+ *   `findByPayerClaimNumber` by id; postings by `postedAt` then id; the patient ledger by `at` then id; the
+ *   authorization ledger by date of service then session. `status: []` in a query matches nothing. A page's `limit` is floored and clamped to 1 ...
  *   `Store.maxPageSize`; so is `pending`'s.
  * - History: the creation event has no `from` key (not `from: undefined`).
  * - Audit: actions are the operation's path (`claims.transition`), entities `patient`, `coverage`, `clinician`,

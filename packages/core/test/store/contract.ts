@@ -341,6 +341,7 @@ interface WalkIds {
   readonly sessionId: Ids.SessionId
   readonly authorizationId: Ids.AuthorizationId
   readonly claimId: Ids.ClaimId
+  readonly payerClaimNumber: string
   readonly submissionKey: ReturnType<typeof F.submissionKey>
   readonly remittanceId: Ids.RemittanceId
   readonly contentHash: string
@@ -362,6 +363,7 @@ const freshIds = (): WalkIds => ({
   sessionId: F.sessionId(),
   authorizationId: F.authorizationId(),
   claimId: F.claimId(),
+  payerClaimNumber: F.unique("PCN"),
   submissionKey: F.submissionKey(),
   remittanceId: F.remittanceId(),
   contentHash: F.contentHash(),
@@ -553,6 +555,12 @@ const walkTable: WalkTable = {
           servedOnOrBefore: walkAsOf
         })
       )
+    ],
+    findByPayerClaimNumber: [
+      sameAsMissing("B's payer claim number", (s, i) => s.claims.findByPayerClaimNumber(i.payerClaimNumber)),
+      sameAsMissing("B's payer claim number and payer id", (s, i) =>
+        s.claims.findByPayerClaimNumber(i.payerClaimNumber, i.payerId)
+      )
     ]
   },
   submissions: {
@@ -724,7 +732,7 @@ const setUpB = (s: StoreShape): Effect.Effect<BWorld, StoreError> => {
       to: "submitted",
       expectedVersion: 0,
       reasons: ["batch-b"],
-      set: { submittedAt: 1_741_300_000_000 }
+      set: { submittedAt: 1_741_300_000_000, payerClaimNumber: i.payerClaimNumber }
     })
     yield* s.submissions.enqueue(F.submission(tenant, { key: i.submissionKey, claimIds: [i.claimId] }))
     yield* s.remittances.record(
@@ -1111,6 +1119,50 @@ export const storeContract = (
               const again = yield* s.claims.update(F.claim(tenant, { ...stored, charge: 16000, balance: 16000 }))
               expect(again.version).toBe(2)
               expect(again.charge).toBe(16000)
+            })
+          ),
+        timeout
+      )
+
+      it.effect(
+        "findByPayerClaimNumber: exact number, in id order, of any payer or the one asked; follows update and transition",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              const number = F.unique("ICN")
+              const p1 = F.payerId()
+              const p2 = F.payerId()
+              const ofP1 = F.claim(tenant, { payerId: p1, status: "paid", payerClaimNumber: number })
+              const ofP2 = F.claim(tenant, { payerId: p2, status: "denied", payerClaimNumber: number })
+              const other = F.claim(tenant, { payerId: p1, status: "paid", payerClaimNumber: `${number}-2` })
+              const none = F.claim(tenant, { payerId: p1, status: "submitted" })
+              const moved = F.claim(tenant, { payerId: p1, status: "submitted" })
+              yield* s.claims.create(shuffled([ofP1, ofP2, other, none, moved]))
+              const found = (n: string, payerId?: Ids.PayerId) =>
+                Effect.map(s.claims.findByPayerClaimNumber(n, payerId), ids)
+              expect(yield* found(number)).toEqual([ofP1.id, ofP2.id].sort())
+              expect(yield* s.claims.findByPayerClaimNumber(number, p2)).toEqual([ofP2])
+              expect(yield* found(number, F.payerId())).toEqual([])
+              // Exact: no prefix, case or space folding.
+              expect(yield* found(number.toLowerCase())).toEqual([])
+              expect(yield* found(number.slice(0, -1))).toEqual([])
+              expect(yield* found(` ${number}`)).toEqual([])
+              expect(yield* found(F.unique("ICN"))).toEqual([])
+
+              // A number set by a move is found; one replaced by an update is no longer.
+              yield* s.claims.transition(moved.id, {
+                to: "paid",
+                expectedVersion: 0,
+                set: { payerClaimNumber: number }
+              })
+              expect(yield* found(number, p1)).toEqual([ofP1.id, moved.id].sort())
+              const stored = some(yield* s.claims.get(ofP1.id))
+              yield* s.claims.update(F.claim(tenant, { ...stored, payerClaimNumber: `${number}-3` }))
+              expect(yield* found(number, p1)).toEqual([moved.id])
+              expect(yield* found(`${number}-3`)).toEqual([ofP1.id])
+              expect((yield* s.claims.findByPayerClaimNumber(number, p1))[0]).toEqual(
+                some(yield* s.claims.get(moved.id))
+              )
             })
           ),
         timeout
