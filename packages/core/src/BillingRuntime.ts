@@ -131,6 +131,11 @@ export interface BillingRuntime<R, ER = never> {
   readonly noteDenial: (caller: CallerInfo, id: Denial.DenialId, text: string) => Promise<Denial.Denial>
   /** See `Billing.denialQueue`; needs a Store layer. */
   readonly denialQueue: (caller: CallerInfo, query?: DenialQuery) => Promise<Page<Denial.Denial>>
+  /** See `Billing.refreshDenialPriorities`; needs a Store layer. Run once a day. */
+  readonly refreshDenialPriorities: (
+    caller: CallerInfo,
+    options?: Parameters<typeof Billing.refreshDenialPriorities>[0]
+  ) => Promise<Billing.PriorityRefresh>
   /** See `Billing.workDenials`; needs a Store layer. Outcomes are per denial. */
   readonly workDenials: (
     caller: CallerInfo,
@@ -267,6 +272,8 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     assignDenial: (caller, id, assignee) => managed.runPromise(withStore(caller, Billing.assignDenial(id, assignee))),
     noteDenial: (caller, id, text) => managed.runPromise(withStore(caller, Billing.noteDenial(id, text))),
     denialQueue: (caller, query) => managed.runPromise(withStore(caller, Billing.denialQueue(query))),
+    refreshDenialPriorities: (caller, refreshOptions) =>
+      managed.runPromise(withStore(caller, Billing.refreshDenialPriorities(refreshOptions))),
     workDenials: (caller, ids, action) => managed.runPromise(withStore(caller, Billing.workDenials(ids, action))),
     appealPacket: (caller, id, packetOptions) =>
       managed.runPromise(withStore(caller, Billing.appealPacket(id, packetOptions))),

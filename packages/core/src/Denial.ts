@@ -116,7 +116,10 @@ export class Denial extends Schema.Class<Denial>("@openrcm/core/Denial")({
   category: Schema.optional(Category),
   /** The recommended first step. */
   action: Schema.optional(Action),
-  /** Higher is worked first. */
+  /**
+   * Higher is worked first: from the amount and the deadline as of the day it was recorded or last refreshed
+   * (`Billing.refreshDenialPriorities`, run daily).
+   */
   priority: Schema.Number,
   status: Status,
   assignee: Schema.optional(Schema.String),

@@ -306,6 +306,74 @@ export const denialQueue = Effect.fn("Billing.denialQueue")(function* (query: De
 })
 
 /**
+ * The statuses whose priority follows the calendar (`refreshDenialPriorities`): the denials still to be worked.
+ * Once resubmitted, appealed, written off or resolved, a denial keeps the priority it had then.
+ *
+ * @since 0.1.0
+ */
+export const workableStatuses: ReadonlyArray<Denial.Status> = ["open", "in-progress"]
+
+/**
+ * What `refreshDenialPriorities` did: the day it computed for, how many workable denials it read and how many
+ * whose priority had changed it rewrote.
+ *
+ * @since 0.1.0
+ */
+export interface PriorityRefresh {
+  readonly asOf: DateOfService.DateOfService
+  readonly examined: number
+  readonly updated: number
+}
+
+/** Denials rewritten per transaction by `refreshDenialPriorities`. */
+const refreshChunk = 200
+
+/**
+ * Brings the work queue's order up to a day (today in `timeZone`, UTC by default, or `asOf`): every workable
+ * denial's priority is computed again (`denialPriority`: its urgency grows as its deadline nears, and it jumps
+ * ahead once overdue) and the denials whose priority changed are rewritten; the others are left alone. A host runs
+ * it once a day (idempotent: a second run the same day rewrites nothing). The priority stays a stored, indexed
+ * column, so `denialQueue` pages with a stable keyset cursor on every store.
+ *
+ * Every workable denial is read first, then the changed ones are rewritten (re-read each in its transaction, so a
+ * denial worked meanwhile is judged as it is now): rewriting while paging by priority would move rows across the
+ * cursor.
+ *
+ * @since 0.1.0
+ */
+export const refreshDenialPriorities = Effect.fn("Billing.refreshDenialPriorities")(function* (options?: {
+  readonly asOf?: DateOfService.DateOfService
+  readonly timeZone?: string
+}) {
+  const store = yield* Store
+  const today = yield* todayOf(options)
+  const workable = new Set<string>(workableStatuses)
+  const denials = yield* allPages((cursor) =>
+    store.denials.queue({ status: workableStatuses, limit: maxPageSize, cursor })
+  )
+  const stale = denials.filter((denial) => denialPriority(denial.amount, denial.deadline, today) !== denial.priority)
+  let updated = 0
+  for (let i = 0; i < stale.length; i += refreshChunk) {
+    updated += yield* store.transaction(
+      Effect.gen(function* () {
+        let rewritten = 0
+        for (const { id } of stale.slice(i, i + refreshChunk)) {
+          const current = yield* store.denials.get(id)
+          if (Option.isNone(current) || !workable.has(current.value.status)) continue
+          const denial = current.value
+          const priority = denialPriority(denial.amount, denial.deadline, today)
+          if (priority === denial.priority) continue
+          yield* store.denials.save(new Denial.Denial({ ...denial, priority }))
+          rewritten += 1
+        }
+        return rewritten
+      })
+    )
+  }
+  return { asOf: today, examined: denials.length, updated } satisfies PriorityRefresh
+})
+
+/**
  * A bulk action on denials.
  *
  * - `CorrectAndResubmit`: a replacement claim (frequency 7, `Billing.correctClaim`); the denial → `resubmitted`.
