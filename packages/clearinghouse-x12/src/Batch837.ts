@@ -5,7 +5,9 @@
  * patient is not the subscriber) and payer (its X12 payer id), CLM (CLM01 the claim's id, CLM02 its charge,
  * CLM05 place of service and frequency), REF*G1 prior authorization, REF*F8 for a replacement or void, HI
  * diagnoses (ABK, ABF), the rendering (NM1*82, PRV*PE) and supervising (NM1*DQ) clinicians, and the lines (SV1
- * with modifiers, units and pointers, DTP*472, REF*6R the line's number).
+ * with modifiers, units and pointers, DTP*472, REF*6R the line's number). A secondary or tertiary claim carries
+ * its prior payers (2320/2330: SBR, CAS, AMT*D, AMT*EAF, OI, NM1*IL, NM1*PR) and their line adjudication (2430:
+ * SVD, CAS, DTP*573); the writer refuses one whose COB amounts do not balance (`cobBalancing`).
  *
  * `toSubmission` maps without writing; `writeWith` writes with given control numbers and stamp; `write` takes the
  * numbers from a `ControlNumbers` allocator and the stamp from the `Clock`. The writer validates first: a batch it
@@ -114,8 +116,94 @@ const billingProvider = (org: ClaimEnvelope["billingProvider"]): Claim837.Billin
   address: address(org.address)
 })
 
+type PriorPayer = NonNullable<ClaimEnvelope["claim"]["priorPayers"]>[number]
+type OtherPayerRecord = NonNullable<ClaimEnvelope["otherPayers"]>[number]
+
+const patientResponsibilityOf = (adjustments: ReadonlyArray<PriorPayer["adjustments"][number]>): number =>
+  adjustments.reduce((sum, a) => (a.group === "PR" ? sum + a.amount : sum), 0)
+
 /**
- * One claim envelope as an 837P claim (its own subscriber loop, and patient loop when needed).
+ * A prior payer of the claim as loops 2320/2330A/2330B: its SBR (its order of benefits, the patient's
+ * relationship to its subscriber, group, filing indicator), claim-level CAS, AMT*D (what it paid), AMT*EAF (what
+ * it left to the patient), OI, its subscriber (NM1*IL) and payer (NM1*PR), and DTP*573 when it adjudicated at
+ * claim level only (line-level adjudication carries its own date in 2430).
+ *
+ * @since 0.1.0
+ */
+export const otherPayer = (
+  prior: PriorPayer,
+  record: OtherPayerRecord | undefined,
+  patient: ClaimEnvelope["patient"]
+): Claim837.OtherPayer => {
+  const holder = record?.coverage.subscriber
+  const self = holder === undefined || holder.relationship === "18"
+  const out: Draft<Claim837.OtherPayer> = {
+    responsibility: responsibilities[prior.order],
+    relationship: holder?.relationship ?? "18",
+    claimFilingIndicator: record === undefined ? "ZZ" : claimFilingIndicator(record.payer.kind),
+    paidAmount: prior.paid,
+    remainingPatientLiability: patientResponsibilityOf([
+      ...prior.adjustments,
+      ...prior.lines.flatMap((line) => line.adjustments)
+    ]),
+    adjustments: prior.adjustments,
+    benefitsAssignment: "Y",
+    releaseOfInformation: "Y",
+    // A record that could not be loaded leaves these empty: the writer refuses the claim with their paths.
+    subscriber: {
+      name: self
+        ? { last: patient.lastName, first: patient.firstName }
+        : { last: holder.lastName, first: holder.firstName },
+      memberId: record?.coverage.memberId ?? ""
+    },
+    payer: { name: record?.payer.name ?? "", id: record?.payer.x12PayerId ?? "" }
+  }
+  if (record?.coverage.groupNumber !== undefined) out.groupNumber = record.coverage.groupNumber
+  if (record?.coverage.plan !== undefined) out.groupName = record.coverage.plan
+  if (prior.lines.length === 0) out.adjudicationDate = prior.adjudicatedOn
+  return out
+}
+
+/**
+ * The COB balancing an 837P's receiver checks (TR3 2320/2430 notes): for each other payer, what it paid plus its
+ * claim-level and line adjustments equals the claim's charge, and on each line it adjudicated, SVD02 plus the
+ * line's adjustments equals the line's charge. The failures by path, as `Invalid837` reports them.
+ *
+ * @since 0.1.0
+ */
+export const cobBalancing = (
+  claims: ReadonlyArray<Claim837.Claim837>
+): Array<{ readonly path: string; readonly message: string }> => {
+  const failures: Array<{ readonly path: string; readonly message: string }> = []
+  const sum = (adjustments: ReadonlyArray<Claim837.Adjustment>) => adjustments.reduce((s, a) => s + a.amount, 0)
+  claims.forEach(({ claim }, c) => {
+    ;(claim.otherPayers ?? []).forEach((other, o) => {
+      let total = (other.paidAmount ?? 0) + sum(other.adjustments)
+      claim.lines.forEach((line, l) => {
+        for (const a of line.otherPayerAdjudication ?? []) {
+          if (a.payerId !== other.payer.id) continue
+          total += sum(a.adjustments)
+          if (a.paidAmount + sum(a.adjustments) !== line.charge)
+            failures.push({
+              path: `claims[${c}].claim.lines[${l}].otherPayerAdjudication`,
+              message: "paid plus adjustments must equal the line's charge"
+            })
+        }
+      })
+      if (total !== claim.totalCharge)
+        failures.push({
+          path: `claims[${c}].claim.otherPayers[${o}]`,
+          message: "paid plus claim and line adjustments must equal the claim's charge"
+        })
+    })
+  })
+  return failures
+}
+
+/**
+ * One claim envelope as an 837P claim (its own subscriber loop, and patient loop when needed). A secondary or
+ * tertiary claim (`claim.priorPayers`) carries each prior payer in 2320/2330 (`otherPayer`) and its line
+ * adjudication in 2430 (SVD with the payer's id, CAS, DTP*573).
  *
  * @since 0.1.0
  */
@@ -162,6 +250,31 @@ export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
     if (line.placeOfService !== claim.placeOfService) out.placeOfService = line.placeOfService
     lines[i] = out
   }
+  const priors = claim.priorPayers ?? []
+  const others = priors.map((prior) => {
+    const record = envelope.otherPayers?.find((other) => other.coverage.id === prior.coverageId)
+    return otherPayer(prior, record, patient)
+  })
+  priors.forEach((prior, p) => {
+    const payerId = (others[p] as Claim837.OtherPayer).payer.id
+    for (const adjudicated of prior.lines) {
+      const out = lines[adjudicated.line] as Draft<Claim837.ServiceLine837> | undefined
+      const line = source[adjudicated.line]
+      if (out === undefined || line === undefined) continue
+      out.otherPayerAdjudication = [
+        ...(out.otherPayerAdjudication ?? []),
+        {
+          payerId,
+          paidAmount: adjudicated.paid,
+          code: line.code,
+          modifiers: line.modifiers,
+          paidUnits: line.units,
+          adjustments: adjudicated.adjustments,
+          adjudicationDate: prior.adjudicatedOn
+        }
+      ]
+    }
+  })
   const data: Draft<Claim837.ClaimData> = {
     patientControlNumber: claim.id,
     totalCharge: claim.charge,
@@ -180,6 +293,7 @@ export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
     lines
   }
   if (claim.priorAuthorization !== undefined) data.priorAuthorization = claim.priorAuthorization
+  if (others.length > 0) data.otherPayers = others
   if (claim.payerClaimNumber !== undefined) data.payerClaimControlNumber = claim.payerClaimNumber
   if (supervising !== undefined)
     data.supervisingProvider = {
@@ -258,7 +372,10 @@ export const writeWith = (
   controls: Claim837.Controls,
   at: { readonly date: string; readonly time: string }
 ): Result.Result<Written, Invalid837> => {
-  const written = Claim837.write837(toSubmission(batch, parties), controls, {
+  const submission = toSubmission(batch, parties)
+  const unbalanced = cobBalancing(submission.claims)
+  if (unbalanced.length > 0) return Result.fail(new Invalid837({ failures: unbalanced, controls }))
+  const written = Claim837.write837(submission, controls, {
     date: at.date,
     time: at.time,
     usage: parties.usage ?? "P"

@@ -27,7 +27,10 @@
  *   CO-197 a code the pack's `priorAuthorization` covers (from the first visit, or past `afterVisits` this plan
  *   year) on a claim without REF*G1;
  * - a replacement (frequency 7) reverses the claim it replaces (CLP02 22) and is adjudicated anew; a void (8)
- *   reverses it.
+ *   reverses it;
+ * - a secondary or tertiary claim (other payers in 2320/2330, CLP02 2 or 3): the payer allows what the last prior
+ *   payer left to the patient (its PR in 2430, or its claim-level PR shared by charge), adjusts the rest OA-23, and
+ *   splits the allowed amount with the member's plan as above.
  *
  * Each 835 balances (line, claim and transaction). When each file becomes visible in `responses()` is set by
  * `delays`, read from effect's `Clock` (tests move it with `TestClock`); `failures` fails the next calls. The

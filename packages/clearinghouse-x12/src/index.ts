@@ -7,7 +7,9 @@
  * patient is not the subscriber) and payer (its X12 payer id), CLM (CLM01 the claim's id, CLM02 its charge,
  * CLM05 place of service and frequency), REF*G1 prior authorization, REF*F8 for a replacement or void, HI
  * diagnoses (ABK, ABF), the rendering (NM1*82, PRV*PE) and supervising (NM1*DQ) clinicians, and the lines (SV1
- * with modifiers, units and pointers, DTP*472, REF*6R the line's number).
+ * with modifiers, units and pointers, DTP*472, REF*6R the line's number). A secondary or tertiary claim carries
+ * its prior payers (2320/2330: SBR, CAS, AMT*D, AMT*EAF, OI, NM1*IL, NM1*PR) and their line adjudication (2430:
+ * SVD, CAS, DTP*573); the writer refuses one whose COB amounts do not balance (`cobBalancing`).
  *
  * `toSubmission` maps without writing; `writeWith` writes with given control numbers and stamp; `write` takes the
  * numbers from a `ControlNumbers` allocator and the stamp from the `Clock`. The writer validates first: a batch it
@@ -146,7 +148,10 @@ export * as Responses from "./Responses.js"
  *   CO-197 a code the pack's `priorAuthorization` covers (from the first visit, or past `afterVisits` this plan
  *   year) on a claim without REF*G1;
  * - a replacement (frequency 7) reverses the claim it replaces (CLP02 22) and is adjudicated anew; a void (8)
- *   reverses it.
+ *   reverses it;
+ * - a secondary or tertiary claim (other payers in 2320/2330, CLP02 2 or 3): the payer allows what the last prior
+ *   payer left to the patient (its PR in 2430, or its claim-level PR shared by charge), adjusts the rest OA-23, and
+ *   splits the allowed amount with the member's plan as above.
  *
  * Each 835 balances (line, claim and transaction). When each file becomes visible in `responses()` is set by
  * `delays`, read from effect's `Clock` (tests move it with `TestClock`); `failures` fails the next calls. The

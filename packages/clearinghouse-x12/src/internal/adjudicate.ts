@@ -105,6 +105,26 @@ const knownCodes = (rules: RuleSet.RuleSet): ReadonlySet<string> => {
   return codes
 }
 
+/**
+ * For a claim with other payers (COB), what the last of them left to the patient on each line: its PR in 2430, or
+ * its claim-level PR shared by the lines' charges when it adjudicated at claim level. `undefined` for a primary.
+ */
+const priorPatientShare = (data: Claim837.ClaimData): ReadonlyArray<Money.Money> | undefined => {
+  const last = data.otherPayers?.at(-1)
+  if (last === undefined) return undefined
+  const pr = (adjustments: ReadonlyArray<Claim837.Adjustment>) =>
+    adjustments.reduce((sum, a) => (a.group === "PR" ? sum + a.amount : sum), 0)
+  const byLine = data.lines.map((line) =>
+    (line.otherPayerAdjudication ?? []).filter((a) => a.payerId === last.payer.id)
+  )
+  if (byLine.some((adjudications) => adjudications.length > 0)) {
+    return byLine.map((adjudications) => Money.cents(adjudications.reduce((sum, a) => sum + pr(a.adjustments), 0)))
+  }
+  const weights = data.lines.map((line) => Math.max(0, line.charge))
+  if (weights.every((w) => w === 0)) return data.lines.map(() => Money.zero)
+  return Money.allocate(Money.cents(Math.max(0, pr(last.adjustments))), weights)
+}
+
 const negate = (claim: PaidClaim): PaidClaim => ({
   ...claim,
   status: "22",
@@ -175,6 +195,7 @@ export class Adjudicator {
     }
     const copaid = new Set<string>()
     const visits: Array<{ readonly date: string; readonly code: string }> = []
+    const remaining = priorPatientShare(data)
     const lines = data.lines.map((line, i): PaidLine => {
       const date = DateOfService.make(line.dateOfService)
       const rules = input.rulesOn(date)
@@ -205,7 +226,9 @@ export class Adjudicator {
         rate === undefined
           ? Money.percentage(charge, this.settings.percentOfCharge)
           : Money.times(rate.amount, Math.ceil(line.units))
-      const allowed = Money.max(Money.zero, Money.min(contracted, charge))
+      // A secondary or tertiary payer allows what the prior payers left to the patient; the rest is theirs (OA-23).
+      const prior = remaining?.[i]
+      const allowed = Money.max(Money.zero, Money.min(prior ?? contracted, charge))
       const firstOfVisit = !copaid.has(line.dateOfService)
       copaid.add(line.dateOfService)
       const sequestration =
@@ -232,7 +255,9 @@ export class Adjudicator {
         ...base,
         paid: split.payment,
         adjustments: [
-          { group: "CO", reason: "45", amount: charge - allowed },
+          prior === undefined
+            ? { group: "CO", reason: "45", amount: charge - allowed }
+            : { group: "OA", reason: "23", amount: charge - allowed },
           { group: "CO", reason: "253", amount: split.sequestration },
           { group: "PR", reason: "1", amount: split.deductible },
           { group: "PR", reason: "2", amount: split.coinsurance },
