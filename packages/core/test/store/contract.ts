@@ -1103,6 +1103,46 @@ export const storeContract = (
       )
 
       it.effect(
+        "a secondary claim's prior payers (adjudication, adjustments, lines) are stored, got back and updated equal",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              const primary = F.claim(tenant, { status: "paid" })
+              const prior = {
+                claimId: primary.id,
+                coverageId: primary.coverageId,
+                payerId: primary.payerId,
+                order: 1,
+                payerClaimNumber: "PCN-9",
+                adjudicatedOn: "2025-04-01",
+                paid: 9000,
+                adjustments: [{ group: "OA", reason: "23", amount: -100 }],
+                lines: [
+                  {
+                    line: 0,
+                    paid: 9100,
+                    adjustments: [
+                      { group: "CO", reason: "45", amount: 3900 },
+                      { group: "PR", reason: "2", amount: 2000 }
+                    ]
+                  }
+                ]
+              }
+              const secondary = F.claim(tenant, { status: "ready", priorPayers: [prior] })
+              yield* s.claims.create([primary, secondary])
+              expect(some(yield* s.claims.get(secondary.id))).toEqual(secondary)
+              expect(some(yield* s.claims.get(secondary.id)).priorPayers).toEqual([prior])
+              expect(some(yield* s.claims.get(primary.id)).priorPayers).toBeUndefined()
+              const tertiaryOf = [prior, { ...prior, claimId: secondary.id, order: 2, adjustments: [], lines: [] }]
+              const updated = yield* s.claims.update(F.claim(tenant, { ...secondary, priorPayers: tertiaryOf }))
+              expect(some(yield* s.claims.get(secondary.id))).toEqual(updated)
+              expect(updated.priorPayers?.map((p) => p.order)).toEqual([1, 2])
+            })
+          ),
+        timeout
+      )
+
+      it.effect(
         "update changes the content at the stored version, bumps the version and leaves the history",
         () =>
           inTenant((s, tenant) =>
