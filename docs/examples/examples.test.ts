@@ -7,6 +7,7 @@ import { fromSessionToAcceptance } from "./claims.js"
 import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
+import { postAndWork } from "./remittance.js"
 import { todayInChicago } from "./runtime.js"
 import { tour } from "./store.js"
 import { countClaims, readRemittance, remit } from "./x12.js"
@@ -81,5 +82,26 @@ it.effect("claims.ts builds, scrubs, submits, delivers and records the acceptanc
       delivery: "Sent",
       status: "accepted"
     })
+  })
+)
+
+it.effect("remittance.ts posts the 835, queues and appeals the denial, and reverses by the payer's claim number", () =>
+  Effect.gen(function* () {
+    yield* TestClock.setTime(Date.UTC(2025, 4, 21, 15))
+    const result = yield* postAndWork
+    expect(result).toMatchObject({
+      matched: ["clm-1", "clm-2"],
+      paid: 9500,
+      coinsurance: 2000,
+      queue: ["clm-2 CO-197 authorization → appeal, due 2025-11-16"],
+      appeal: { carc: "Precertification/authorization/notification/pre-treatment absent." },
+      duplicate: true,
+      reversed: ["clm-1: 9500 undone"],
+      clm1Balance: 0
+    })
+    expect(result.appeal.letter).toContain(
+      "Re: Request for reconsideration of claim clm-2 (payer claim number ACME-7002)"
+    )
+    expect(result.appeal.letter).toContain("The authorization was on file: PA-2025-118.")
   })
 )
