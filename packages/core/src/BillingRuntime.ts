@@ -16,7 +16,7 @@ import type { CodingRequest, CodingResult } from "./Coding.js"
 import type * as Denial from "./Denial.js"
 import { EligibilityCache, type EligibilityRequest } from "./Eligibility.js"
 import type * as GoodFaithEstimate from "./GoodFaithEstimate.js"
-import type { ClaimId } from "./Ids.js"
+import type { ClaimId, PatientId } from "./Ids.js"
 import type * as PatientResponsibility from "./PatientResponsibility.js"
 import type { RemittanceAdvice } from "./RemittanceAdvice.js"
 import type * as RemittancePosting from "./RemittancePosting.js"
@@ -24,7 +24,7 @@ import type { RulePack, RulePackError } from "./RulePack.js"
 import { layerBuiltin, type RulePackNotFound, type RulePacks } from "./RuleSet.js"
 import type * as Scrub from "./Scrub.js"
 import type { SessionError, TrackedSession } from "./Session.js"
-import { type DenialQuery, type Page, Store, type StoreError } from "./Store.js"
+import { type Aging, type DenialQuery, type Page, Store, type StoreError } from "./Store.js"
 import type * as VisitLimit from "./VisitLimit.js"
 
 /**
@@ -84,7 +84,8 @@ export interface BillingRuntime<R, ER = never> {
    */
   readonly verifyAuditChain: (caller: CallerInfo) => Promise<Audit.Verification>
   /**
-   * See `Billing.transitionClaim`; needs a Store layer. Rejects with an `IllegalTransition`, a `ClaimNotFound` or a
+   * See `Billing.transitionClaim`; needs a Store layer. Rejects with an `IllegalTransition`, a `ManualMoveRefused`
+   * (a move to `submitted` or `corrected`: use `submitClaims`, `correctClaim` or `voidClaim`), a `ClaimNotFound` or a
    * `StoreError`.
    */
   readonly transitionClaim: (
@@ -170,6 +171,18 @@ export interface BillingRuntime<R, ER = never> {
     caller: CallerInfo,
     options?: Parameters<typeof Billing.buildSecondaryClaims>[0]
   ) => Promise<Billing.SecondaryReport>
+  /** See `Billing.agingReport`; needs a Store layer. */
+  readonly agingReport: (caller: CallerInfo, options?: Billing.AsOf) => Promise<Aging>
+  /** See `Billing.cleanClaimRate`; needs a Store layer. */
+  readonly cleanClaimRate: (caller: CallerInfo, period: Billing.Period) => Promise<Billing.CleanClaimReport>
+  /** See `Billing.collections`; needs a Store layer. */
+  readonly collections: (caller: CallerInfo, period: Billing.Period) => Promise<Billing.CollectionsReport>
+  /** See `Billing.patientStatement`; needs a Store layer. */
+  readonly patientStatement: (
+    caller: CallerInfo,
+    patientId: PatientId,
+    options?: Billing.AsOf
+  ) => Promise<Billing.PatientStatement>
   /** Releases what the layers acquired (connections, files). */
   readonly dispose: () => Promise<void>
   /** The underlying Effect runtime, for hosts that do use Effect. */
@@ -283,6 +296,11 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     processResponses: (caller, responseOptions) =>
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.processResponses(responseOptions))),
     postRemittance: (caller, advice) => managed.runPromise(withStore(caller, Billing.postRemittance(advice))),
+    agingReport: (caller, asOf) => managed.runPromise(withStore(caller, Billing.agingReport(asOf))),
+    cleanClaimRate: (caller, period) => managed.runPromise(withStore(caller, Billing.cleanClaimRate(period))),
+    collections: (caller, period) => managed.runPromise(withStore(caller, Billing.collections(period))),
+    patientStatement: (caller, patientId, asOf) =>
+      managed.runPromise(withStore(caller, Billing.patientStatement(patientId, asOf))),
     buildSecondaryClaims: (caller, secondaryOptions) =>
       managed.runPromise(withStore(caller, Billing.buildSecondaryClaims(secondaryOptions))),
     dispose: () => managed.dispose(),

@@ -59,39 +59,62 @@ describe("Claim moves", () => {
     for (const from of statuses) expect(Claim.canMove(from, from)).toBe(false)
   })
 
-  it.effect("every pair: a legal move succeeds and is recorded, an illegal one fails typed and changes nothing", () =>
-    Effect.gen(function* () {
-      const world = yield* makeWorld()
-      const run = inWorld(world)
-      let legal = 0
-      let illegal = 0
-      for (const from of statuses) {
-        for (const to of statuses) {
-          const [id] = yield* seedClaims(world, 1, { status: from })
-          const claimId = id as Ids.ClaimId
-          if (Claim.canMove(from, to)) {
-            legal += 1
-            const moved = yield* run(Billing.transitionClaim(claimId, { to, expectedVersion: 0, reasons: ["why"] }))
-            expect([moved.status, moved.version]).toEqual([to, 1])
-            const history = yield* historyOf(world, claimId)
-            expect(history.map((event) => [event.from, event.to, event.reasons])).toEqual([
-              [undefined, from, []],
-              [from, to, ["why"]]
-            ])
-          } else {
-            illegal += 1
-            const error = yield* failureOf(run(Billing.transitionClaim(claimId, { to, expectedVersion: 0 })))
-            expect(error).toBeInstanceOf(Claim.IllegalTransition)
-            expect(error).toMatchObject({ claimId, from, to })
-            const claim = yield* getClaim(world, claimId)
-            expect([claim.status, claim.version]).toEqual([from, 0])
-            expect(yield* historyOf(world, claimId)).toHaveLength(1)
+  it.effect(
+    "every pair: a legal move succeeds and is recorded, an illegal one fails typed and changes nothing; a move to submitted or corrected is refused with the operation to use",
+    () =>
+      Effect.gen(function* () {
+        const world = yield* makeWorld()
+        const run = inWorld(world)
+        let legal = 0
+        let illegal = 0
+        let refused = 0
+        for (const from of statuses) {
+          for (const to of statuses) {
+            const [id] = yield* seedClaims(world, 1, { status: from })
+            const claimId = id as Ids.ClaimId
+            if (Claim.canMove(from, to) && (to === "submitted" || to === "corrected")) {
+              // Legal, but made by submitClaims / correctClaim / voidClaim, which write what goes with it.
+              legal += 1
+              refused += 1
+              const error = yield* failureOf(run(Billing.transitionClaim(claimId, { to, expectedVersion: 0 })))
+              expect(error).toBeInstanceOf(Billing.ManualMoveRefused)
+              expect(error).toMatchObject({
+                claimId,
+                from,
+                to,
+                use: to === "submitted" ? "submitClaims" : "correctClaim or voidClaim"
+              })
+              expect((error as Billing.ManualMoveRefused).message).toContain(
+                to === "submitted" ? "Billing.submitClaims" : "Billing.correctClaim or voidClaim"
+              )
+              const claim = yield* getClaim(world, claimId)
+              expect([claim.status, claim.version]).toEqual([from, 0])
+              expect(yield* historyOf(world, claimId)).toHaveLength(1)
+            } else if (Claim.canMove(from, to)) {
+              legal += 1
+              const moved = yield* run(Billing.transitionClaim(claimId, { to, expectedVersion: 0, reasons: ["why"] }))
+              expect([moved.status, moved.version]).toEqual([to, 1])
+              const history = yield* historyOf(world, claimId)
+              expect(history.map((event) => [event.from, event.to, event.reasons])).toEqual([
+                [undefined, from, []],
+                [from, to, ["why"]]
+              ])
+            } else {
+              illegal += 1
+              const error = yield* failureOf(run(Billing.transitionClaim(claimId, { to, expectedVersion: 0 })))
+              expect(error).toBeInstanceOf(Claim.IllegalTransition)
+              expect(error).toMatchObject({ claimId, from, to })
+              const claim = yield* getClaim(world, claimId)
+              expect([claim.status, claim.version]).toEqual([from, 0])
+              expect(yield* historyOf(world, claimId)).toHaveLength(1)
+            }
           }
         }
-      }
-      expect(legal + illegal).toBe(statuses.length * statuses.length)
-      expect(legal).toBe(Object.values(Claim.moves).reduce((n, targets) => n + targets.length, 0))
-    })
+        expect(legal + illegal).toBe(statuses.length * statuses.length)
+        // ready → submitted; paid, partially paid, denied and appealed → corrected.
+        expect(refused).toBe(5)
+        expect(legal).toBe(Object.values(Claim.moves).reduce((n, targets) => n + targets.length, 0))
+      })
   )
 
   it.effect("a stale version is a Conflict and an unknown claim a ClaimNotFound", () =>

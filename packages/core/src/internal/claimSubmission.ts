@@ -54,9 +54,37 @@ const claimOrFail = (store: StoreShape, id: ClaimId) =>
 const staleVersion = () => new StoreError({ reason: new Conflict({ entity: "claim", detail: "stale version" }) })
 
 /**
+ * The moves `transitionClaim` leaves to the operations that write what goes with them: `submitted` to
+ * `submitClaims` (the batch in the outbox, its key), `corrected` to `correctClaim` or `voidClaim` (the replacement
+ * or void with the payer's claim number).
+ */
+const movesByOperation: { readonly [S in Claim.Status]?: ManualMoveRefused["use"] } = {
+  submitted: "submitClaims",
+  corrected: "correctClaim or voidClaim"
+}
+
+/**
+ * `transitionClaim` was asked for a move that belongs to another operation: `submitted` (use `submitClaims`) or
+ * `corrected` (use `correctClaim` or `voidClaim`). The move is legal for the claim; nothing changed.
+ *
+ * @since 0.1.0
+ */
+export class ManualMoveRefused extends Schema.TaggedError<ManualMoveRefused>()("ManualMoveRefused", {
+  claimId: ClaimId,
+  from: Claim.Status,
+  to: Claim.Status,
+  use: Schema.Literals(["submitClaims", "correctClaim or voidClaim"])
+}) {
+  override get message() {
+    return `claim ${this.claimId}: the move from ${this.from} to ${this.to} is made by Billing.${this.use}, not transitionClaim`
+  }
+}
+
+/**
  * Moves a claim along its life (`Claim.moves`): an illegal move is an `IllegalTransition` and changes nothing; a
  * version other than the stored one is a `StoreError` `Conflict` (someone changed the claim since it was read).
- * Submitting, correcting and voiding have their own operations, which write what goes with the move.
+ * Submitting, correcting and voiding have their own operations, which write what goes with the move: a legal move
+ * to `submitted` or `corrected` is a `ManualMoveRefused` naming the operation to use, and changes nothing.
  *
  * @since 0.1.0
  */
@@ -72,6 +100,8 @@ export const transitionClaim = Effect.fn("Billing.transitionClaim")(function* (
       if (!Claim.canMove(claim.status, move.to)) {
         return yield* new Claim.IllegalTransition({ claimId: id, from: claim.status, to: move.to })
       }
+      const use = movesByOperation[move.to]
+      if (use !== undefined) return yield* new ManualMoveRefused({ claimId: id, from: claim.status, to: move.to, use })
       return yield* store.claims.transition(id, {
         to: move.to,
         expectedVersion: move.expectedVersion,

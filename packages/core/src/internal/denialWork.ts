@@ -417,6 +417,10 @@ const skipped = (denialId: Denial.DenialId, reason: string): WorkOutcome => ({ _
 
 const codes = (denial: Denial.Denial) => [`denial:${denial.id}`, `${denial.group}-${denial.carc}`]
 
+/** `transitionClaim` to `appealed` or `closed`, moves it never leaves to another operation. */
+const moveClaim = (id: ClaimId, move: Parameters<typeof transitionClaim>[1] & { readonly to: "appealed" | "closed" }) =>
+  transitionClaim(id, move).pipe(Effect.catchTag("ManualMoveRefused", (refused) => Effect.die(refused)))
+
 const workOne = (store: StoreShape, id: Denial.DenialId, action: WorkAction) =>
   Effect.gen(function* () {
     const denial = yield* denialOrFail(store, id)
@@ -463,7 +467,7 @@ const workOne = (store: StoreShape, id: Denial.DenialId, action: WorkAction) =>
         const claim = yield* claimOrFail(store, denial.claimId)
         const moved = Claim.canMove(claim.status, "appealed")
         const after = moved
-          ? yield* transitionClaim(claim.id, {
+          ? yield* moveClaim(claim.id, {
               to: "appealed",
               expectedVersion: claim.version,
               reasons: codes(denial)
@@ -482,7 +486,7 @@ const workOne = (store: StoreShape, id: Denial.DenialId, action: WorkAction) =>
         if (reduction > 0) after = yield* store.claims.update(new Claim.Claim({ ...claim, balance }))
         const closes = Money.isZero(balance) && Claim.canMove(after.status, "closed")
         if (closes) {
-          after = yield* transitionClaim(after.id, {
+          after = yield* moveClaim(after.id, {
             to: "closed",
             expectedVersion: after.version,
             reasons: [...codes(denial), "written-off"]
