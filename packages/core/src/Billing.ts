@@ -241,6 +241,7 @@ export * from "./internal/claimSubmission.js"
 // Denials: recorded from adjudication, worked from a queue (alone or in bulk), appealed with a packet, and counted.
 export * from "./internal/denialWork.js"
 export * from "./internal/remittancePosting.js"
-
+// Reports for dashboards: A/R aging, clean-claim rate, collections, the patient's statement.
+export * from "./internal/reports.js"
 // Coordination of benefits: the next payer's claim, once a payer's 835 is posted.
 export * from "./internal/secondaryClaims.js"
