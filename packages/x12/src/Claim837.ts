@@ -974,99 +974,158 @@ export const validate837 = (
 
 const pad = (text: string, width: number) => (text.length >= width ? text.slice(0, width) : text.padEnd(width, " "))
 
+/**
+ * Writes segments straight into one string, element by element, with no array per segment: an empty element is
+ * held back until a non-empty one follows it, so trailing empty elements are dropped as X12 wants and the text is
+ * the same as joining the elements. The streaming writer also gets where each segment ends.
+ */
 class SegmentWriter {
+  /** What was written since the last `take`. */
+  text = ""
+  /** Segments in the transaction so far (SE01 counts them). */
   count = 0
+  /** Where each segment written since the last `take` ends in `text`, when segments are wanted one by one. */
+  readonly ends: Array<number> | undefined
+  /** Empty elements not written yet. */
+  private empties = 0
+  /** The element separator. */
+  readonly e: string
+  /** The component separator. */
+  readonly c: string
   private readonly terminator: string
+  /** `gaps[k]`: the separators before an element that follows k held-back empty ones. */
+  private readonly gaps: ReadonlyArray<string>
+  /** Constant starts of the segments written per claim and line, with this interchange's separators. */
+  readonly k: ReturnType<typeof constants>
+  /** The last ISO date converted, and its CCYYMMDD (the dates of a batch repeat). */
+  private iso = ""
+  private d8 = ""
 
-  constructor(
-    private readonly d: Delimiters,
-    newline: boolean
-  ) {
+  constructor(d: Delimiters, newline: boolean, segmentsWanted: boolean) {
+    this.e = d.element
+    this.c = d.component
     this.terminator = newline ? `${d.segment}\n` : d.segment
+    this.gaps = Array.from({ length: 12 }, (_, k) => d.element.repeat(k + 1))
+    this.ends = segmentsWanted ? [] : undefined
+    this.k = constants(d.element)
   }
 
-  /** A segment from its elements, trailing empty elements dropped. */
-  segment(elements: Array<string>): string {
-    let end = elements.length
-    while (end > 1 && elements[end - 1] === "") end--
+  /** Starts a segment with its id, or with a constant start of several non-empty elements. */
+  start(id: string): this {
+    this.text += id
+    this.empties = 0
+    return this
+  }
+
+  /** The next element. */
+  el(value: string): this {
+    if (value.length === 0) this.empties++
+    else {
+      const empties = this.empties
+      this.text += (empties === 0 ? this.e : (this.gaps[empties] ?? this.e.repeat(empties + 1))) + value
+      this.empties = 0
+    }
+    return this
+  }
+
+  /** The next element when given, an empty one otherwise. */
+  opt(value: string | undefined): this {
+    return value === undefined ? this.skip() : this.el(value)
+  }
+
+  /** An empty element. */
+  skip(): this {
+    this.empties++
+    return this
+  }
+
+  /** Ends the segment. */
+  end(): void {
+    this.text += this.terminator
     this.count++
-    // Concatenated in place rather than joined: no array copy, and one string per segment.
-    const separator = this.d.element
-    let text = elements[0] as string
-    for (let i = 1; i < end; i++) text += separator + (elements[i] as string)
-    return text + this.terminator
+    this.ends?.push(this.text.length)
   }
 
-  /** A composite from its components, trailing empty components dropped. */
-  composite(parts: Array<string>): string {
-    let end = parts.length
-    while (end > 0 && parts[end - 1] === "") end--
-    if (end === 0) return ""
-    const separator = this.d.component
-    let text = parts[0] as string
-    for (let i = 1; i < end; i++) text += separator + (parts[i] as string)
+  /** A whole segment already joined (ISA and GS: fixed width or never empty, and not counted in SE01). */
+  raw(segment: string): void {
+    this.text += segment + this.terminator
+    this.ends?.push(this.text.length)
+  }
+
+  /** CCYYMMDD from an ISO date. */
+  date(iso: string): string {
+    if (iso !== this.iso) {
+      this.iso = iso
+      this.d8 = toX12Date(iso)
+    }
+    return this.d8
+  }
+
+  /** The text written since the last call (its segments end at `ends`, for the streaming writer). */
+  take(): string {
+    const text = this.text
+    this.text = ""
     return text
   }
 }
 
+/** The constant starts (several elements) of segments written per claim and line. */
+const constants = (e: string) => ({
+  nm1il: `NM1${e}IL${e}1`,
+  nm1pr: `NM1${e}PR${e}2`,
+  nm1qc: `NM1${e}QC${e}1`,
+  dmg: `DMG${e}D8`,
+  refG1: `REF${e}G1`,
+  dtp472: `DTP${e}472`,
+  ref6r: `REF${e}6R`
+})
+
 const billingKey = (provider: BillingProvider, payTo: Address | undefined) => JSON.stringify([provider, payTo ?? null])
 
 /** The interchange header: ISA, GS, ST, BHT and the 1000A/1000B loops. */
-const writeHeader = (
-  w: SegmentWriter,
-  out: Array<string>,
-  submission: Submission837,
-  controls: Controls,
-  options: WriteOptions
-) => {
+const writeHeader = (w: SegmentWriter, submission: Submission837, controls: Controls, options: WriteOptions) => {
   const d = options.delimiters ?? defaultDelimiters
   const { date, time } = options
   const sender = options.sender ?? submission.submitter.id
   const receiver = options.receiver ?? submission.receiver.id
   const e = d.element
-  const terminator = options.newline === true ? `${d.segment}\n` : d.segment
-  out.push(
-    [
-      "ISA",
-      "00",
-      pad("", 10),
-      "00",
-      pad("", 10),
-      options.senderQualifier ?? "ZZ",
-      pad(sender, 15),
-      options.receiverQualifier ?? "ZZ",
-      pad(receiver, 15),
-      date.slice(2),
-      time,
-      d.repetition ?? "U",
-      "00501",
-      controls.interchange,
-      options.acknowledgmentRequested === true ? "1" : "0",
-      options.usage ?? "P",
-      d.component
-    ].join(e) + terminator
+  w.raw(
+    `ISA${e}00${e}${pad("", 10)}${e}00${e}${pad("", 10)}${e}${options.senderQualifier ?? "ZZ"}${e}${pad(sender, 15)}` +
+      `${e}${options.receiverQualifier ?? "ZZ"}${e}${pad(receiver, 15)}${e}${date.slice(2)}${e}${time}` +
+      `${e}${d.repetition ?? "U"}${e}00501${e}${controls.interchange}${e}${options.acknowledgmentRequested === true ? "1" : "0"}` +
+      `${e}${options.usage ?? "P"}${e}${d.component}`
   )
-  out.push(["GS", "HC", sender, receiver, date, time, controls.group, "X", "005010X222A1"].join(e) + terminator)
+  w.raw(`GS${e}HC${e}${sender}${e}${receiver}${e}${date}${e}${time}${e}${controls.group}${e}X${e}005010X222A1`)
   w.count = 0
-  out.push(w.segment(["ST", "837", controls.transaction, "005010X222A1"]))
-  out.push(w.segment(["BHT", "0019", "00", submission.reference ?? controls.transaction, date, time, "CH"]))
+  w.start("ST").el("837").el(controls.transaction).el("005010X222A1").end()
+  w.start("BHT")
+    .el("0019")
+    .el("00")
+    .el(submission.reference ?? controls.transaction)
+    .el(date)
+    .el(time)
+    .el("CH")
+    .end()
   const submitter = submission.submitter
-  out.push(w.segment(["NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.id]))
-  out.push(w.segment(per(submitter.contact)))
-  out.push(w.segment(["NM1", "40", "2", submission.receiver.name, "", "", "", "", "46", submission.receiver.id]))
+  w.start("NM1").el("41").el("2").el(submitter.name).skip().skip().skip().skip().el("46").el(submitter.id).end()
+  per(w, submitter.contact)
+  const receiverParty = submission.receiver
+  w.start("NM1").el("40").el("2").el(receiverParty.name).skip().skip().skip().skip().el("46").el(receiverParty.id).end()
 }
 
 /** SE, GE and IEA. */
-const writeTrailer = (w: SegmentWriter, out: Array<string>, controls: Controls, options: WriteOptions) => {
-  const d = options.delimiters ?? defaultDelimiters
-  const terminator = options.newline === true ? `${d.segment}\n` : d.segment
-  out.push(w.segment(["SE", String(w.count + 1), controls.transaction]))
-  out.push(["GE", "1", controls.group].join(d.element) + terminator)
-  out.push(["IEA", "1", controls.interchange].join(d.element) + terminator)
+const writeTrailer = (w: SegmentWriter, controls: Controls) => {
+  const e = w.e
+  w.start("SE")
+    .el(String(w.count + 1))
+    .el(controls.transaction)
+    .end()
+  w.raw(`GE${e}1${e}${controls.group}`)
+  w.raw(`IEA${e}1${e}${controls.interchange}`)
 }
 
-/** Writes the submission's loops claim by claim: `claim(i, out)` puts claim i's segments (and its billing loop when
- * it changes) in `out`. */
+/** Writes the submission's loops claim by claim: `claim(claim)` writes its segments (and its billing loop when it
+ * changes) into the segment writer. */
 class ClaimsWriter {
   private hl = 0
   private currentBilling: string | undefined
@@ -1080,7 +1139,7 @@ class ClaimsWriter {
     this.defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
   }
 
-  claim(claim: Claim837, out: Array<string>) {
+  claim(claim: Claim837) {
     const submission = this.submission
     const provider = claim.billing?.provider ?? submission.billingProvider
     const payTo = claim.billing === undefined ? submission.payToAddress : claim.billing.payToAddress
@@ -1089,10 +1148,21 @@ class ClaimsWriter {
       this.currentBilling = key
       this.hl++
       this.billingHl = this.hl
-      writeBillingProvider(this.w, out, this.hl, provider, payTo)
+      writeBillingProvider(this.w, this.hl, provider, payTo)
     }
-    this.hl = writeClaim(this.w, out, claim, this.hl, this.billingHl)
+    this.hl = writeClaim(this.w, claim, this.hl, this.billingHl)
   }
+}
+
+/** The segments of `text` (ending at `ends`), one by one; `ends` is emptied. */
+function* segmentsOf(text: string, ends: Array<number>): Generator<string, void, undefined> {
+  let start = 0
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number
+    yield text.slice(start, end)
+    start = end
+  }
+  ends.length = 0
 }
 
 function* writeLines(
@@ -1100,267 +1170,290 @@ function* writeLines(
   controls: Controls,
   options: WriteOptions
 ): Generator<string, void, undefined> {
-  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true)
-  const out: Array<string> = []
-  writeHeader(w, out, submission, controls, options)
-  yield* out
+  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true, true)
+  const ends = w.ends as Array<number>
+  writeHeader(w, submission, controls, options)
+  yield* segmentsOf(w.take(), ends)
   const claims = new ClaimsWriter(w, submission)
   for (const claim of submission.claims) {
-    out.length = 0
-    claims.claim(claim, out)
-    for (let i = 0; i < out.length; i++) yield out[i] as string
+    claims.claim(claim)
+    yield* segmentsOf(w.take(), ends)
   }
-  out.length = 0
-  writeTrailer(w, out, controls, options)
-  yield* out
+  writeTrailer(w, controls)
+  yield* segmentsOf(w.take(), ends)
 }
 
-/** The whole text: each claim's segments joined, and those joined in chunks, so no segment outlives its claim. */
+/** The whole text: each claim's text, joined in chunks, so no claim's pieces outlive it. */
 const writeText = (submission: Submission837, controls: Controls, options: WriteOptions): string => {
-  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true)
-  const out: Array<string> = []
+  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true, false)
   const chunks: Array<string> = []
-  let chunk: Array<string> = []
-  writeHeader(w, out, submission, controls, options)
-  chunk.push(out.join(""))
+  const chunk: Array<string> = []
+  writeHeader(w, submission, controls, options)
+  chunk.push(w.take())
   const claims = new ClaimsWriter(w, submission)
-  for (const claim of submission.claims) {
-    out.length = 0
-    claims.claim(claim, out)
-    chunk.push(out.join(""))
+  const all = submission.claims
+  for (let i = 0; i < all.length; i++) {
+    claims.claim(all[i] as Claim837)
+    chunk.push(w.take())
     if (chunk.length === 512) {
       chunks.push(chunk.join(""))
-      chunk = []
+      chunk.length = 0
     }
   }
-  out.length = 0
-  writeTrailer(w, out, controls, options)
-  chunk.push(out.join(""))
+  writeTrailer(w, controls)
+  chunk.push(w.take())
   chunks.push(chunk.join(""))
   return chunks.join("")
 }
 
-const per = (contact: Contact): Array<string> => {
-  const elements = ["PER", "IC", contact.name]
-  if (contact.phone) elements.push("TE", contact.phone)
-  if (contact.email) elements.push("EM", contact.email)
-  return elements
+const per = (w: SegmentWriter, contact: Contact) => {
+  w.start("PER").el("IC").el(contact.name)
+  if (contact.phone) w.el("TE").el(contact.phone)
+  if (contact.email) w.el("EM").el(contact.email)
+  w.end()
 }
 
-const addressSegments = (w: SegmentWriter, out: Array<string>, address: Address | undefined) => {
+const addressSegments = (w: SegmentWriter, address: Address | undefined) => {
   if (address === undefined) return
-  out.push(w.segment(["N3", address.line1, address.line2 ?? ""]))
-  out.push(w.segment(["N4", address.city, address.state, address.postalCode]))
+  w.start("N3").opt(address.line1).opt(address.line2).end()
+  w.start("N4").opt(address.city).opt(address.state).opt(address.postalCode).end()
 }
 
-const personName = (name: PersonName): Array<string> => [
-  name.last,
-  name.first ?? "",
-  name.middle ?? "",
-  "",
-  name.suffix ?? ""
-]
+/** NM103 to NM107 of a person or organization. */
+const personName = (w: SegmentWriter, name: PersonName): SegmentWriter =>
+  w.el(name.last).opt(name.first).opt(name.middle).skip().opt(name.suffix)
 
-const writeBillingProvider = (
-  w: SegmentWriter,
-  out: Array<string>,
-  hl: number,
-  provider: BillingProvider,
-  payTo: Address | undefined
-) => {
-  out.push(w.segment(["HL", String(hl), "", "20", "1"]))
-  if (provider.taxonomy !== undefined) out.push(w.segment(["PRV", "BI", "PXC", provider.taxonomy]))
-  out.push(
-    w.segment([
-      "NM1",
-      "85",
-      provider.firstName === undefined ? "2" : "1",
-      provider.name,
-      provider.firstName ?? "",
-      "",
-      "",
-      "",
-      "XX",
-      provider.npi
-    ])
-  )
-  addressSegments(w, out, provider.address)
-  out.push(w.segment(["REF", "EI", provider.ein]))
-  if (provider.contact !== undefined) out.push(w.segment(per(provider.contact)))
+const writeBillingProvider = (w: SegmentWriter, hl: number, provider: BillingProvider, payTo: Address | undefined) => {
+  w.start("HL").el(String(hl)).skip().el("20").el("1").end()
+  if (provider.taxonomy !== undefined) w.start("PRV").el("BI").el("PXC").el(provider.taxonomy).end()
+  w.start("NM1")
+    .el("85")
+    .el(provider.firstName === undefined ? "2" : "1")
+    .el(provider.name)
+    .opt(provider.firstName)
+    .skip()
+    .skip()
+    .skip()
+    .el("XX")
+    .el(provider.npi)
+    .end()
+  addressSegments(w, provider.address)
+  w.start("REF").el("EI").el(provider.ein).end()
+  if (provider.contact !== undefined) per(w, provider.contact)
   if (payTo !== undefined) {
-    out.push(w.segment(["NM1", "87", "2"]))
-    addressSegments(w, out, payTo)
+    w.start("NM1").el("87").el("2").end()
+    addressSegments(w, payTo)
   }
 }
 
-const providerSegment = (w: SegmentWriter, code: string, provider: Provider) =>
-  w.segment([
-    "NM1",
-    code,
-    provider.name.first === undefined ? "2" : "1",
-    ...personName(provider.name),
-    "XX",
-    provider.npi
-  ])
+const providerSegment = (w: SegmentWriter, code: string, provider: Provider) => {
+  w.start("NM1")
+    .el(code)
+    .el(provider.name.first === undefined ? "2" : "1")
+  personName(w, provider.name).el("XX").el(provider.npi).end()
+}
 
-const writeAdjustments = (w: SegmentWriter, out: Array<string>, adjustments: ReadonlyArray<Adjustment>) => {
-  if (adjustments.length === 0) return
-  const groups = new Map<string, Array<string>>()
-  for (const a of adjustments) {
-    let elements = groups.get(a.group)
-    if (elements === undefined) {
-      elements = ["CAS", a.group]
-      groups.set(a.group, elements)
+/** CAS segments: one per group code, in the order the groups first appear, each with its reasons in order. */
+const writeAdjustments = (w: SegmentWriter, adjustments: ReadonlyArray<Adjustment>) => {
+  for (let i = 0; i < adjustments.length; i++) {
+    const group = (adjustments[i] as Adjustment).group
+    let seen = false
+    for (let j = 0; j < i && !seen; j++) seen = (adjustments[j] as Adjustment).group === group
+    if (seen) continue
+    w.start("CAS").el(group)
+    for (let j = i; j < adjustments.length; j++) {
+      const a = adjustments[j] as Adjustment
+      if (a.group !== group) continue
+      w.el(a.reason)
+        .el(formatAmount(a.amount))
+        .el(a.quantity === undefined ? "" : formatQuantity(a.quantity))
     }
-    elements.push(a.reason, formatAmount(a.amount), a.quantity === undefined ? "" : formatQuantity(a.quantity))
+    w.end()
   }
-  for (const elements of groups.values()) out.push(w.segment(elements))
 }
 
-const dateSegment = (w: SegmentWriter, qualifier: string, from: string, to: string | undefined) =>
-  to === undefined
-    ? w.segment(["DTP", qualifier, "D8", toX12Date(from)])
-    : w.segment(["DTP", qualifier, "RD8", `${toX12Date(from)}-${toX12Date(to)}`])
+const dateSegment = (w: SegmentWriter, start: string, from: string, to: string | undefined) => {
+  if (to === undefined) w.start(start).el("D8").el(w.date(from)).end()
+  else
+    w.start(start)
+      .el("RD8")
+      .el(`${toX12Date(from)}-${toX12Date(to)}`)
+      .end()
+}
+
+/** SV101 or SVD03: the qualifier, the code and the modifiers (all validated non-empty but the qualifier). */
+const procedure = (c: string, qualifier: string | undefined, code: string, modifiers: ReadonlyArray<string>) => {
+  let text = `${qualifier ?? "HC"}${c}${code}`
+  for (let m = 0; m < modifiers.length; m++) text += c + (modifiers[m] as string)
+  return text
+}
 
 /** Writes a claim's HL 22 (and 23) and 2300 loop; returns the last HL number used. */
-const writeClaim = (w: SegmentWriter, out: Array<string>, claim: Claim837, hl: number, billingHl: number): number => {
+const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: number): number => {
+  const k = w.k
   const subscriberHl = hl + 1
   const s = claim.subscriber
-  out.push(w.segment(["HL", String(subscriberHl), String(billingHl), "22", claim.patient === undefined ? "0" : "1"]))
-  out.push(
-    w.segment([
-      "SBR",
-      s.responsibility,
-      s.relationship ?? "",
-      s.groupNumber ?? "",
-      s.groupName ?? "",
-      "",
-      "",
-      "",
-      "",
-      s.claimFilingIndicator
-    ])
-  )
-  out.push(w.segment(["NM1", "IL", "1", ...personName(s.name), "MI", s.memberId]))
-  addressSegments(w, out, s.address)
-  if (s.dob !== undefined || s.sex !== undefined)
-    out.push(
-      w.segment(["DMG", s.dob === undefined ? "" : "D8", s.dob === undefined ? "" : toX12Date(s.dob), s.sex ?? ""])
-    )
-  out.push(w.segment(["NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.id]))
-  addressSegments(w, out, claim.payer.address)
+  w.start("HL")
+    .el(String(subscriberHl))
+    .el(String(billingHl))
+    .el("22")
+    .el(claim.patient === undefined ? "0" : "1")
+    .end()
+  w.start("SBR")
+    .opt(s.responsibility)
+    .opt(s.relationship)
+    .opt(s.groupNumber)
+    .opt(s.groupName)
+    .skip()
+    .skip()
+    .skip()
+    .skip()
+    .opt(s.claimFilingIndicator)
+    .end()
+  personName(w.start(k.nm1il), s.name).el("MI").el(s.memberId).end()
+  addressSegments(w, s.address)
+  if (s.dob !== undefined || s.sex !== undefined) {
+    w.start("DMG")
+    if (s.dob === undefined) w.skip().skip()
+    else w.el("D8").el(w.date(s.dob))
+    w.opt(s.sex).end()
+  }
+  w.start(k.nm1pr).el(claim.payer.name).skip().skip().skip().skip().el("PI").el(claim.payer.id).end()
+  addressSegments(w, claim.payer.address)
   let last = subscriberHl
   const p = claim.patient
   if (p !== undefined) {
     last = subscriberHl + 1
-    out.push(w.segment(["HL", String(last), String(subscriberHl), "23", "0"]))
-    out.push(w.segment(["PAT", p.relationship]))
-    out.push(w.segment(["NM1", "QC", "1", ...personName(p.name)]))
-    addressSegments(w, out, p.address)
-    out.push(w.segment(["DMG", "D8", toX12Date(p.dob), p.sex]))
+    w.start("HL").el(String(last)).el(String(subscriberHl)).el("23").el("0").end()
+    w.start("PAT").el(p.relationship).end()
+    personName(w.start(k.nm1qc), p.name).end()
+    addressSegments(w, p.address)
+    w.start(k.dmg).el(w.date(p.dob)).el(p.sex).end()
   }
   const c = claim.claim
+  const lines = c.lines
   let total = 0
-  for (const line of c.lines) total += line.charge
-  out.push(
-    w.segment([
-      "CLM",
-      c.patientControlNumber,
-      formatAmount(total),
-      "",
-      "",
-      w.composite([c.placeOfService, "B", c.frequency]),
-      c.providerSignature ? "Y" : "N",
-      c.assignment,
-      c.benefitsAssignment,
-      c.releaseOfInformation,
-      c.patientSignatureSource ?? ""
-    ])
-  )
-  if (c.referralNumber !== undefined) out.push(w.segment(["REF", "9F", c.referralNumber]))
-  if (c.priorAuthorization !== undefined) out.push(w.segment(["REF", "G1", c.priorAuthorization]))
-  if (c.payerClaimControlNumber !== undefined) out.push(w.segment(["REF", "F8", c.payerClaimControlNumber]))
-  const hi = ["HI"]
-  c.diagnoses.forEach((code, i) => {
-    hi.push(w.composite([i === 0 ? "ABK" : "ABF", code]))
-  })
-  out.push(w.segment(hi))
-  if (c.referringProvider !== undefined) out.push(providerSegment(w, "DN", c.referringProvider))
+  for (let i = 0; i < lines.length; i++) total += (lines[i] as ServiceLine837).charge
+  const cs = w.c
+  w.start("CLM")
+    .el(c.patientControlNumber)
+    .el(formatAmount(total))
+    .skip()
+    .skip()
+    // CLM05: the place of service and the frequency are required, so no component is empty.
+    .el(`${c.placeOfService}${cs}B${cs}${c.frequency}`)
+    .el(c.providerSignature ? "Y" : "N")
+    .el(c.assignment)
+    .el(c.benefitsAssignment)
+    .el(c.releaseOfInformation)
+    .opt(c.patientSignatureSource)
+    .end()
+  if (c.referralNumber !== undefined) w.start("REF").el("9F").el(c.referralNumber).end()
+  if (c.priorAuthorization !== undefined) w.start(k.refG1).el(c.priorAuthorization).end()
+  if (c.payerClaimControlNumber !== undefined) w.start("REF").el("F8").el(c.payerClaimControlNumber).end()
+  w.start("HI")
+  const diagnoses = c.diagnoses
+  // Each diagnosis is validated as an ICD-10 code: no component is empty.
+  for (let i = 0; i < diagnoses.length; i++) w.el(`${i === 0 ? "ABK" : "ABF"}${cs}${diagnoses[i] as string}`)
+  w.end()
+  if (c.referringProvider !== undefined) providerSegment(w, "DN", c.referringProvider)
   if (c.renderingProvider !== undefined) {
-    out.push(providerSegment(w, "82", c.renderingProvider))
+    providerSegment(w, "82", c.renderingProvider)
     if (c.renderingProvider.taxonomy !== undefined)
-      out.push(w.segment(["PRV", "PE", "PXC", c.renderingProvider.taxonomy]))
+      w.start("PRV").el("PE").el("PXC").el(c.renderingProvider.taxonomy).end()
   }
   if (c.serviceFacility !== undefined) {
     const f = c.serviceFacility
-    out.push(w.segment(["NM1", "77", "2", f.name, "", "", "", "", f.npi === undefined ? "" : "XX", f.npi ?? ""]))
-    addressSegments(w, out, f.address)
+    w.start("NM1")
+      .el("77")
+      .el("2")
+      .el(f.name)
+      .skip()
+      .skip()
+      .skip()
+      .skip()
+      .el(f.npi === undefined ? "" : "XX")
+      .opt(f.npi)
+      .end()
+    addressSegments(w, f.address)
   }
-  if (c.supervisingProvider !== undefined) out.push(providerSegment(w, "DQ", c.supervisingProvider))
-  for (const o of c.otherPayers ?? []) {
-    out.push(
-      w.segment([
-        "SBR",
-        o.responsibility,
-        o.relationship,
-        o.groupNumber ?? "",
-        o.groupName ?? "",
-        "",
-        "",
-        "",
-        "",
-        o.claimFilingIndicator
-      ])
-    )
-    writeAdjustments(w, out, o.adjustments)
-    if (o.paidAmount !== undefined) out.push(w.segment(["AMT", "D", formatAmount(o.paidAmount)]))
-    if (o.remainingPatientLiability !== undefined)
-      out.push(w.segment(["AMT", "EAF", formatAmount(o.remainingPatientLiability)]))
-    out.push(
-      w.segment(["OI", "", "", o.benefitsAssignment, o.patientSignatureSource ?? "", "", o.releaseOfInformation])
-    )
-    out.push(w.segment(["NM1", "IL", "1", ...personName(o.subscriber.name), "MI", o.subscriber.memberId]))
-    addressSegments(w, out, o.subscriber.address)
-    out.push(w.segment(["NM1", "PR", "2", o.payer.name, "", "", "", "", "PI", o.payer.id]))
-    addressSegments(w, out, o.payer.address)
-    if (o.adjudicationDate !== undefined) out.push(dateSegment(w, "573", o.adjudicationDate, undefined))
+  if (c.supervisingProvider !== undefined) providerSegment(w, "DQ", c.supervisingProvider)
+  const others = c.otherPayers
+  if (others !== undefined) for (let i = 0; i < others.length; i++) writeOtherPayer(w, others[i] as OtherPayer)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as ServiceLine837
+    w.start("LX")
+      .el(String(i + 1))
+      .end()
+    const pointers = line.diagnosisPointers
+    // Pointers are validated as 1 to 12: no component is empty.
+    let sv107 = pointers.length === 0 ? "" : String(pointers[0])
+    for (let j = 1; j < pointers.length; j++) sv107 += cs + String(pointers[j])
+    w.start("SV1")
+      .el(procedure(cs, line.qualifier, line.code, line.modifiers))
+      .el(formatAmount(line.charge))
+      .el("UN")
+      .el(formatQuantity(line.units))
+      .opt(line.placeOfService)
+      .skip()
+      .el(sv107)
+      .end()
+    dateSegment(w, k.dtp472, line.dateOfService, line.dateOfServiceEnd)
+    if (line.priorAuthorization !== undefined) w.start(k.refG1).el(line.priorAuthorization).end()
+    if (line.lineControlNumber !== undefined) w.start(k.ref6r).el(line.lineControlNumber).end()
+    const adjudications = line.otherPayerAdjudication
+    if (adjudications !== undefined)
+      for (let j = 0; j < adjudications.length; j++) writeLineAdjudication(w, adjudications[j] as LineAdjudication)
   }
-  c.lines.forEach((line, i) => {
-    out.push(w.segment(["LX", String(i + 1)]))
-    out.push(
-      w.segment([
-        "SV1",
-        w.composite([line.qualifier ?? "HC", line.code, ...line.modifiers]),
-        formatAmount(line.charge),
-        "UN",
-        formatQuantity(line.units),
-        line.placeOfService ?? "",
-        "",
-        w.composite(line.diagnosisPointers.map(String))
-      ])
-    )
-    out.push(dateSegment(w, "472", line.dateOfService, line.dateOfServiceEnd))
-    if (line.priorAuthorization !== undefined) out.push(w.segment(["REF", "G1", line.priorAuthorization]))
-    if (line.lineControlNumber !== undefined) out.push(w.segment(["REF", "6R", line.lineControlNumber]))
-    for (const a of line.otherPayerAdjudication ?? []) {
-      out.push(
-        w.segment([
-          "SVD",
-          a.payerId,
-          formatAmount(a.paidAmount),
-          w.composite([a.qualifier ?? "HC", a.code, ...a.modifiers]),
-          "",
-          formatQuantity(a.paidUnits),
-          a.bundledLineNumber === undefined ? "" : String(a.bundledLineNumber)
-        ])
-      )
-      writeAdjustments(w, out, a.adjustments)
-      out.push(dateSegment(w, "573", a.adjudicationDate, undefined))
-      if (a.remainingPatientLiability !== undefined)
-        out.push(w.segment(["AMT", "EAF", formatAmount(a.remainingPatientLiability)]))
-    }
-  })
   return last
+}
+
+/** Loops 2320, 2330A and 2330B. */
+const writeOtherPayer = (w: SegmentWriter, o: OtherPayer) => {
+  w.start("SBR")
+    .opt(o.responsibility)
+    .opt(o.relationship)
+    .opt(o.groupNumber)
+    .opt(o.groupName)
+    .skip()
+    .skip()
+    .skip()
+    .skip()
+    .opt(o.claimFilingIndicator)
+    .end()
+  writeAdjustments(w, o.adjustments)
+  if (o.paidAmount !== undefined) w.start("AMT").el("D").el(formatAmount(o.paidAmount)).end()
+  if (o.remainingPatientLiability !== undefined)
+    w.start("AMT").el("EAF").el(formatAmount(o.remainingPatientLiability)).end()
+  w.start("OI")
+    .skip()
+    .skip()
+    .opt(o.benefitsAssignment)
+    .opt(o.patientSignatureSource)
+    .skip()
+    .opt(o.releaseOfInformation)
+    .end()
+  personName(w.start(w.k.nm1il), o.subscriber.name).el("MI").el(o.subscriber.memberId).end()
+  addressSegments(w, o.subscriber.address)
+  w.start(w.k.nm1pr).el(o.payer.name).skip().skip().skip().skip().el("PI").el(o.payer.id).end()
+  addressSegments(w, o.payer.address)
+  if (o.adjudicationDate !== undefined) dateSegment(w, `DTP${w.e}573`, o.adjudicationDate, undefined)
+}
+
+/** Loop 2430. */
+const writeLineAdjudication = (w: SegmentWriter, a: LineAdjudication) => {
+  w.start("SVD")
+    .el(a.payerId)
+    .el(formatAmount(a.paidAmount))
+    .el(procedure(w.c, a.qualifier, a.code, a.modifiers))
+    .skip()
+    .el(formatQuantity(a.paidUnits))
+    .el(a.bundledLineNumber === undefined ? "" : String(a.bundledLineNumber))
+    .end()
+  writeAdjustments(w, a.adjustments)
+  dateSegment(w, `DTP${w.e}573`, a.adjudicationDate, undefined)
+  if (a.remainingPatientLiability !== undefined)
+    w.start("AMT").el("EAF").el(formatAmount(a.remainingPatientLiability)).end()
 }
 
 /**
