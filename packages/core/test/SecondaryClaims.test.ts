@@ -285,6 +285,61 @@ describe("Billing.buildSecondaryClaims", () => {
     })
   )
 
+  it.effect("denied with patient responsibility goes to the next payer; denied with CO only does not", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      yield* addCoverage(world, 2)
+      const notCovered = yield* seed(world)
+      const missingInfo = yield* seed(world)
+      // Not a covered benefit of the primary (PR-204): the whole charge is the patient's, or the secondary's.
+      yield* run(world)(
+        Billing.postRemittance(
+          advice(
+            clp(notCovered.id, "4", 0, [
+              svc("90834", 15000, 0, [cas("PR", "204", 15000)], "1"),
+              svc("90785", 5000, 0, [cas("PR", "204", 5000)], "2")
+            ])
+          )
+        )
+      )
+      yield* run(world)(
+        Billing.postRemittance(
+          advice(
+            clp(missingInfo.id, "4", 0, [
+              svc("90834", 15000, 0, [cas("CO", "16", 15000)], "1"),
+              svc("90785", 5000, 0, [cas("CO", "16", 5000)], "2")
+            ])
+          )
+        )
+      )
+      expect((yield* claimOf(world, notCovered.id)).status).toBe("denied")
+      expect(yield* ledger(world)).toEqual([])
+      const report = yield* run(world)(Billing.buildSecondaryClaims({ asOf }))
+      expect(report.created.map((c) => c.id)).toEqual([`${notCovered.id}-cob2`])
+      expect(report.created[0]?.priorPayers?.[0]?.paid).toBe(0)
+      expect(report.skipped).toEqual([{ _tag: "NothingForNextPayer", claimId: missingInfo.id }])
+    })
+  )
+
+  it.effect("two plans of the same payer: the primary's claim is not a duplicate of its secondary", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const coverage = F.coverage(world.tenant, {
+        patientId: world.refs.patientId,
+        payerId: world.refs.payerId,
+        order: 2
+      })
+      yield* run(world)(world.store.coverages.put(coverage))
+      const primary = yield* seed(world)
+      yield* run(world)(Billing.postRemittance(advice(primaryAnswer(primary.id))))
+      const report = yield* run(world)(Billing.buildSecondaryClaims({ asOf }))
+      expect(report.created.map((c) => [c.payerId, c.coverageId])).toEqual([[world.refs.payerId, coverage.id]])
+      const [scrubbed] = report.scrubbed
+      expect(scrubbed?._tag === "Scrubbed" && scrubbed.result.findings.map((f) => f.edit)).not.toContain("duplicate")
+      expect(scrubbed).toEqual(expect.objectContaining({ status: "ready" }))
+    })
+  )
+
   it.effect(
     "tertiary: built after the secondary with both prior payers; only the last payer's PR is the patient's",
     () =>
