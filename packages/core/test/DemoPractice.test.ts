@@ -248,8 +248,16 @@ describe("DemoPractice", () => {
         const first = yield* inDemo(store.denials.queue({ limit: 100 }))
         const again = yield* seeded({ today, denials: 2_000 })
         expect(yield* inDemo(again.store.denials.queue({ limit: 100 }))).toEqual(first)
-        const claimIds = new Set((yield* snapshot(store)).claims.map((c) => c.id))
+        const claims = (yield* snapshot(store)).claims
+        const claimIds = new Set(claims.map((c) => c.id))
         for (const denial of first.items) expect(claimIds.has(denial.claimId)).toBe(true)
+
+        // The generator alone: the same rows every time, every category a queue filters on.
+        const made = DemoPractice.makeDenials(5_000, { tenantId: DemoPractice.ids.tenantId, today, claims })
+        expect(DemoPractice.makeDenials(5_000, { tenantId: DemoPractice.ids.tenantId, today, claims })).toEqual(made)
+        expect(new Set(made.map((d) => d.category)).size).toBeGreaterThanOrEqual(7)
+        expect(new Set(made.map((d) => d.status)).size).toBeGreaterThanOrEqual(4)
+        expect(new Set(made.map((d) => d.payerId)).size).toBe(4)
       }),
     { timeout: 120_000 }
   )
