@@ -176,8 +176,11 @@ export const cobBalancing = (
 ): Array<{ readonly path: string; readonly message: string }> => {
   const failures: Array<{ readonly path: string; readonly message: string }> = []
   const sum = (adjustments: ReadonlyArray<Claim837.Adjustment>) => adjustments.reduce((s, a) => s + a.amount, 0)
-  claims.forEach(({ claim }, c) => {
-    ;(claim.otherPayers ?? []).forEach((other, o) => {
+  for (let c = 0; c < claims.length; c++) {
+    const { claim } = claims[c] as Claim837.Claim837
+    const others = claim.otherPayers
+    if (others === undefined) continue
+    others.forEach((other, o) => {
       let total = (other.paidAmount ?? 0) + sum(other.adjustments)
       claim.lines.forEach((line, l) => {
         for (const a of line.otherPayerAdjudication ?? []) {
@@ -196,9 +199,38 @@ export const cobBalancing = (
           message: "paid plus claim and line adjustments must equal the claim's charge"
         })
     })
-  })
+  }
   return failures
 }
+
+/** The claim's prior payers as 2320/2330 loops; each line they adjudicated gets its 2430 loops (in `lines`). */
+const cobLoops = (
+  envelope: ClaimEnvelope,
+  priors: ReadonlyArray<PriorPayer>,
+  lines: Array<Claim837.ServiceLine837>
+): Array<Claim837.OtherPayer> =>
+  priors.map((prior) => {
+    const record = envelope.otherPayers?.find((other) => other.coverage.id === prior.coverageId)
+    const loop = otherPayer(prior, record, envelope.patient)
+    for (const adjudicated of prior.lines) {
+      const out = lines[adjudicated.line] as Draft<Claim837.ServiceLine837> | undefined
+      const line = envelope.claim.lines[adjudicated.line]
+      if (out === undefined || line === undefined) continue
+      out.otherPayerAdjudication = [
+        ...(out.otherPayerAdjudication ?? []),
+        {
+          payerId: loop.payer.id,
+          paidAmount: adjudicated.paid,
+          code: line.code,
+          modifiers: line.modifiers,
+          paidUnits: line.units,
+          adjustments: adjudicated.adjustments,
+          adjudicationDate: prior.adjudicatedOn
+        }
+      ]
+    }
+    return loop
+  })
 
 /**
  * One claim envelope as an 837P claim (its own subscriber loop, and patient loop when needed). A secondary or
@@ -250,31 +282,9 @@ export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
     if (line.placeOfService !== claim.placeOfService) out.placeOfService = line.placeOfService
     lines[i] = out
   }
-  const priors = claim.priorPayers ?? []
-  const others = priors.map((prior) => {
-    const record = envelope.otherPayers?.find((other) => other.coverage.id === prior.coverageId)
-    return otherPayer(prior, record, patient)
-  })
-  priors.forEach((prior, p) => {
-    const payerId = (others[p] as Claim837.OtherPayer).payer.id
-    for (const adjudicated of prior.lines) {
-      const out = lines[adjudicated.line] as Draft<Claim837.ServiceLine837> | undefined
-      const line = source[adjudicated.line]
-      if (out === undefined || line === undefined) continue
-      out.otherPayerAdjudication = [
-        ...(out.otherPayerAdjudication ?? []),
-        {
-          payerId,
-          paidAmount: adjudicated.paid,
-          code: line.code,
-          modifiers: line.modifiers,
-          paidUnits: line.units,
-          adjustments: adjudicated.adjustments,
-          adjudicationDate: prior.adjudicatedOn
-        }
-      ]
-    }
-  })
+  // A secondary or tertiary claim: its prior payers (2320/2330) and their line adjudication (2430).
+  const priors = claim.priorPayers
+  const others = priors === undefined || priors.length === 0 ? undefined : cobLoops(envelope, priors, lines)
   const data: Draft<Claim837.ClaimData> = {
     patientControlNumber: claim.id,
     totalCharge: claim.charge,
@@ -293,7 +303,7 @@ export const toClaim = (envelope: ClaimEnvelope): Claim837.Claim837 => {
     lines
   }
   if (claim.priorAuthorization !== undefined) data.priorAuthorization = claim.priorAuthorization
-  if (others.length > 0) data.otherPayers = others
+  if (others !== undefined) data.otherPayers = others
   if (claim.payerClaimNumber !== undefined) data.payerClaimControlNumber = claim.payerClaimNumber
   if (supervising !== undefined)
     data.supervisingProvider = {
