@@ -7,6 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import {
   Billing,
+  BillingRuntime,
   type Claim,
   CoordinationOfBenefits,
   type Coverage,
@@ -16,6 +17,7 @@ import {
   type Remittance,
   type RemittanceAdvice
 } from "@openrcm/core"
+import { InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Option } from "effect"
 import { inWorld, makeWorld, type World } from "./ClaimSubmission.support.js"
 import * as F from "./store/fixtures.js"
@@ -427,6 +429,19 @@ describe("Billing.buildSecondaryClaims", () => {
       expect(yield* run(world)(world.store.patientLedger.balance(world.refs.patientId))).toBe(800)
     })
   )
+})
+
+describe("BillingRuntime.buildSecondaryClaims", () => {
+  it("runs the operation for the caller as a Promise", async () => {
+    const runtime = BillingRuntime.make(InMemoryStore.layer)
+    const caller = { tenantId: F.tenantId(), actor: "user:biller", purpose: "payment" } as const
+    expect(await runtime.buildSecondaryClaims(caller)).toEqual({ created: [], existing: [], skipped: [], scrubbed: [] })
+    const unknown = F.claimId()
+    expect((await runtime.buildSecondaryClaims(caller, { claimIds: [unknown] })).skipped).toEqual([
+      { _tag: "NotFound", claimId: unknown }
+    ])
+    await runtime.dispose()
+  })
 })
 
 describe("CoordinationOfBenefits", () => {
