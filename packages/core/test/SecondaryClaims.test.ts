@@ -262,6 +262,30 @@ describe("Billing.buildSecondaryClaims", () => {
     })
   )
 
+  it.effect(
+    "a coverage added after the primary was posted: its PR moves off the patient's ledger to the secondary",
+    () =>
+      Effect.gen(function* () {
+        const world = yield* makeWorld()
+        const primary = yield* seed(world)
+        yield* run(world)(Billing.postRemittance(advice(primaryAnswer(primary.id))))
+        const balance = run(world)(world.store.patientLedger.balance(world.refs.patientId))
+        expect(yield* balance).toBe(7000)
+        yield* addCoverage(world, 2)
+        const built = (yield* run(world)(Billing.buildSecondaryClaims({ asOf }))).created[0] as Claim.Claim
+        expect(yield* balance).toBe(0)
+        expect((yield* ledger(world)).filter(([, kind]) => kind === "adjustment")).toEqual([
+          [primary.id, "adjustment", -7000]
+        ])
+        // Building again moves nothing more.
+        yield* run(world)(Billing.buildSecondaryClaims({ asOf }))
+        expect(yield* balance).toBe(0)
+        yield* accept(world, built.id)
+        yield* run(world)(Billing.postRemittance(advice(nextAnswer(built.id, "2", [800, 0]), "2025-04-20")))
+        expect(yield* balance).toBe(800)
+      })
+  )
+
   it.effect("a claim not adjudicated yet, or one the payer left nothing to the patient on, gives no claim", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()

@@ -8,6 +8,8 @@ import * as CoordinationOfBenefits from "../CoordinationOfBenefits.js"
 import type { Coverage } from "../Coverage.js"
 import * as DateOfService from "../DateOfService.js"
 import type { ClaimId, PatientId } from "../Ids.js"
+import * as Money from "../Money.js"
+import * as PatientLedger from "../PatientLedger.js"
 import type { Posting } from "../Remittance.js"
 import { maxPageSize, Store, type StoreShape } from "../Store.js"
 import { type ScrubOutcome, scrubClaims } from "./claimPreparation.js"
@@ -27,6 +29,9 @@ export interface SecondaryReport {
   >
   readonly scrubbed: ReadonlyArray<ScrubOutcome>
 }
+
+/** The ledger kinds a payer's patient responsibility posts as. */
+const responsibilities: ReadonlySet<PatientLedger.Kind> = new Set(["deductible", "coinsurance", "copay", "self-pay"])
 
 /** The claims whose payer has answered: every page of them. */
 const adjudicatedClaims = (store: StoreShape) =>
@@ -64,7 +69,9 @@ const adjudicatedOn = (store: StoreShape, postings: ReadonlyArray<Posting>) =>
  * responsibility) whose patient has a further coverage in force on its dates of service: the same lines, for that
  * coverage's payer, carrying every prior payer's payment and adjustments from the postings (see
  * `CoordinationOfBenefits.build`). The new claims are created as drafts and scrubbed (`scrubClaims`): a clean one
- * is `ready` for `submitClaims`. A claim already built is reported `existing` and left as it is.
+ * is `ready` for `submitClaims`. A claim already built is reported `existing` and left as it is. Patient
+ * responsibility of the prior claim already on the patient's ledger (posted before the further coverage was on
+ * file) moves off it, in the same transaction: an `adjustment` entry `<new claim id>:to-next-payer`.
  *
  * Without `claimIds`, every paid, partially paid and denied claim of the tenant is considered (a secondary claim,
  * once paid, gives the tertiary); claims with no further coverage are then not reported.
@@ -122,6 +129,30 @@ export const buildSecondaryClaims = Effect.fn("Billing.buildSecondaryClaims")(fu
         else skipped.push(built)
       }
       if (created.length > 0) yield* store.claims.create(created)
+      // PR that reached the patient's ledger before the next coverage was known moves to the next payer: the
+      // patient owes only what the last payer leaves.
+      const moved: Array<PatientLedger.Entry> = []
+      for (const built of created) {
+        const prior = built.priorPayers?.at(-1)
+        if (prior === undefined) continue
+        const entries = (yield* store.patientLedger.forPatient(built.patientId)).filter(
+          (entry) => entry.claimId === prior.claimId
+        )
+        const owed = Money.sum(entries.filter((entry) => responsibilities.has(entry.kind)).map((e) => e.amount))
+        if (owed === 0) continue
+        moved.push(
+          new PatientLedger.Entry({
+            id: `${built.id}:to-next-payer`,
+            tenantId: built.tenantId,
+            patientId: built.patientId,
+            kind: "adjustment",
+            amount: Money.negate(owed),
+            claimId: prior.claimId,
+            at: now
+          })
+        )
+      }
+      if (moved.length > 0) yield* store.patientLedger.append(moved)
     })
   )
   const scrubbed =
