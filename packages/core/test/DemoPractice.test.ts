@@ -120,6 +120,14 @@ describe("DemoPractice", () => {
         ] satisfies ReadonlyArray<Claim.Status>) {
           expect([status, statuses.has(status)]).toEqual([status, true])
         }
+        // Secondary claims: after Medicare pays, Medicaid is billed with Medicare's adjudication and pays the rest.
+        const dual = claims.filter((c) => c.patientId === DemoPractice.ids.patients.dualEligible)
+        const secondary = dual.filter((c) => c.payerId === DemoPractice.ids.payers.medicaid)
+        expect(secondary.length).toBeGreaterThanOrEqual(2)
+        for (const claim of secondary) expect(claim.priorPayers?.[0]?.payerId).toBe(DemoPractice.ids.payers.medicare)
+        expect(secondary.some((c) => c.status === "paid")).toBe(true)
+        expect(yield* inDemo(store.patientLedger.balance(DemoPractice.ids.patients.dualEligible))).toBe(0)
+
         // The associate's claims name the supervisor.
         const supervised = claims.filter((c) => c.renderingClinicianId === DemoPractice.ids.clinicians.associate)
         expect(supervised.length).toBeGreaterThan(0)

@@ -855,6 +855,8 @@ interface Billed {
   readonly sessionId: SessionId
   readonly outcome: Outcome | undefined
   claimIds: ReadonlyArray<ClaimId>
+  /** The claims to the patient's secondary payer, built once the primary paid. */
+  secondaryIds: ReadonlyArray<ClaimId>
 }
 
 /**
@@ -1117,7 +1119,15 @@ const history = (
           }
           continue
         }
-        billed.push({ patient: spec, date, offset, sessionId, outcome: spec.outcomes?.[offset], claimIds: [] })
+        billed.push({
+          patient: spec,
+          date,
+          offset,
+          sessionId,
+          outcome: spec.outcomes?.[offset],
+          claimIds: [],
+          secondaryIds: []
+        })
       }
     }
     yield* run(store.authorizations.recordUse(ledger))
@@ -1130,8 +1140,16 @@ const history = (
     const remittances: Array<{
       date: DateOfService.DateOfService
       payer: Exclude<PayerKey, "selfPay">
-      claims: Array<Billed>
+      claims: Array<{ readonly item: Billed; readonly as: "primary" | "secondary" }>
     }> = []
+    const remitOn = (date: DateOfService.DateOfService, payer: Exclude<PayerKey, "selfPay">) => {
+      let batch = remittances.find((r) => r.date === date && r.payer === payer)
+      if (batch === undefined) {
+        batch = { date, payer, claims: [] }
+        remittances.push(batch)
+      }
+      return batch
+    }
     for (const item of billed) {
       const primary = item.patient.coverages.find((c) => c.order === 1) as CoverageSpec
       const hold = item.outcome?._tag === "Hold" ? item.outcome.at : undefined
@@ -1142,12 +1160,15 @@ const history = (
       if (hold !== undefined || item.outcome?._tag === "Rejected" || item.outcome?._tag === "Blocked") continue
       const paidOn = DateOfService.addDays(item.date, adjudication[primary.payer].lagDays)
       if (paidOn > today) continue
-      let batch = remittances.find((r) => r.date === paidOn && r.payer === primary.payer)
-      if (batch === undefined) {
-        batch = { date: paidOn, payer: primary.payer, claims: [] }
-        remittances.push(batch)
-      }
-      batch.claims.push(item)
+      remitOn(paidOn, primary.payer).claims.push({ item, as: "primary" })
+      // A paid claim goes on to the secondary payer two days later; it answers after its own delay.
+      const secondary = item.patient.coverages.find((c) => c.order === 2)
+      if (secondary === undefined || item.outcome?._tag === "Denied") continue
+      const forwardOn = DateOfService.addDays(paidOn, 2)
+      if (forwardOn > today) continue
+      steps.push({ date: forwardOn, order: 5, act: forward(item, forwardOn) })
+      const secondaryPaidOn = DateOfService.addDays(forwardOn, adjudication[secondary.payer].lagDays)
+      if (secondaryPaidOn <= today) remitOn(secondaryPaidOn, secondary.payer).claims.push({ item, as: "secondary" })
     }
     for (const batch of remittances) steps.push({ date: batch.date, order: 3, act: remit(batch) })
     for (const item of billed) {
@@ -1218,16 +1239,34 @@ const history = (
       )
     }
 
+    function forward(item: Billed, on: DateOfService.DateOfService): Act {
+      return storeErrorsOnly(
+        Effect.gen(function* () {
+          yield* set(at(on, 14))
+          const report = yield* Billing.buildSecondaryClaims({ claimIds: item.claimIds, asOf: on })
+          if (report.skipped.length > 0) {
+            return yield* Effect.die(new Error(`demo claim ${item.claimIds[0]}: ${report.skipped[0]?._tag}`))
+          }
+          item.secondaryIds = report.created.map((claim) => claim.id)
+          yield* Billing.submitClaims(item.secondaryIds)
+          yield* Billing.deliverSubmissions()
+          yield* Billing.processResponses()
+        })
+      )
+    }
+
     function remit(batch: (typeof remittances)[number]): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
           yield* set(at(batch.date, 16))
           const claims: Array<RemittanceAdvice["claims"][number]> = []
-          for (const item of batch.claims) {
-            for (const id of item.claimIds) {
+          for (const { item, as } of batch.claims) {
+            for (const id of as === "primary" ? item.claimIds : item.secondaryIds) {
               const claim = Option.getOrThrow(yield* store.claims.get(id))
               if (claim.status !== "accepted") continue
-              claims.push(claimPayment(claim, batch.payer, item.outcome))
+              claims.push(
+                as === "primary" ? claimPayment(claim, batch.payer, item.outcome) : secondaryPayment(claim, batch.payer)
+              )
             }
           }
           if (claims.length === 0) return
@@ -1335,6 +1374,55 @@ const inPeriod = (period: readonly [number, number], offset: number) => offset >
 
 function coverageOf(key: PatientKey): CoverageSpec | undefined {
   return patientSpecs.find((p) => p.key === key)?.coverages.find((c) => c.order === 1)
+}
+
+/**
+ * A secondary payer's answer: it pays what the prior payers left to the patient on each line (a commercial plan
+ * keeps a $10 copay of it), and the rest is the prior payers' (OA-23).
+ */
+const secondaryPayment = (
+  claim: Claim.Claim,
+  payer: Exclude<PayerKey, "selfPay">
+): RemittanceAdvice["claims"][number] => {
+  const prior = claim.priorPayers ?? []
+  const lines = claim.lines.map((line, index) => {
+    const left = Money.sum(
+      prior.flatMap((p) =>
+        p.lines
+          .filter((l) => l.line === index)
+          .flatMap((l) => l.adjustments.filter((a) => a.group === "PR").map((a) => a.amount))
+      )
+    )
+    const copay = adjudication[payer].share === "copay" ? Money.min(left, Money.cents(1000)) : Money.zero
+    return {
+      procedure: { code: line.code, modifiers: [...line.modifiers] },
+      charge: line.charge,
+      paid: Money.subtract(left, copay),
+      units: line.units,
+      dateOfService: line.dateOfService,
+      adjustments: [
+        { group: "OA", reason: "23", amount: Money.subtract(line.charge, left) },
+        ...(copay > 0 ? [{ group: "PR", reason: "3", amount: copay }] : [])
+      ],
+      remarks: []
+    }
+  })
+  return {
+    patientControlNumber: claim.id,
+    status: "2",
+    charge: claim.charge,
+    paid: Money.sum(lines.map((line) => line.paid)),
+    patientResponsibility: Money.sum(
+      lines.flatMap((line) => line.adjustments.filter((a) => a.group === "PR").map((a) => a.amount))
+    ),
+    payerClaimNumber: claim.payerClaimNumber ?? `DEMO-${claim.id.slice(1, 9)}`,
+    frequency: claim.frequency,
+    statementFrom: claim.serviceDate,
+    statementTo: claim.serviceDate,
+    adjustments: [],
+    remarks: [],
+    lines
+  }
 }
 
 /** The payer's answer for one claim: allowed amount, the patient's share, or the outcome's denial. */
