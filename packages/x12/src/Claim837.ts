@@ -582,15 +582,35 @@ const at = (parent: PathLike, field: string, index?: number): Path => new Path(p
 class Validator {
   readonly failures: Array<ValidationFailure> = []
   private readonly forbidden: ReadonlyArray<string>
+  /** The delimiters' character codes, when each is one character (-1 for none): one pass over a text finds them. */
+  private readonly codes: Int32Array | undefined
 
   constructor(delimiters: Delimiters) {
     this.forbidden = [delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition ?? ""].filter(
       (d) => d !== ""
     )
+    this.codes = this.forbidden.every((d) => d.length === 1)
+      ? Int32Array.from({ length: 4 }, (_, i) => this.forbidden[i]?.charCodeAt(0) ?? -1)
+      : undefined
   }
 
   fail(path: PathLike, message: string) {
     this.failures.push({ path: String(path), message })
+  }
+
+  /** `value` holds one of the delimiters. */
+  private hasDelimiter(value: string): boolean {
+    const codes = this.codes
+    if (codes === undefined) return this.forbidden.some((d) => value.includes(d))
+    const c0 = codes[0] as number
+    const c1 = codes[1] as number
+    const c2 = codes[2] as number
+    const c3 = codes[3] as number
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i)
+      if (c === c0 || c === c1 || c === c2 || c === c3) return true
+    }
+    return false
   }
 
   /** A text element: not empty when required, at most `max` characters, no delimiter. */
@@ -600,13 +620,15 @@ class Validator {
       return
     }
     if (value.length > max) this.fail(`${path}${field}`, `must be at most ${max} characters`)
-    for (const d of this.forbidden) {
-      if (value.includes(d)) {
-        this.fail(`${path}${field}`, "must not contain a delimiter character")
-        return
-      }
+    if (this.hasDelimiter(value)) {
+      this.fail(`${path}${field}`, "must not contain a delimiter character")
+      return
     }
-    if (value.trim() !== value) this.fail(`${path}${field}`, "must not start or end with a space")
+    // A printable ASCII character at both ends is not trimmed; anything else is asked of `trim`.
+    const first = value.charCodeAt(0)
+    const last = value.charCodeAt(value.length - 1)
+    if ((first > 32 && first < 127 && last > 32 && last < 127) || value.trim() === value) return
+    this.fail(`${path}${field}`, "must not start or end with a space")
   }
 
   pattern(path: PathLike, field: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
@@ -974,29 +996,52 @@ export const validate837 = (
 
 const pad = (text: string, width: number) => (text.length >= width ? text.slice(0, width) : text.padEnd(width, " "))
 
+/** What the claim writers write into: segments element by element, with no array per segment. */
+interface Sink {
+  /** The element separator. */
+  readonly e: string
+  /** The component separator. */
+  readonly c: string
+  /** Constant starts of the segments written per claim and line, with this interchange's separators. */
+  readonly k: Constants
+  /** Segments in the transaction so far (SE01 counts them). */
+  count: number
+  /** Starts a segment with its id, or with a constant start of several non-empty elements. */
+  start(id: string): Sink
+  /** The next element; an empty one is held back until a non-empty one follows, so trailing ones drop. */
+  el(value: string): Sink
+  /** The next element when given, an empty one otherwise. */
+  opt(value: string | undefined): Sink
+  /** An empty element. */
+  skip(): Sink
+  /** A whole number, 0 or more, as an element. */
+  int(n: number): Sink
+  /** Cents as an X12 amount (`formatAmount`), as an element. */
+  amount(cents: number): Sink
+  /** An ISO date as CCYYMMDD, as an element. */
+  date(iso: string): Sink
+  /** Ends the segment. */
+  end(): void
+}
+
 /**
- * Writes segments straight into one string, element by element, with no array per segment: an empty element is
- * held back until a non-empty one follows it, so trailing empty elements are dropped as X12 wants and the text is
- * the same as joining the elements. The streaming writer also gets where each segment ends.
+ * Writes segments straight into one string, element by element: an empty element is held back until a non-empty
+ * one follows it, so trailing empty elements are dropped as X12 wants and the text is the same as joining the
+ * elements. The streaming writer also gets where each segment ends. Used for the envelope, for delimiters past
+ * ASCII, and for a claim with a character past ASCII (see `ByteSink`).
  */
-class SegmentWriter {
+class StringSink implements Sink {
   /** What was written since the last `take`. */
   text = ""
-  /** Segments in the transaction so far (SE01 counts them). */
   count = 0
   /** Where each segment written since the last `take` ends in `text`, when segments are wanted one by one. */
   readonly ends: Array<number> | undefined
   /** Empty elements not written yet. */
   private empties = 0
-  /** The element separator. */
   readonly e: string
-  /** The component separator. */
   readonly c: string
   private readonly terminator: string
-  /** `gaps[k]`: the separators before an element that follows k held-back empty ones. */
-  private readonly gaps: ReadonlyArray<string>
-  /** Constant starts of the segments written per claim and line, with this interchange's separators. */
-  readonly k: ReturnType<typeof constants>
+  readonly k: Constants
   /** The last ISO date converted, and its CCYYMMDD (the dates of a batch repeat). */
   private iso = ""
   private d8 = ""
@@ -1005,41 +1050,51 @@ class SegmentWriter {
     this.e = d.element
     this.c = d.component
     this.terminator = newline ? `${d.segment}\n` : d.segment
-    this.gaps = Array.from({ length: 12 }, (_, k) => d.element.repeat(k + 1))
     this.ends = segmentsWanted ? [] : undefined
     this.k = constants(d.element)
   }
 
-  /** Starts a segment with its id, or with a constant start of several non-empty elements. */
   start(id: string): this {
     this.text += id
     this.empties = 0
     return this
   }
 
-  /** The next element. */
   el(value: string): this {
     if (value.length === 0) this.empties++
     else {
       const empties = this.empties
-      this.text += (empties === 0 ? this.e : (this.gaps[empties] ?? this.e.repeat(empties + 1))) + value
+      this.text += (empties === 0 ? this.e : this.e.repeat(empties + 1)) + value
       this.empties = 0
     }
     return this
   }
 
-  /** The next element when given, an empty one otherwise. */
   opt(value: string | undefined): this {
     return value === undefined ? this.skip() : this.el(value)
   }
 
-  /** An empty element. */
   skip(): this {
     this.empties++
     return this
   }
 
-  /** Ends the segment. */
+  int(n: number): this {
+    return this.el(String(n))
+  }
+
+  amount(cents: number): this {
+    return this.el(formatAmount(cents))
+  }
+
+  date(iso: string): this {
+    if (iso !== this.iso) {
+      this.iso = iso
+      this.d8 = toX12Date(iso)
+    }
+    return this.el(this.d8)
+  }
+
   end(): void {
     this.text += this.terminator
     this.count++
@@ -1052,19 +1107,173 @@ class SegmentWriter {
     this.ends?.push(this.text.length)
   }
 
-  /** CCYYMMDD from an ISO date. */
-  date(iso: string): string {
-    if (iso !== this.iso) {
-      this.iso = iso
-      this.d8 = toX12Date(iso)
-    }
-    return this.d8
-  }
-
   /** The text written since the last call (its segments end at `ends`, for the streaming writer). */
   take(): string {
     const text = this.text
     this.text = ""
+    return text
+  }
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * The fast sink: characters written as bytes into one growing buffer and decoded into text a chunk at a time, so
+ * a claim leaves no string pieces behind. It takes ASCII only: a character past it sets `wide`, and the caller
+ * writes that claim again through a `StringSink` (delimiters past ASCII use a `StringSink` throughout).
+ */
+class ByteSink implements Sink {
+  bytes = new Uint8Array(1 << 16)
+  /** Bytes written since the last `take`. */
+  at = 0
+  count = 0
+  /** A character past ASCII was written since the caller last cleared this: those bytes are not the text. */
+  wide = false
+  /** Where each segment written since the last `take` ends, when segments are wanted one by one. */
+  readonly ends: Array<number> | undefined
+  private empties = 0
+  readonly e: string
+  readonly c: string
+  readonly k: Constants
+  private readonly separator: number
+  private readonly terminator: string
+  /** Digits of a number, last first. */
+  private readonly digits = new Uint8Array(24)
+
+  constructor(d: Delimiters, newline: boolean, segmentsWanted: boolean) {
+    this.e = d.element
+    this.c = d.component
+    this.separator = d.element.charCodeAt(0)
+    this.terminator = newline ? `${d.segment}\n` : d.segment
+    this.ends = segmentsWanted ? [] : undefined
+    this.k = constants(d.element)
+  }
+
+  /** Room for `n` more bytes. */
+  private room(n: number): Uint8Array {
+    if (this.at + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n))
+      grown.set(this.bytes.subarray(0, this.at))
+      this.bytes = grown
+    }
+    return this.bytes
+  }
+
+  private put(text: string): void {
+    const n = text.length
+    const bytes = this.room(n)
+    let at = this.at
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i)
+      if (code > 127) this.wide = true
+      bytes[at++] = code
+    }
+    this.at = at
+  }
+
+  /** The separators before a non-empty element (and the empty ones held back). */
+  private separators(): void {
+    const bytes = this.room(this.empties + 1)
+    for (let i = this.empties; i >= 0; i--) bytes[this.at++] = this.separator
+    this.empties = 0
+  }
+
+  start(id: string): this {
+    this.put(id)
+    this.empties = 0
+    return this
+  }
+
+  el(value: string): this {
+    if (value.length === 0) this.empties++
+    else {
+      this.separators()
+      this.put(value)
+    }
+    return this
+  }
+
+  opt(value: string | undefined): this {
+    return value === undefined ? this.skip() : this.el(value)
+  }
+
+  skip(): this {
+    this.empties++
+    return this
+  }
+
+  /** The digits of a whole number (not an element). */
+  private digitsOf(n: number): void {
+    const digits = this.digits
+    let count = 0
+    do {
+      const q = Math.floor(n / 10)
+      digits[count++] = 48 + n - q * 10
+      n = q
+    } while (n > 0)
+    const bytes = this.room(count)
+    let at = this.at
+    while (count > 0) bytes[at++] = digits[--count] as number
+    this.at = at
+  }
+
+  int(n: number): this {
+    // Past 10^15 the digits by division could round: the string's digits instead.
+    if (!Number.isInteger(n) || n < 0 || n > 1e15) return this.el(String(n))
+    this.separators()
+    this.digitsOf(n)
+    return this
+  }
+
+  amount(cents: number): this {
+    if (!Number.isSafeInteger(cents)) return this.el(formatAmount(cents))
+    this.separators()
+    // As `formatAmount`: no trailing zeros, no point for whole dollars.
+    let abs = cents
+    if (cents < 0) {
+      this.room(1)[this.at++] = 45
+      abs = -cents
+    }
+    const whole = Math.floor(abs / 100)
+    const fraction = abs - whole * 100
+    this.digitsOf(whole)
+    if (fraction !== 0) {
+      const bytes = this.room(3)
+      bytes[this.at++] = 46
+      const tens = Math.floor(fraction / 10)
+      bytes[this.at++] = 48 + tens
+      if (fraction !== tens * 10) bytes[this.at++] = 48 + fraction - tens * 10
+    }
+    return this
+  }
+
+  date(iso: string): this {
+    this.separators()
+    // A validated ISO date: CCYY-MM-DD, ASCII digits.
+    const bytes = this.room(8)
+    let at = this.at
+    bytes[at++] = iso.charCodeAt(0)
+    bytes[at++] = iso.charCodeAt(1)
+    bytes[at++] = iso.charCodeAt(2)
+    bytes[at++] = iso.charCodeAt(3)
+    bytes[at++] = iso.charCodeAt(5)
+    bytes[at++] = iso.charCodeAt(6)
+    bytes[at++] = iso.charCodeAt(8)
+    bytes[at++] = iso.charCodeAt(9)
+    this.at = at
+    return this
+  }
+
+  end(): void {
+    this.put(this.terminator)
+    this.count++
+    this.ends?.push(this.at)
+  }
+
+  /** The text written since the last call (ASCII: `wide` is false), and the buffer emptied. */
+  take(): string {
+    const text = decoder.decode(this.bytes.subarray(0, this.at))
+    this.at = 0
     return text
   }
 }
@@ -1080,10 +1289,21 @@ const constants = (e: string) => ({
   ref6r: `REF${e}6R`
 })
 
+type Constants = ReturnType<typeof constants>
+
+const isAscii = (text: string) => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false
+  return true
+}
+
+/** A `ByteSink` when the delimiters are ASCII, else undefined (everything goes through a `StringSink`). */
+const byteSink = (d: Delimiters, newline: boolean, segmentsWanted: boolean): ByteSink | undefined =>
+  isAscii(d.element + d.component + d.segment) ? new ByteSink(d, newline, segmentsWanted) : undefined
+
 const billingKey = (provider: BillingProvider, payTo: Address | undefined) => JSON.stringify([provider, payTo ?? null])
 
 /** The interchange header: ISA, GS, ST, BHT and the 1000A/1000B loops. */
-const writeHeader = (w: SegmentWriter, submission: Submission837, controls: Controls, options: WriteOptions) => {
+const writeHeader = (w: StringSink, submission: Submission837, controls: Controls, options: WriteOptions) => {
   const d = options.delimiters ?? defaultDelimiters
   const { date, time } = options
   const sender = options.sender ?? submission.submitter.id
@@ -1114,7 +1334,7 @@ const writeHeader = (w: SegmentWriter, submission: Submission837, controls: Cont
 }
 
 /** SE, GE and IEA. */
-const writeTrailer = (w: SegmentWriter, controls: Controls) => {
+const writeTrailer = (w: StringSink, controls: Controls) => {
   const e = w.e
   w.start("SE")
     .el(String(w.count + 1))
@@ -1124,22 +1344,20 @@ const writeTrailer = (w: SegmentWriter, controls: Controls) => {
   w.raw(`IEA${e}1${e}${controls.interchange}`)
 }
 
-/** Writes the submission's loops claim by claim: `claim(claim)` writes its segments (and its billing loop when it
- * changes) into the segment writer. */
+/** Writes the submission's loops claim by claim into a sink: a claim's segments, and its billing loop when it
+ * changes. `mark` and `back` undo a claim (to write it again through another sink). */
 class ClaimsWriter {
   private hl = 0
   private currentBilling: string | undefined
   private billingHl = 0
   private readonly defaultKey: string
+  private saved: [number, string | undefined, number] = [0, undefined, 0]
 
-  constructor(
-    private readonly w: SegmentWriter,
-    private readonly submission: Submission837
-  ) {
+  constructor(private readonly submission: Submission837) {
     this.defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
   }
 
-  claim(claim: Claim837) {
+  claim(w: Sink, claim: Claim837) {
     const submission = this.submission
     const provider = claim.billing?.provider ?? submission.billingProvider
     const payTo = claim.billing === undefined ? submission.payToAddress : claim.billing.payToAddress
@@ -1148,10 +1366,40 @@ class ClaimsWriter {
       this.currentBilling = key
       this.hl++
       this.billingHl = this.hl
-      writeBillingProvider(this.w, this.hl, provider, payTo)
+      writeBillingProvider(w, this.hl, provider, payTo)
     }
-    this.hl = writeClaim(this.w, claim, this.hl, this.billingHl)
+    this.hl = writeClaim(w, claim, this.hl, this.billingHl)
   }
+
+  mark() {
+    this.saved = [this.hl, this.currentBilling, this.billingHl]
+  }
+
+  back() {
+    ;[this.hl, this.currentBilling, this.billingHl] = this.saved
+  }
+}
+
+/**
+ * Writes one claim into `bytes` when it is all ASCII; otherwise undoes it and writes it into `strings`, and
+ * returns true. Both sinks must be empty of unfinished segments; the segment count carries over.
+ */
+const claimInto = (claims: ClaimsWriter, bytes: ByteSink, strings: StringSink, claim: Claim837): boolean => {
+  const at = bytes.at
+  const count = bytes.count
+  const ends = bytes.ends?.length ?? 0
+  claims.mark()
+  claims.claim(bytes, claim)
+  if (!bytes.wide) return false
+  bytes.wide = false
+  bytes.at = at
+  bytes.count = count
+  if (bytes.ends !== undefined) bytes.ends.length = ends
+  claims.back()
+  strings.count = count
+  claims.claim(strings, claim)
+  bytes.count = strings.count
+  return true
 }
 
 /** The segments of `text` (ending at `ends`), one by one; `ends` is emptied. */
@@ -1170,61 +1418,95 @@ function* writeLines(
   controls: Controls,
   options: WriteOptions
 ): Generator<string, void, undefined> {
-  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true, true)
-  const ends = w.ends as Array<number>
-  writeHeader(w, submission, controls, options)
-  yield* segmentsOf(w.take(), ends)
-  const claims = new ClaimsWriter(w, submission)
-  for (const claim of submission.claims) {
-    claims.claim(claim)
-    yield* segmentsOf(w.take(), ends)
+  const d = options.delimiters ?? defaultDelimiters
+  const newline = options.newline === true
+  const strings = new StringSink(d, newline, true)
+  const bytes = byteSink(d, newline, true)
+  const stringEnds = strings.ends as Array<number>
+  writeHeader(strings, submission, controls, options)
+  yield* segmentsOf(strings.take(), stringEnds)
+  const claims = new ClaimsWriter(submission)
+  if (bytes === undefined) {
+    for (const claim of submission.claims) {
+      claims.claim(strings, claim)
+      yield* segmentsOf(strings.take(), stringEnds)
+    }
+  } else {
+    bytes.count = strings.count
+    const byteEnds = bytes.ends as Array<number>
+    for (const claim of submission.claims) {
+      // Each claim's text decoded once; its segments are slices of it.
+      if (claimInto(claims, bytes, strings, claim)) yield* segmentsOf(strings.take(), stringEnds)
+      else yield* segmentsOf(bytes.take(), byteEnds)
+    }
+    strings.count = bytes.count
   }
-  writeTrailer(w, controls)
-  yield* segmentsOf(w.take(), ends)
+  writeTrailer(strings, controls)
+  yield* segmentsOf(strings.take(), stringEnds)
 }
 
-/** The whole text: each claim's text, joined in chunks, so no claim's pieces outlive it. */
+/** Bytes decoded into text once this many are written (and at the end). */
+const chunkBytes = 1 << 20
+
+/** The whole text, decoded from the byte sink a megabyte at a time (or each claim's string, joined in chunks). */
 const writeText = (submission: Submission837, controls: Controls, options: WriteOptions): string => {
-  const w = new SegmentWriter(options.delimiters ?? defaultDelimiters, options.newline === true, false)
+  const d = options.delimiters ?? defaultDelimiters
+  const newline = options.newline === true
+  const strings = new StringSink(d, newline, false)
+  const bytes = byteSink(d, newline, false)
   const chunks: Array<string> = []
-  const chunk: Array<string> = []
-  writeHeader(w, submission, controls, options)
-  chunk.push(w.take())
-  const claims = new ClaimsWriter(w, submission)
+  writeHeader(strings, submission, controls, options)
+  chunks.push(strings.take())
+  const claims = new ClaimsWriter(submission)
   const all = submission.claims
-  for (let i = 0; i < all.length; i++) {
-    claims.claim(all[i] as Claim837)
-    chunk.push(w.take())
-    if (chunk.length === 512) {
-      chunks.push(chunk.join(""))
-      chunk.length = 0
+  if (bytes === undefined) {
+    const chunk: Array<string> = []
+    for (let i = 0; i < all.length; i++) {
+      claims.claim(strings, all[i] as Claim837)
+      chunk.push(strings.take())
+      if (chunk.length === 512) {
+        chunks.push(chunk.join(""))
+        chunk.length = 0
+      }
     }
+    chunks.push(chunk.join(""))
+  } else {
+    bytes.count = strings.count
+    for (let i = 0; i < all.length; i++) {
+      const at = bytes.at
+      if (claimInto(claims, bytes, strings, all[i] as Claim837)) {
+        // What came before this claim, then the claim's own text.
+        if (at > 0) chunks.push(bytes.take())
+        chunks.push(strings.take())
+      } else if (bytes.at >= chunkBytes) chunks.push(bytes.take())
+    }
+    if (bytes.at > 0) chunks.push(bytes.take())
+    strings.count = bytes.count
   }
-  writeTrailer(w, controls)
-  chunk.push(w.take())
-  chunks.push(chunk.join(""))
+  writeTrailer(strings, controls)
+  chunks.push(strings.take())
   return chunks.join("")
 }
 
-const per = (w: SegmentWriter, contact: Contact) => {
+const per = (w: Sink, contact: Contact) => {
   w.start("PER").el("IC").el(contact.name)
   if (contact.phone) w.el("TE").el(contact.phone)
   if (contact.email) w.el("EM").el(contact.email)
   w.end()
 }
 
-const addressSegments = (w: SegmentWriter, address: Address | undefined) => {
+const addressSegments = (w: Sink, address: Address | undefined) => {
   if (address === undefined) return
   w.start("N3").opt(address.line1).opt(address.line2).end()
   w.start("N4").opt(address.city).opt(address.state).opt(address.postalCode).end()
 }
 
 /** NM103 to NM107 of a person or organization. */
-const personName = (w: SegmentWriter, name: PersonName): SegmentWriter =>
+const personName = (w: Sink, name: PersonName): Sink =>
   w.el(name.last).opt(name.first).opt(name.middle).skip().opt(name.suffix)
 
-const writeBillingProvider = (w: SegmentWriter, hl: number, provider: BillingProvider, payTo: Address | undefined) => {
-  w.start("HL").el(String(hl)).skip().el("20").el("1").end()
+const writeBillingProvider = (w: Sink, hl: number, provider: BillingProvider, payTo: Address | undefined) => {
+  w.start("HL").int(hl).skip().el("20").el("1").end()
   if (provider.taxonomy !== undefined) w.start("PRV").el("BI").el("PXC").el(provider.taxonomy).end()
   w.start("NM1")
     .el("85")
@@ -1246,7 +1528,7 @@ const writeBillingProvider = (w: SegmentWriter, hl: number, provider: BillingPro
   }
 }
 
-const providerSegment = (w: SegmentWriter, code: string, provider: Provider) => {
+const providerSegment = (w: Sink, code: string, provider: Provider) => {
   w.start("NM1")
     .el(code)
     .el(provider.name.first === undefined ? "2" : "1")
@@ -1254,7 +1536,7 @@ const providerSegment = (w: SegmentWriter, code: string, provider: Provider) => 
 }
 
 /** CAS segments: one per group code, in the order the groups first appear, each with its reasons in order. */
-const writeAdjustments = (w: SegmentWriter, adjustments: ReadonlyArray<Adjustment>) => {
+const writeAdjustments = (w: Sink, adjustments: ReadonlyArray<Adjustment>) => {
   for (let i = 0; i < adjustments.length; i++) {
     const group = (adjustments[i] as Adjustment).group
     let seen = false
@@ -1265,15 +1547,15 @@ const writeAdjustments = (w: SegmentWriter, adjustments: ReadonlyArray<Adjustmen
       const a = adjustments[j] as Adjustment
       if (a.group !== group) continue
       w.el(a.reason)
-        .el(formatAmount(a.amount))
+        .amount(a.amount)
         .el(a.quantity === undefined ? "" : formatQuantity(a.quantity))
     }
     w.end()
   }
 }
 
-const dateSegment = (w: SegmentWriter, start: string, from: string, to: string | undefined) => {
-  if (to === undefined) w.start(start).el("D8").el(w.date(from)).end()
+const dateSegment = (w: Sink, start: string, from: string, to: string | undefined) => {
+  if (to === undefined) w.start(start).el("D8").date(from).end()
   else
     w.start(start)
       .el("RD8")
@@ -1289,13 +1571,13 @@ const procedure = (c: string, qualifier: string | undefined, code: string, modif
 }
 
 /** Writes a claim's HL 22 (and 23) and 2300 loop; returns the last HL number used. */
-const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: number): number => {
+const writeClaim = (w: Sink, claim: Claim837, hl: number, billingHl: number): number => {
   const k = w.k
   const subscriberHl = hl + 1
   const s = claim.subscriber
   w.start("HL")
-    .el(String(subscriberHl))
-    .el(String(billingHl))
+    .int(subscriberHl)
+    .int(billingHl)
     .el("22")
     .el(claim.patient === undefined ? "0" : "1")
     .end()
@@ -1315,7 +1597,7 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
   if (s.dob !== undefined || s.sex !== undefined) {
     w.start("DMG")
     if (s.dob === undefined) w.skip().skip()
-    else w.el("D8").el(w.date(s.dob))
+    else w.el("D8").date(s.dob)
     w.opt(s.sex).end()
   }
   w.start(k.nm1pr).el(claim.payer.name).skip().skip().skip().skip().el("PI").el(claim.payer.id).end()
@@ -1324,11 +1606,11 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
   const p = claim.patient
   if (p !== undefined) {
     last = subscriberHl + 1
-    w.start("HL").el(String(last)).el(String(subscriberHl)).el("23").el("0").end()
+    w.start("HL").int(last).int(subscriberHl).el("23").el("0").end()
     w.start("PAT").el(p.relationship).end()
     personName(w.start(k.nm1qc), p.name).end()
     addressSegments(w, p.address)
-    w.start(k.dmg).el(w.date(p.dob)).el(p.sex).end()
+    w.start(k.dmg).date(p.dob).el(p.sex).end()
   }
   const c = claim.claim
   const lines = c.lines
@@ -1337,7 +1619,7 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
   const cs = w.c
   w.start("CLM")
     .el(c.patientControlNumber)
-    .el(formatAmount(total))
+    .amount(total)
     .skip()
     .skip()
     // CLM05: the place of service and the frequency are required, so no component is empty.
@@ -1383,7 +1665,7 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as ServiceLine837
     w.start("LX")
-      .el(String(i + 1))
+      .int(i + 1)
       .end()
     const pointers = line.diagnosisPointers
     // Pointers are validated as 1 to 12: no component is empty.
@@ -1391,7 +1673,7 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
     for (let j = 1; j < pointers.length; j++) sv107 += cs + String(pointers[j])
     w.start("SV1")
       .el(procedure(cs, line.qualifier, line.code, line.modifiers))
-      .el(formatAmount(line.charge))
+      .amount(line.charge)
       .el("UN")
       .el(formatQuantity(line.units))
       .opt(line.placeOfService)
@@ -1409,7 +1691,7 @@ const writeClaim = (w: SegmentWriter, claim: Claim837, hl: number, billingHl: nu
 }
 
 /** Loops 2320, 2330A and 2330B. */
-const writeOtherPayer = (w: SegmentWriter, o: OtherPayer) => {
+const writeOtherPayer = (w: Sink, o: OtherPayer) => {
   w.start("SBR")
     .opt(o.responsibility)
     .opt(o.relationship)
@@ -1422,9 +1704,8 @@ const writeOtherPayer = (w: SegmentWriter, o: OtherPayer) => {
     .opt(o.claimFilingIndicator)
     .end()
   writeAdjustments(w, o.adjustments)
-  if (o.paidAmount !== undefined) w.start("AMT").el("D").el(formatAmount(o.paidAmount)).end()
-  if (o.remainingPatientLiability !== undefined)
-    w.start("AMT").el("EAF").el(formatAmount(o.remainingPatientLiability)).end()
+  if (o.paidAmount !== undefined) w.start("AMT").el("D").amount(o.paidAmount).end()
+  if (o.remainingPatientLiability !== undefined) w.start("AMT").el("EAF").amount(o.remainingPatientLiability).end()
   w.start("OI")
     .skip()
     .skip()
@@ -1441,10 +1722,10 @@ const writeOtherPayer = (w: SegmentWriter, o: OtherPayer) => {
 }
 
 /** Loop 2430. */
-const writeLineAdjudication = (w: SegmentWriter, a: LineAdjudication) => {
+const writeLineAdjudication = (w: Sink, a: LineAdjudication) => {
   w.start("SVD")
     .el(a.payerId)
-    .el(formatAmount(a.paidAmount))
+    .amount(a.paidAmount)
     .el(procedure(w.c, a.qualifier, a.code, a.modifiers))
     .skip()
     .el(formatQuantity(a.paidUnits))
@@ -1452,8 +1733,7 @@ const writeLineAdjudication = (w: SegmentWriter, a: LineAdjudication) => {
     .end()
   writeAdjustments(w, a.adjustments)
   dateSegment(w, `DTP${w.e}573`, a.adjudicationDate, undefined)
-  if (a.remainingPatientLiability !== undefined)
-    w.start("AMT").el("EAF").el(formatAmount(a.remainingPatientLiability)).end()
+  if (a.remainingPatientLiability !== undefined) w.start("AMT").el("EAF").amount(a.remainingPatientLiability).end()
 }
 
 /**
