@@ -10,11 +10,23 @@ export {
   useMessages,
   useOptionalCaller
 } from "./BillingProvider.js"
+export * as Dashboard from "./Dashboard.js"
 export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
 export * as Messages from "./Messages.js"
+export * as PatientBalance from "./PatientBalance.js"
 export * as Result from "./Result.js"
 export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
 export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
+export {
+  type Directory,
+  type ReportPeriod,
+  useAgingReport,
+  useCleanClaimRate,
+  useCollections,
+  useDenialTrends,
+  useDirectory,
+  usePatientStatement
+} from "./useReports.js"
 export { useText } from "./useText.js"
 // Components and their hooks: one line each, below.
