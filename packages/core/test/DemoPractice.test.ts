@@ -4,9 +4,9 @@
  * balances and claim statuses all have content. The PGlite run is in `packages/store-sql/test/DemoPractice.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Billing, Caller, type Claim, DateOfService, RuleSet, Store } from "@openrcm/core"
-import { DemoPractice, InMemoryStore } from "@openrcm/core/testing"
-import { Effect, Option } from "effect"
+import { Billing, Caller, type Claim, DateOfService, Eligibility, RuleSet, Store } from "@openrcm/core"
+import { DemoPractice, InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
+import { Effect, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 
 const today = DateOfService.make("2026-03-16")
@@ -231,6 +231,54 @@ describe("DemoPractice", () => {
         expect(owing).toEqual(expect.arrayContaining(["selfPay", "medicationManagement", "eligibilityDenied"]))
         expect(owing.length).toBeGreaterThanOrEqual(5)
       }),
+    { timeout: 60_000 }
+  )
+
+  it.effect(
+    "members: the in-memory clearinghouse answers eligibility for every coverage as its payer would",
+    () =>
+      Effect.gen(function* () {
+        const { store } = yield* seeded()
+        yield* TestClock.setTime(middayOf(today))
+        const org = Option.getOrThrow(yield* inDemo(store.organizations.get(DemoPractice.ids.organizationId)))
+        const answers: Record<string, string> = {}
+        for (const [key, patientId] of Object.entries(DemoPractice.ids.patients)) {
+          const patient = Option.getOrThrow(yield* inDemo(store.patients.get(patientId)))
+          for (const coverage of yield* inDemo(store.coverages.forPatient(patientId))) {
+            const payer = Option.getOrThrow(yield* inDemo(store.payers.get(coverage.payerId)))
+            const check = yield* Billing.checkEligibility({
+              payerId: payer.x12PayerId ?? payer.id,
+              provider: { npi: org.npi },
+              subscriber: {
+                memberId: coverage.memberId,
+                firstName: coverage.subscriber?.firstName ?? patient.firstName,
+                lastName: coverage.subscriber?.lastName ?? patient.lastName,
+                dateOfBirth: coverage.subscriber?.dateOfBirth ?? patient.dateOfBirth
+              },
+              dateOfService: today,
+              serviceTypes: ["MH"]
+            })
+            answers[`${key}/${coverage.order}`] =
+              `${check.summary.status} ${check.summary.copay ?? "-"} ${check.summary.coinsuranceBps ?? "-"}`
+          }
+        }
+        expect(answers).toMatchObject({
+          "authorizationPlentyLeft/1": "active 3000 -",
+          "dualEligible/1": "active - 2000",
+          "dualEligible/2": "active 0 -",
+          "secondaryCoverage/2": "active 3000 -",
+          "family/1": "active 3000 -"
+        })
+        expect(Object.values(answers).every((answer) => answer.startsWith("active"))).toBe(true)
+        expect(Object.keys(answers)).toHaveLength(13)
+      }).pipe(
+        Effect.provide(
+          Layer.mergeAll(
+            InMemoryClearinghouse.layer(DemoPractice.members(today)),
+            Eligibility.EligibilityCache.layerMemory
+          )
+        )
+      ),
     { timeout: 60_000 }
   )
 

@@ -21,6 +21,7 @@ import { Coverage } from "../Coverage.js"
 import type { Credential } from "../Credential.js"
 import * as DateOfService from "../DateOfService.js"
 import * as Denial from "../Denial.js"
+import type { Benefit } from "../Eligibility.js"
 import { FeeSchedule } from "../FeeSchedule.js"
 import {
   AuthorizationId,
@@ -1485,6 +1486,88 @@ const claimPayment = (
     lines
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Eligibility
+// ---------------------------------------------------------------------------------------------------------------
+
+const bh = ["MH", "A6", "A8", "CF"]
+
+/** What each payer's plans answer a 271 with: the shares the history's 835s take. */
+const planBenefits: Record<Exclude<PayerKey, "selfPay">, ReadonlyArray<Benefit>> = {
+  medicare: [
+    { kind: "coinsurance", serviceTypes: ["30", ...bh], percentBps: 2000 },
+    { kind: "deductible", serviceTypes: ["30"], timePeriod: "calendar-year", amount: Money.dollars(257) },
+    { kind: "deductible", serviceTypes: ["30"], timePeriod: "remaining", amount: Money.zero }
+  ],
+  medicaid: [
+    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.zero },
+    {
+      kind: "limitation",
+      serviceTypes: bh,
+      network: "in",
+      timePeriod: "calendar-year",
+      quantity: { unit: "visits", value: 30 },
+      authorizationRequired: true
+    }
+  ],
+  acmePpo: [
+    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.dollars(30) },
+    { kind: "coinsurance", serviceTypes: bh, network: "out", percentBps: 3000 },
+    {
+      kind: "deductible",
+      serviceTypes: ["30"],
+      network: "in",
+      coverageLevel: "individual",
+      timePeriod: "calendar-year",
+      amount: Money.dollars(1000)
+    },
+    {
+      kind: "deductible",
+      serviceTypes: ["30"],
+      network: "in",
+      coverageLevel: "individual",
+      timePeriod: "remaining",
+      amount: Money.dollars(410)
+    }
+  ],
+  acmeHmo: [
+    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.dollars(30) },
+    { kind: "non-covered", serviceTypes: bh, network: "out" },
+    {
+      kind: "limitation",
+      serviceTypes: bh,
+      network: "in",
+      timePeriod: "calendar-year",
+      quantity: { unit: "visits", value: 20 },
+      authorizationRequired: true
+    }
+  ]
+}
+
+/**
+ * The demo's covered patients as an in-memory clearinghouse's members (one per coverage, under the payer's X12 id,
+ * as the subscriber), with their plans' benefits: `InMemoryClearinghouse.layer(DemoPractice.members(today))`
+ * answers `Billing.checkEligibility` for them as `active` on the dates of their coverage.
+ *
+ * @since 0.1.0
+ */
+export const members = (today: DateOfService.DateOfService): ReadonlyArray<InMemoryClearinghouse.Member> =>
+  patientSpecs.flatMap((spec) =>
+    spec.coverages.map((c) => ({
+      payerId: payerSpecs.find((p) => p.key === c.payer)?.x12PayerId ?? c.payer,
+      memberId: c.memberId,
+      firstName: c.spouse?.firstName ?? spec.firstName,
+      lastName: spec.lastName,
+      dateOfBirth: c.spouse?.dateOfBirth ?? spec.dateOfBirth,
+      coverage: {
+        start: DateOfService.addDays(today, c.period[0]),
+        end: DateOfService.addDays(today, c.period[1])
+      },
+      plan: c.groupNumber === undefined ? { name: c.plan } : { name: c.plan, groupNumber: c.groupNumber },
+      benefits: planBenefits[c.payer]
+    }))
+  )
 
 // ---------------------------------------------------------------------------------------------------------------
 // A large work queue
