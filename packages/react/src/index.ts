@@ -15,6 +15,7 @@ export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
 export * as Messages from "./Messages.js"
 export * as PatientBalance from "./PatientBalance.js"
 export * as Result from "./Result.js"
+export * as SessionTracker from "./SessionTracker.js"
 export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
 export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
@@ -28,5 +29,18 @@ export {
   useDirectory,
   usePatientStatement
 } from "./useReports.js"
+export {
+  browserTimer,
+  elapsedAt,
+  type LiveNext,
+  type ManualClock,
+  manualClock,
+  type SessionMove,
+  type SessionTimer,
+  type SessionTrackerState,
+  type UseSessionTrackerOptions,
+  useSessionElapsed,
+  useSessionTracker
+} from "./useSessionTracker.js"
 export { useText } from "./useText.js"
 // Components and their hooks: one line each, below.
