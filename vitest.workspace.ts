@@ -75,7 +75,12 @@ export const projects: Array<TestProjectInlineConfiguration> = [
     ...sourceResolve,
     resolve: {
       ...sourceResolve.resolve,
-      alias: [{ find: /^(react|react-dom|@testing-library\/react)(\/.*)?$/, replacement: `${react18}/$1$2` }]
+      alias: [
+        {
+          find: /^(react|react-dom|@testing-library\/react|use-sync-external-store)(\/.*)?$/,
+          replacement: `${react18}/$1$2`
+        }
+      ]
     },
     test: {
       name: "react18",
@@ -83,7 +88,9 @@ export const projects: Array<TestProjectInlineConfiguration> = [
       env: { OPENRCM_REACT: "18" },
       include: ["test/**/*.test.tsx"],
       environment: "happy-dom",
-      setupFiles: ["test/setup.ts"]
+      setupFiles: ["test/setup.ts"],
+      // Dependencies that import React go through Vite too, so the alias reaches their imports (one React).
+      server: { deps: { inline: [/@tanstack\//] } }
     }
   },
   {

@@ -10,5 +10,5 @@ export default defineConfig({
   platform: "browser",
   splitting: true,
   treeshake: true,
-  external: ["react", "react-dom", "effect", "@openrcm/core"]
+  external: ["react", "react-dom", "effect", "@openrcm/core", "@tanstack/react-table", "@tanstack/react-virtual"]
 })

@@ -44,3 +44,27 @@ export {
 } from "./useSessionTracker.js"
 export { useText } from "./useText.js"
 // Components and their hooks: one line each, below.
+export * as DenialWorkqueue from "./DenialWorkqueue.js"
+export {
+  type AgeBucket,
+  ageBuckets,
+  type BulkAction,
+  type BulkReport,
+  type DenialMeaning,
+  type DenialRemittance,
+  type DenialWorkqueueState,
+  denialMeaning,
+  loadDenialRemittances,
+  loadWorkqueue,
+  toRows as workqueueRows,
+  type UseDenialWorkqueueOptions,
+  useDenialRemittances,
+  useDenialWorkqueue,
+  type WorkqueueData,
+  type WorkqueueFilters,
+  type WorkqueuePayer,
+  type WorkqueueQuery,
+  type WorkqueueRow,
+  type WorkqueueSort,
+  type WorkqueueSortColumn
+} from "./useDenialWorkqueue.js"
