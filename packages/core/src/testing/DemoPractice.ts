@@ -309,6 +309,10 @@ const adjudication: Record<
   acmeHmo: { allowed: 0.74, lagDays: 24, share: "copay" }
 }
 
+/** A self-pay visit's fee (the practice's sliding scale has it below its insurance charge), and a no-show's. */
+const selfPayRate = 12000
+const noShowFee = 5000
+
 type Visit = "therapy30" | "therapy45" | "therapy53" | "intake" | "medication" | "family" | "testing"
 
 const visits: Record<
@@ -356,8 +360,12 @@ interface CoverageSpec {
   readonly memberId: string
   readonly plan: string
   readonly groupNumber?: string
-  /** The spouse subscribes (relationship 01). */
-  readonly spouse?: { readonly firstName: string; readonly dateOfBirth: string }
+  /** When another person subscribes: a spouse (01) or a parent of the patient (19), with the patient's last name. */
+  readonly subscriber?: {
+    readonly relationship: "01" | "19"
+    readonly firstName: string
+    readonly dateOfBirth: string
+  }
   /** Days from today: when the coverage started and ends. */
   readonly period: readonly [number, number]
 }
@@ -378,6 +386,10 @@ interface PatientSpec {
   readonly history: ReadonlyArray<number>
   /** Days from today (0 or more) of sessions booked. */
   readonly booked: ReadonlyArray<number>
+  /** Days of the history the patient did not come (a no-show fee, never billed to insurance). */
+  readonly noShows?: ReadonlyArray<number>
+  /** Self-pay: days of the history the patient paid the visit on the spot. */
+  readonly paidOnTheSpot?: ReadonlyArray<number>
   /** Outcomes by day of the history; the others are paid. */
   readonly outcomes?: Readonly<Record<number, Outcome>>
 }
@@ -536,7 +548,7 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
         memberId: "DEMO-HMO-6106",
         plan: "Acme HMO Silver",
         groupNumber: "DEMO-G-300",
-        spouse: { firstName: "Gale", dateOfBirth: "1986-02-17" },
+        subscriber: { relationship: "01", firstName: "Gale", dateOfBirth: "1986-02-17" },
         period: year
       }
     ],
@@ -559,7 +571,9 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
     visit: "therapy53",
     diagnoses: ["F41.1"],
     history: [-45, -31, -17, -3],
-    booked: [11]
+    booked: [11],
+    noShows: [-17],
+    paidOnTheSpot: [-45, -31]
   },
   {
     key: "medicationManagement",
@@ -631,7 +645,7 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
         memberId: "DEMO-PPO-1010",
         plan: "Acme PPO Gold",
         groupNumber: "DEMO-G-100",
-        spouse: { firstName: "Kai", dateOfBirth: "1979-08-08" },
+        subscriber: { relationship: "19", firstName: "Kai", dateOfBirth: "1979-08-08" },
         period: year
       }
     ],
@@ -870,15 +884,14 @@ interface Billed {
 export const seed = Effect.fn("DemoPractice.seed")(function* (options?: Options) {
   const today = options?.today ?? (yield* DateOfService.today(timeZone))
   const { clock, set } = settableClock(yield* Clock.Clock)
+  // The payer's front end rejects the claims the history says it does (277CA A7:21, missing or invalid information).
   const rejected = new Set<string>()
-  const clearinghouse = yield* Layer.build(
-    InMemoryClearinghouse.layer([], {
-      rejectClaim: (envelope) => (rejected.has(envelope.claim.id) ? ["A7:21"] : undefined)
-    })
-  ).pipe(Effect.scoped)
+  const clearinghouse = InMemoryClearinghouse.layer([], {
+    rejectClaim: (envelope) => (rejected.has(envelope.claim.id) ? ["A7:21"] : undefined)
+  })
   return yield* history(today, set, rejected, options?.denials ?? 0).pipe(
     Effect.provideService(RuleSet.RulePacks, builtinRulePacks()),
-    Effect.provideContext(clearinghouse),
+    Effect.provide(clearinghouse),
     Effect.provideService(Clock.Clock, clock)
   )
 })
@@ -976,16 +989,7 @@ const history = (
           ...(c.groupNumber === undefined ? {} : { groupNumber: c.groupNumber }),
           plan: c.plan,
           order: c.order,
-          ...(c.spouse === undefined
-            ? {}
-            : {
-                subscriber: {
-                  relationship: spec.key === "family" ? "19" : "01",
-                  firstName: c.spouse.firstName,
-                  lastName: spec.lastName,
-                  dateOfBirth: c.spouse.dateOfBirth
-                }
-              }),
+          ...(c.subscriber === undefined ? {} : { subscriber: { ...c.subscriber, lastName: spec.lastName } }),
           period: { start: day(c.period[0]), end: day(c.period[1]) },
           planYearStart: "01-01"
         })
@@ -1022,7 +1026,7 @@ const history = (
     // --- Sessions, by day: held (and billed), or booked -----------------------------------------------------------
     const billed: Array<Billed> = []
     const ledger: Array<LedgerEntry> = []
-    const selfPayEntries: Array<PatientLedger.Entry> = []
+    const patientEntries: Array<PatientLedger.Entry> = []
     let sessions = 0
     for (const spec of patientSpecs) {
       const primary = spec.coverages.find((c) => c.order === 1)
@@ -1048,7 +1052,7 @@ const history = (
                 }
               ]
           : []
-        const noShow = spec.key === "selfPay" && offset === -17
+        const noShow = spec.noShows?.includes(offset) === true
         const session = Schema.decodeUnknownSync(Session.TrackedSession)({
           id: sessionId,
           tenantId: t,
@@ -1065,7 +1069,7 @@ const history = (
           crisis: false,
           ...(em === undefined ? {} : { emCode: em.code }),
           dateOfService: date,
-          ...(noShow ? { cancellation: { kind: "no-show", at: start, patientFee: 5000, billTo: "patient" } } : {})
+          ...(noShow ? { cancellation: { kind: "no-show", at: start, patientFee: noShowFee, billTo: "patient" } } : {})
         })
         yield* set(start)
         yield* run(store.sessions.put(session))
@@ -1083,41 +1087,20 @@ const history = (
           }
         }
         if (!held) continue
-        if (spec.key === "selfPay") {
-          const when = at(date, 17)
-          selfPayEntries.push(
-            Schema.decodeUnknownSync(PatientLedger.Entry)(
-              noShow
-                ? {
-                    id: `demo-led-${sessionId}-fee`,
-                    tenantId: t,
-                    patientId: ids.patients.selfPay,
-                    kind: "fee",
-                    amount: 5000,
-                    at: when
-                  }
-                : {
-                    id: `demo-led-${sessionId}`,
-                    tenantId: t,
-                    patientId: ids.patients.selfPay,
-                    kind: "self-pay",
-                    amount: 12000,
-                    at: when
-                  }
-            )
-          )
-          if (offset === -45 || offset === -31) {
-            selfPayEntries.push(
-              Schema.decodeUnknownSync(PatientLedger.Entry)({
-                id: `demo-led-${sessionId}-paid`,
-                tenantId: t,
-                patientId: ids.patients.selfPay,
-                kind: "payment",
-                amount: -12000,
-                at: when + 60_000
-              })
-            )
-          }
+        // No claim for a no-show or a patient without coverage: what they owe goes on their ledger.
+        if (noShow || primary === undefined) {
+          const entry = (suffix: string, kind: PatientLedger.Kind, amount: number, minute: number) =>
+            Schema.decodeUnknownSync(PatientLedger.Entry)({
+              id: `demo-led-${sessionId}${suffix}`,
+              tenantId: t,
+              patientId: ids.patients[spec.key],
+              kind,
+              amount,
+              at: at(date, 17, minute)
+            })
+          patientEntries.push(noShow ? entry("-fee", "fee", noShowFee, 0) : entry("", "self-pay", selfPayRate, 0))
+          if (spec.paidOnTheSpot?.includes(offset) === true)
+            patientEntries.push(entry("-paid", "payment", -selfPayRate, 1))
           continue
         }
         billed.push({
@@ -1132,7 +1115,7 @@ const history = (
       }
     }
     yield* run(store.authorizations.recordUse(ledger))
-    yield* run(store.patientLedger.append(selfPayEntries))
+    yield* run(store.patientLedger.append(patientEntries))
 
     // --- The history, day by day: built the evening of the session, submitted the next morning, paid later ---------
     type Act = Effect.Effect<void, Store.StoreError, Store.Store | Caller | RuleSet.RulePacks | Clearinghouse>
@@ -1557,9 +1540,9 @@ export const members = (today: DateOfService.DateOfService): ReadonlyArray<InMem
     spec.coverages.map((c) => ({
       payerId: payerSpecs.find((p) => p.key === c.payer)?.x12PayerId ?? c.payer,
       memberId: c.memberId,
-      firstName: c.spouse?.firstName ?? spec.firstName,
+      firstName: c.subscriber?.firstName ?? spec.firstName,
       lastName: spec.lastName,
-      dateOfBirth: c.spouse?.dateOfBirth ?? spec.dateOfBirth,
+      dateOfBirth: c.subscriber?.dateOfBirth ?? spec.dateOfBirth,
       coverage: {
         start: DateOfService.addDays(today, c.period[0]),
         end: DateOfService.addDays(today, c.period[1])
