@@ -10,7 +10,10 @@ export {
   useMessages,
   useOptionalCaller
 } from "./BillingProvider.js"
+export * as ClaimEditor from "./ClaimEditor.js"
 export * as Dashboard from "./Dashboard.js"
+// Components and their hooks: one line each, below.
+export * as DenialWorkqueue from "./DenialWorkqueue.js"
 export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
 export * as Messages from "./Messages.js"
 export * as PatientBalance from "./PatientBalance.js"
@@ -19,6 +22,43 @@ export * as SessionTracker from "./SessionTracker.js"
 export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
 export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
+export {
+  addDiagnosis as addClaimDiagnosis,
+  addLine as addClaimLine,
+  type ClaimEditor as ClaimEditorState,
+  type ClaimEditorError,
+  editLine as editClaimLine,
+  type FieldKey as ClaimFieldKey,
+  fieldOf as claimFieldOf,
+  removeDiagnosis as removeClaimDiagnosis,
+  removeLine as removeClaimLine,
+  type SubmitResult as ClaimSubmitResult,
+  type UseClaimEditorOptions,
+  useClaimEditor
+} from "./useClaimEditor.js"
+export {
+  type AgeBucket,
+  ageBuckets,
+  type BulkAction,
+  type BulkReport,
+  type DenialMeaning,
+  type DenialRemittance,
+  type DenialWorkqueueState,
+  denialMeaning,
+  loadDenialRemittances,
+  loadWorkqueue,
+  toRows as workqueueRows,
+  type UseDenialWorkqueueOptions,
+  useDenialRemittances,
+  useDenialWorkqueue,
+  type WorkqueueData,
+  type WorkqueueFilters,
+  type WorkqueuePayer,
+  type WorkqueueQuery,
+  type WorkqueueRow,
+  type WorkqueueSort,
+  type WorkqueueSortColumn
+} from "./useDenialWorkqueue.js"
 export {
   type Directory,
   type ReportPeriod,
@@ -43,28 +83,3 @@ export {
   useSessionTracker
 } from "./useSessionTracker.js"
 export { useText } from "./useText.js"
-// Components and their hooks: one line each, below.
-export * as DenialWorkqueue from "./DenialWorkqueue.js"
-export {
-  type AgeBucket,
-  ageBuckets,
-  type BulkAction,
-  type BulkReport,
-  type DenialMeaning,
-  type DenialRemittance,
-  type DenialWorkqueueState,
-  denialMeaning,
-  loadDenialRemittances,
-  loadWorkqueue,
-  toRows as workqueueRows,
-  type UseDenialWorkqueueOptions,
-  useDenialRemittances,
-  useDenialWorkqueue,
-  type WorkqueueData,
-  type WorkqueueFilters,
-  type WorkqueuePayer,
-  type WorkqueueQuery,
-  type WorkqueueRow,
-  type WorkqueueSort,
-  type WorkqueueSortColumn
-} from "./useDenialWorkqueue.js"
