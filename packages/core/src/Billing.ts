@@ -237,7 +237,6 @@ export const verifyAuditChain = Effect.fn("Billing.verifyAuditChain")(function* 
 // and answered.
 export * from "./internal/claimPreparation.js"
 export * from "./internal/claimSubmission.js"
-
 // Denials: recorded from adjudication, worked from a queue (alone or in bulk), appealed with a packet, and counted.
 export * from "./internal/denialWork.js"
 export * from "./internal/remittancePosting.js"
@@ -245,3 +244,4 @@ export * from "./internal/remittancePosting.js"
 export * from "./internal/reports.js"
 // Coordination of benefits: the next payer's claim, once a payer's 835 is posted.
 export * from "./internal/secondaryClaims.js"
+export * from "./internal/sessionBilling.js"

@@ -171,6 +171,11 @@ export interface BillingRuntime<R, ER = never> {
     caller: CallerInfo,
     options?: Parameters<typeof Billing.buildSecondaryClaims>[0]
   ) => Promise<Billing.SecondaryReport>
+  /** See `Billing.billSession`; needs a Store layer. */
+  readonly billSession: (
+    caller: CallerInfo,
+    input: Billing.BillSessionInput
+  ) => Promise<{ readonly coded: CodingResult; readonly report: Billing.BuildReport }>
   /** See `Billing.agingReport`; needs a Store layer. */
   readonly agingReport: (caller: CallerInfo, options?: Billing.AsOf) => Promise<Aging>
   /** See `Billing.cleanClaimRate`; needs a Store layer. */
@@ -217,6 +222,7 @@ export type OperationError =
   | Billing.DenialNotFound
   | Billing.PayerNotFound
   | Billing.AppealTemplateError
+  | Billing.SessionNotBillable
 
 /**
  * Builds a runtime from the host's layer and the rule packs (the built-in ones and the host's). Layers are built
@@ -296,6 +302,7 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     processResponses: (caller, responseOptions) =>
       managed.runPromise(withStoreAndClearinghouse(caller, Billing.processResponses(responseOptions))),
     postRemittance: (caller, advice) => managed.runPromise(withStore(caller, Billing.postRemittance(advice))),
+    billSession: (caller, input) => managed.runPromise(withStore(caller, Billing.billSession(input))),
     agingReport: (caller, asOf) => managed.runPromise(withStore(caller, Billing.agingReport(asOf))),
     cleanClaimRate: (caller, period) => managed.runPromise(withStore(caller, Billing.cleanClaimRate(period))),
     collections: (caller, period) => managed.runPromise(withStore(caller, Billing.collections(period))),
