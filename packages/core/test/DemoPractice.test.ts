@@ -65,6 +65,8 @@ describe("DemoPractice", () => {
     "seeds the practice through the Store port: every notable record is there",
     () =>
       Effect.gen(function* () {
+        // The test's own reads come after the demo's day (the store audits them at the test clock's time).
+        yield* TestClock.setTime(middayOf(DateOfService.addDays(today, 1)))
         const { store, summary } = yield* seeded()
         expect(summary).toMatchObject({ today, patients: 12 })
         expect(summary.claims).toBeGreaterThan(50)
@@ -127,6 +129,20 @@ describe("DemoPractice", () => {
         for (const claim of secondary) expect(claim.priorPayers?.[0]?.payerId).toBe(DemoPractice.ids.payers.medicare)
         expect(secondary.some((c) => c.status === "paid")).toBe(true)
         expect(yield* inDemo(store.patientLedger.balance(DemoPractice.ids.patients.dualEligible))).toBe(0)
+
+        // The history ran in time order: the audit trail's clock never goes back, and its chain is intact.
+        const times: Array<number> = []
+        for (let sequence = 1; ; ) {
+          const events = yield* inDemo(store.audit.events({ sequence, limit: 1000 }))
+          if (events.length === 0) break
+          times.push(...events.map((event) => event.at))
+          sequence = (events.at(-1)?.sequence ?? sequence) + 1
+        }
+        expect(times.length).toBeGreaterThan(1000)
+        expect(times.findIndex((time, i) => i > 0 && time < (times[i - 1] as number))).toBe(-1)
+        expect(times[0]).toBeLessThan(middayOf(DateOfService.addDays(today, -180)))
+        expect(times.at(-1)).toBeLessThanOrEqual(middayOf(DateOfService.addDays(today, 1)))
+        expect((yield* inDemo(store.audit.verify()))._tag).toBe("Intact")
 
         // The associate's claims name the supervisor.
         const supervised = claims.filter((c) => c.renderingClinicianId === DemoPractice.ids.clinicians.associate)

@@ -911,7 +911,6 @@ const history = (
     const caller = yield* Caller
     const day = (offset: number) => DateOfService.addDays(today, offset)
     const t = caller.tenantId
-    const run = storeErrorsOnly
 
     // --- The practice ---------------------------------------------------------------------------------------------
     yield* set(at(day(-200), 14))
@@ -1009,118 +1008,46 @@ const history = (
         status: "approved"
       })
     )
-    yield* run(
-      store.transaction(
-        Effect.gen(function* () {
-          yield* store.organizations.put(org)
-          for (const record of clinicians) yield* store.clinicians.put(record)
-          for (const record of payers) yield* store.payers.put(record)
-          for (const record of feeSchedules) yield* store.feeSchedules.put(record)
-          for (const record of patients) yield* store.patients.put(record)
-          for (const record of coverages) yield* store.coverages.put(record)
-          for (const record of authorizations) yield* store.authorizations.put(record)
-        })
-      )
+    yield* store.transaction(
+      Effect.gen(function* () {
+        yield* store.organizations.put(org)
+        for (const record of clinicians) yield* store.clinicians.put(record)
+        for (const record of payers) yield* store.payers.put(record)
+        for (const record of feeSchedules) yield* store.feeSchedules.put(record)
+        for (const record of patients) yield* store.patients.put(record)
+        for (const record of coverages) yield* store.coverages.put(record)
+        for (const record of authorizations) yield* store.authorizations.put(record)
+      })
     )
 
-    // --- Sessions, by day: held (and billed), or booked -----------------------------------------------------------
+    // --- The history, in time order: each step is what a person or a nightly job did at that hour of that day ------
+    type Act = Effect.Effect<void, Store.StoreError, Store.Store | Caller | RuleSet.RulePacks | Clearinghouse>
+    type Step = { readonly date: DateOfService.DateOfService; readonly hour: number; readonly act: Act }
+    const steps: Array<Step> = []
     const billed: Array<Billed> = []
-    const ledger: Array<LedgerEntry> = []
-    const patientEntries: Array<PatientLedger.Entry> = []
     let sessions = 0
     for (const spec of patientSpecs) {
-      const primary = spec.coverages.find((c) => c.order === 1)
-      const rulePack = payerSpecs.find((p) => p.key === (primary?.payer ?? "selfPay"))?.rulePack ?? "cpt-base"
-      const credential = clinicianSpecs.find((c) => c.key === spec.clinician)?.credential ?? "LCSW"
-      const visit = visits[spec.visit]
-      const authorizationOf = authorizationSpecs.find((a) => a.patient === spec.key)
-      for (const offset of [...spec.history, ...spec.booked]) {
-        const date = day(offset)
-        const held = spec.history.includes(offset)
-        const sessionId = sessionIdOf(spec.key, offset)
-        const start = at(date, 15)
-        const em = visit.em
-        const segments = held
-          ? em === undefined
-            ? [{ kind: "service", startedAt: start, endedAt: start + visit.minutes * 60_000 }]
-            : [
-                { kind: "em", startedAt: start, endedAt: start + em.minutes * 60_000 },
-                {
-                  kind: "service",
-                  startedAt: start + em.minutes * 60_000,
-                  endedAt: start + (em.minutes + visit.minutes) * 60_000
-                }
-              ]
-          : []
-        const noShow = spec.noShows?.includes(offset) === true
-        const session = Schema.decodeUnknownSync(Session.TrackedSession)({
-          id: sessionId,
-          tenantId: t,
-          patientId: ids.patients[spec.key],
-          rulePack,
-          service: visit.service,
-          timeZone,
-          clinicians: [{ clinicianId: ids.clinicians[spec.clinician], credential, bills: true }],
-          delivery: spec.delivery === "video" ? { mode: "video", patientLocation: "home" } : { mode: "in-person" },
-          facilityType: "office",
-          status: noShow ? "no-show" : held ? "completed" : "scheduled",
-          segments: noShow ? [] : segments,
-          interactiveComplexity: false,
-          crisis: false,
-          ...(em === undefined ? {} : { emCode: em.code }),
-          dateOfService: date,
-          ...(noShow ? { cancellation: { kind: "no-show", at: start, patientFee: noShowFee, billTo: "patient" } } : {})
-        })
-        yield* set(start)
-        yield* run(store.sessions.put(session))
+      for (const offset of spec.history) {
         sessions += 1
-        if (authorizationOf !== undefined) {
-          const [from, to] = authorizationOf.period
-          if (offset >= from && offset <= to) {
-            ledger.push({
-              authorizationId: authorizationOf.id,
-              sessionId,
-              dateOfService: date,
-              units: 1,
-              kind: held ? "used" : "reserved"
-            })
-          }
-        }
-        if (!held) continue
-        // No claim for a no-show or a patient without coverage: what they owe goes on their ledger.
-        if (noShow || primary === undefined) {
-          const entry = (suffix: string, kind: PatientLedger.Kind, amount: number, minute: number) =>
-            Schema.decodeUnknownSync(PatientLedger.Entry)({
-              id: `demo-led-${sessionId}${suffix}`,
-              tenantId: t,
-              patientId: ids.patients[spec.key],
-              kind,
-              amount,
-              at: at(date, 17, minute)
-            })
-          patientEntries.push(noShow ? entry("-fee", "fee", noShowFee, 0) : entry("", "self-pay", selfPayRate, 0))
-          if (spec.paidOnTheSpot?.includes(offset) === true)
-            patientEntries.push(entry("-paid", "payment", -selfPayRate, 1))
-          continue
-        }
-        billed.push({
+        const noShow = spec.noShows?.includes(offset) === true
+        const item: Billed = {
           patient: spec,
-          date,
+          date: day(offset),
           offset,
-          sessionId,
+          sessionId: sessionIdOf(spec.key, offset),
           outcome: spec.outcomes?.[offset],
           claimIds: [],
           secondaryIds: []
-        })
+        }
+        // The clinician closes the day's sessions in the evening, before the nightly claim build.
+        steps.push({ date: item.date, hour: 21, act: hold(spec, offset) })
+        // No claim for a no-show or a patient without coverage: what they owe went on their ledger.
+        if (!noShow && spec.coverages.length > 0) billed.push(item)
       }
+      // The sessions booked from today on, each reserving its authorization.
+      sessions += spec.booked.length
+      if (spec.booked.length > 0) steps.push({ date: today, hour: 12, act: book(spec) })
     }
-    yield* run(store.authorizations.recordUse(ledger))
-    yield* run(store.patientLedger.append(patientEntries))
-
-    // --- The history, day by day: built the evening of the session, submitted the next morning, paid later ---------
-    type Act = Effect.Effect<void, Store.StoreError, Store.Store | Caller | RuleSet.RulePacks | Clearinghouse>
-    type Step = { readonly date: DateOfService.DateOfService; readonly order: number; readonly act: Act }
-    const steps: Array<Step> = []
     const remittances: Array<{
       date: DateOfService.DateOfService
       payer: Exclude<PayerKey, "selfPay">
@@ -1136,41 +1063,114 @@ const history = (
     }
     for (const item of billed) {
       const primary = item.patient.coverages.find((c) => c.order === 1) as CoverageSpec
-      const hold = item.outcome?._tag === "Hold" ? item.outcome.at : undefined
-      steps.push({ date: item.date, order: 0, act: buildOne(item, primary) })
-      if (hold === "draft") continue
-      const submitOn = DateOfService.addDays(item.date, 1) > today ? today : DateOfService.addDays(item.date, 1)
-      steps.push({ date: submitOn, order: 1, act: prepareOne(item, hold) })
-      if (hold !== undefined || item.outcome?._tag === "Rejected" || item.outcome?._tag === "Blocked") continue
+      const held = item.outcome?._tag === "Hold" ? item.outcome.at : undefined
+      // Built the evening of the session, scrubbed and submitted the next afternoon, paid after the payer's delay.
+      steps.push({ date: item.date, hour: 22, act: buildOne(item, primary) })
+      if (held === "draft") continue
+      const submitOn = DateOfService.addDays(item.date, 1)
+      steps.push({ date: submitOn, hour: 13, act: prepareOne(item, submitOn, held) })
+      if (held !== undefined || item.outcome?._tag === "Rejected" || item.outcome?._tag === "Blocked") continue
       const paidOn = DateOfService.addDays(item.date, adjudication[primary.payer].lagDays)
       if (paidOn > today) continue
       remitOn(paidOn, primary.payer).claims.push({ item, as: "primary" })
+      const follow = item.outcome?._tag === "Denied" ? item.outcome.worked : undefined
+      if (follow !== undefined)
+        steps.push({ date: DateOfService.addDays(paidOn, 6), hour: 14, act: work(item, follow) })
       // A paid claim goes on to the secondary payer two days later; it answers after its own delay.
       const secondary = item.patient.coverages.find((c) => c.order === 2)
       if (secondary === undefined || item.outcome?._tag === "Denied") continue
       const forwardOn = DateOfService.addDays(paidOn, 2)
-      if (forwardOn > today) continue
-      steps.push({ date: forwardOn, order: 5, act: forward(item, forwardOn) })
+      steps.push({ date: forwardOn, hour: 14, act: forward(item, forwardOn) })
       const secondaryPaidOn = DateOfService.addDays(forwardOn, adjudication[secondary.payer].lagDays)
       if (secondaryPaidOn <= today) remitOn(secondaryPaidOn, secondary.payer).claims.push({ item, as: "secondary" })
     }
-    for (const batch of remittances) steps.push({ date: batch.date, order: 3, act: remit(batch) })
-    for (const item of billed) {
-      if (item.outcome?._tag !== "Denied" || item.outcome.worked === undefined) continue
-      const paidOn = DateOfService.addDays(
-        item.date,
-        adjudication[(item.patient.coverages[0] as CoverageSpec).payer].lagDays
-      )
-      const workOn = DateOfService.addDays(paidOn, 6)
-      if (workOn <= today) steps.push({ date: workOn, order: 4, act: work(item, item.outcome.worked) })
+    for (const batch of remittances) steps.push({ date: batch.date, hour: 17, act: remit(batch) })
+    // Three days ago, some patients paid half of what they owed.
+    steps.push({ date: day(-3), hour: 18, act: patientsPay() })
+
+    // In time order (a stable sort: steps of one hour keep the order they were added in); nothing after today.
+    const timeline = steps
+      .filter((step) => step.date <= today)
+      .sort((a, b) => (a.date === b.date ? a.hour - b.hour : a.date < b.date ? -1 : 1))
+    for (const step of timeline) {
+      yield* set(at(step.date, step.hour))
+      yield* step.act
     }
-    steps.sort((a, b) => (a.date === b.date ? a.order - b.order : a.date < b.date ? -1 : 1))
+
+    // The session held: completed (or a no-show), its authorization used, what the patient owes without a claim.
+    function hold(spec: PatientSpec, offset: number): Act {
+      return Effect.gen(function* () {
+        const date = day(offset)
+        const noShow = spec.noShows?.includes(offset) === true
+        const session = sessionOf(spec, offset, date, t, noShow ? "no-show" : "completed")
+        yield* store.sessions.put(session)
+        const authorization = authorizationSpecs.find((a) => a.patient === spec.key && inPeriod(a.period, offset))
+        if (authorization !== undefined && !noShow) {
+          yield* store.authorizations.recordUse([
+            { authorizationId: authorization.id, sessionId: session.id, dateOfService: date, units: 1, kind: "used" }
+          ])
+        }
+        if (!noShow && spec.coverages.length > 0) return
+        const entry = (suffix: string, kind: PatientLedger.Kind, amount: number, minute: number) =>
+          Schema.decodeUnknownSync(PatientLedger.Entry)({
+            id: `demo-led-${session.id}${suffix}`,
+            tenantId: t,
+            patientId: ids.patients[spec.key],
+            kind,
+            amount,
+            at: at(date, 21, minute)
+          })
+        const entries = [noShow ? entry("-fee", "fee", noShowFee, 0) : entry("", "self-pay", selfPayRate, 0)]
+        if (spec.paidOnTheSpot?.includes(offset) === true) entries.push(entry("-paid", "payment", -selfPayRate, 1))
+        yield* store.patientLedger.append(entries)
+      })
+    }
+
+    function book(spec: PatientSpec): Act {
+      return Effect.gen(function* () {
+        const reserved: Array<LedgerEntry> = []
+        for (const offset of spec.booked) {
+          const session = sessionOf(spec, offset, day(offset), t, "scheduled")
+          yield* store.sessions.put(session)
+          const authorization = authorizationSpecs.find((a) => a.patient === spec.key && inPeriod(a.period, offset))
+          if (authorization === undefined) continue
+          reserved.push({
+            authorizationId: authorization.id,
+            sessionId: session.id,
+            dateOfService: day(offset),
+            units: 1,
+            kind: "reserved"
+          })
+        }
+        if (reserved.length > 0) yield* store.authorizations.recordUse(reserved)
+      })
+    }
+
+    function patientsPay(): Act {
+      return Effect.gen(function* () {
+        const payments: Array<PatientLedger.Entry> = []
+        for (const key of ["authorizationPlentyLeft", "medicationManagement", "dualEligible"] as const) {
+          const owed = yield* store.patientLedger.balance(ids.patients[key])
+          if (owed <= 0) continue
+          payments.push(
+            Schema.decodeUnknownSync(PatientLedger.Entry)({
+              id: `demo-led-payment-${key}`,
+              tenantId: t,
+              patientId: ids.patients[key],
+              kind: "payment",
+              amount: -Math.floor(owed / 2),
+              at: at(day(-3), 18)
+            })
+          )
+        }
+        if (payments.length > 0) yield* store.patientLedger.append(payments)
+      })
+    }
 
     // Each step is an operation a person or the nightly job would run on that day.
     function buildOne(item: Billed, primary: CoverageSpec): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
-          yield* set(at(item.date, 22))
           const session = Option.getOrThrow(yield* store.sessions.get(item.sessionId))
           const [request] = yield* Session.codingRequestsAt(session, at(item.date, 22))
           if (request === undefined) return
@@ -1209,14 +1209,17 @@ const history = (
       )
     }
 
-    function prepareOne(item: Billed, hold: "ready" | "queued" | "draft" | undefined): Act {
+    function prepareOne(
+      item: Billed,
+      on: DateOfService.DateOfService,
+      held: "ready" | "queued" | "draft" | undefined
+    ): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
-          yield* set(at(DateOfService.addDays(item.date, 1) > today ? today : DateOfService.addDays(item.date, 1), 13))
-          yield* Billing.scrubClaims(item.claimIds, { asOf: DateOfService.addDays(item.date, 1) })
-          if (hold === "ready") return
+          yield* Billing.scrubClaims(item.claimIds, { asOf: on })
+          if (held === "ready") return
           yield* Billing.submitClaims(item.claimIds)
-          if (hold === "queued") return
+          if (held === "queued") return
           yield* Billing.deliverSubmissions()
           yield* Billing.processResponses()
         })
@@ -1226,7 +1229,6 @@ const history = (
     function forward(item: Billed, on: DateOfService.DateOfService): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
-          yield* set(at(on, 14))
           const report = yield* Billing.buildSecondaryClaims({ claimIds: item.claimIds, asOf: on })
           if (report.skipped.length > 0) {
             return yield* Effect.die(new Error(`demo claim ${item.claimIds[0]}: ${report.skipped[0]?._tag}`))
@@ -1242,7 +1244,6 @@ const history = (
     function remit(batch: (typeof remittances)[number]): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
-          yield* set(at(batch.date, 16))
           const claims: Array<RemittanceAdvice["claims"][number]> = []
           for (const { item, as } of batch.claims) {
             for (const id of as === "primary" ? item.claimIds : item.secondaryIds) {
@@ -1278,11 +1279,6 @@ const history = (
     function work(item: Billed, follow: Follow): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
-          const paidOn = DateOfService.addDays(
-            item.date,
-            adjudication[(item.patient.coverages[0] as CoverageSpec).payer].lagDays
-          )
-          yield* set(at(DateOfService.addDays(paidOn, 6), 14))
           const queue = yield* store.denials.queue({ limit: Store.maxPageSize })
           const denialIds = queue.items.filter((d) => item.claimIds.includes(d.claimId)).map((d) => d.id)
           const outcomes = yield* Billing.workDenials(
@@ -1304,30 +1300,10 @@ const history = (
       )
     }
 
-    for (const step of steps) yield* run(step.act)
-
-    // Patients paid part of what they owe.
-    yield* set(at(today, 12))
-    const payments: Array<PatientLedger.Entry> = []
-    for (const key of ["authorizationPlentyLeft", "medicationManagement", "dualEligible"] as const) {
-      const owed = yield* store.patientLedger.balance(ids.patients[key])
-      if (owed <= 0) continue
-      payments.push(
-        Schema.decodeUnknownSync(PatientLedger.Entry)({
-          id: `demo-led-payment-${key}`,
-          tenantId: t,
-          patientId: ids.patients[key],
-          kind: "payment",
-          amount: -Math.floor(owed / 2),
-          at: at(DateOfService.addDays(today, -3), 18)
-        })
-      )
-    }
-    if (payments.length > 0) yield* run(store.patientLedger.append(payments))
-
-    yield* set(at(today, 12))
+    // The end of today: the counts, and the large work queue if one was asked for.
+    yield* set(at(today, 23, 30))
     const denialCount = yield* count((cursor) => store.denials.queue({ limit: Store.maxPageSize, cursor }))
-    const bulk = extraDenials > 0 ? yield* run(seedDenials(extraDenials, { today })) : 0
+    const bulk = extraDenials > 0 ? yield* seedDenials(extraDenials, { today }) : 0
     const claimCount = yield* count((cursor) => store.claims.query({ limit: Store.maxPageSize, cursor }))
     return {
       today,
@@ -1353,6 +1329,59 @@ const count = <A>(
     } while (cursor !== undefined)
     return n
   })
+
+/** A patient's session on a day: held (its segments from 15:00 UTC, the morning in Michigan), or booked. */
+const sessionOf = (
+  spec: PatientSpec,
+  offset: number,
+  date: DateOfService.DateOfService,
+  tenantId: TenantId,
+  status: "completed" | "no-show" | "scheduled"
+): Session.TrackedSession => {
+  const primary = spec.coverages.find((c) => c.order === 1)
+  const visit = visits[spec.visit]
+  const start = at(date, 15)
+  const em = visit.em
+  const segments =
+    status !== "completed"
+      ? []
+      : em === undefined
+        ? [{ kind: "service", startedAt: start, endedAt: start + visit.minutes * 60_000 }]
+        : [
+            { kind: "em", startedAt: start, endedAt: start + em.minutes * 60_000 },
+            {
+              kind: "service",
+              startedAt: start + em.minutes * 60_000,
+              endedAt: start + (em.minutes + visit.minutes) * 60_000
+            }
+          ]
+  return Schema.decodeUnknownSync(Session.TrackedSession)({
+    id: sessionIdOf(spec.key, offset),
+    tenantId,
+    patientId: ids.patients[spec.key],
+    rulePack: payerSpecs.find((p) => p.key === (primary?.payer ?? "selfPay"))?.rulePack ?? "cpt-base",
+    service: visit.service,
+    timeZone,
+    clinicians: [
+      {
+        clinicianId: ids.clinicians[spec.clinician],
+        credential: clinicianSpecs.find((c) => c.key === spec.clinician)?.credential,
+        bills: true
+      }
+    ],
+    delivery: spec.delivery === "video" ? { mode: "video", patientLocation: "home" } : { mode: "in-person" },
+    facilityType: "office",
+    status,
+    segments,
+    interactiveComplexity: false,
+    crisis: false,
+    ...(em === undefined ? {} : { emCode: em.code }),
+    dateOfService: date,
+    ...(status === "no-show"
+      ? { cancellation: { kind: "no-show", at: start, patientFee: noShowFee, billTo: "patient" } }
+      : {})
+  })
+}
 
 const inPeriod = (period: readonly [number, number], offset: number) => offset >= period[0] && offset <= period[1]
 
