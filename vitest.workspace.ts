@@ -130,5 +130,16 @@ export const projects: Array<TestProjectInlineConfiguration> = [
       testTimeout: 120_000,
       hookTimeout: 180_000
     }
+  },
+  {
+    // BrowserStore in headless Chromium: a harness page built by Vite, PGlite in IndexedDB, a reload and a reset.
+    test: {
+      name: "store-sql-browser",
+      root: "packages/store-sql",
+      include: ["test/browser/**/*.e2e.ts"],
+      environment: "node",
+      testTimeout: 120_000,
+      hookTimeout: 180_000
+    }
   }
 ]

@@ -1,0 +1,311 @@
+/**
+ * effect's `SqlClient` straight on a PGlite instance, with no socket: the way to reach PGlite in a browser (and
+ * in Node too, where it is faster than the socket). PGlite is one session, so the client holds it through one
+ * permit: a transaction (or a lone statement) has it to itself until it ends, and `BEGIN` / `SAVEPOINT` /
+ * `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as `@effect/sql-pg` sends them
+ * to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint, `date` as `YYYY-MM-DD`,
+ * `numeric` as a string, JSON parsed), so one SQL layer runs on both. Errors carry the SQLSTATE, never the query
+ * or its parameters (PGlite attaches both to its errors, and they may be PHI). Browser-safe.
+ *
+ * @since 0.1.0
+ */
+import { type ParserOptions, PGlite, type PGliteOptions, types } from "@electric-sql/pglite"
+import { Context, Effect, Layer, Schema, Semaphore, Stream } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import * as Client from "effect/sql/SqlClient"
+import type { Connection } from "effect/sql/SqlConnection"
+import {
+  AuthenticationError,
+  AuthorizationError,
+  ConnectionError,
+  ConstraintError,
+  DeadlockError,
+  LockTimeoutError,
+  SerializationError,
+  SqlError,
+  type SqlErrorReason,
+  SqlSyntaxError,
+  StatementTimeoutError,
+  UniqueViolation,
+  UnknownError
+} from "effect/sql/SqlError"
+import * as Statement from "effect/sql/Statement"
+
+/**
+ * The PGlite instance under the client, for what is not SQL: dumps, closing, the data directory it was opened on.
+ *
+ * @since 0.1.0
+ */
+export class PgliteDatabase extends Context.Service<
+  PgliteDatabase,
+  { readonly db: PGlite; readonly dataDir: string | undefined }
+>()("@openrcm/store-sql/PgliteDatabase") {}
+
+/**
+ * PGlite did not start (its WASM or data could not be loaded, or the data directory could not be opened).
+ *
+ * @since 0.1.0
+ */
+export class PgliteError extends Schema.TaggedError<PgliteError>()("PgliteError", {
+  reason: Schema.Literals(["StartFailed"]),
+  cause: Schema.Defect()
+}) {
+  readonly retryable = false
+  override get message() {
+    return `PGlite: ${this.reason}`
+  }
+}
+
+/**
+ * Name and JSON transforms, as `@effect/sql-pg` takes them.
+ *
+ * @since 0.1.0
+ */
+export interface ClientOptions {
+  readonly transformQueryNames?: ((name: string) => string) | undefined
+  readonly transformResultNames?: ((name: string) => string) | undefined
+  /** Apply the name transforms inside JSON values too (default true, as in `@effect/sql-pg`). */
+  readonly transformJson?: boolean | undefined
+  readonly spanAttributes?: Record<string, unknown> | undefined
+}
+
+const oid = { int8: 20, int8Array: 1016, date: 1082, dateArray: 1182 } as const
+
+// @effect/sql-pg's decoding, where PGlite's own differs (it gives int8 as a number, dates as Date).
+const parsers: ParserOptions = {
+  [oid.int8]: (value) => BigInt(value),
+  [oid.int8Array]: (value) => types.arrayParser(value, (element) => BigInt(element), oid.int8Array),
+  [oid.date]: (value) => value,
+  [oid.dateArray]: (value) => types.arrayParser(value, (element) => element, oid.dateArray)
+}
+
+const objectRows = { parsers } as const
+const arrayRows = { parsers, rowMode: "array" } as const
+
+const sqlState = (cause: unknown): string | undefined => {
+  if (typeof cause !== "object" || cause === null || !("code" in cause)) return undefined
+  const code = cause.code
+  return typeof code === "string" && /^[0-9A-Z]{5}$/u.test(code) ? code : undefined
+}
+
+/** The error's reason from its SQLSTATE, as `@effect/sql-pg` classifies a server's. */
+const reasonOf = (code: string | undefined, constraint: unknown, operation: string): SqlErrorReason => {
+  const props = {
+    message: code === undefined ? `PGlite: ${operation} failed` : `PGlite: ${operation} failed (SQLSTATE ${code})`,
+    // Only what identifies the failure: PGlite's error object holds the query and its parameters.
+    cause: { code, constraint: typeof constraint === "string" ? constraint : undefined },
+    operation
+  }
+  if (code === undefined) return new UnknownError(props)
+  if (code.startsWith("08")) return new ConnectionError(props)
+  if (code.startsWith("28")) return new AuthenticationError(props)
+  if (code === "42501") return new AuthorizationError(props)
+  if (code.startsWith("42")) return new SqlSyntaxError(props)
+  if (code === "23505") {
+    return new UniqueViolation({ ...props, constraint: typeof constraint === "string" ? constraint : "unknown" })
+  }
+  if (code.startsWith("23")) return new ConstraintError(props)
+  if (code === "40P01") return new DeadlockError(props)
+  if (code === "40001") return new SerializationError(props)
+  if (code === "55P03") return new LockTimeoutError(props)
+  if (code === "57014") return new StatementTimeoutError(props)
+  return new UnknownError(props)
+}
+
+const toSqlError = (operation: string) => (cause: unknown) => {
+  const constraint = typeof cause === "object" && cause !== null && "constraint" in cause ? cause.constraint : undefined
+  const code = sqlState(cause)
+  // A closed or crashed instance has no SQLSTATE: the connection is gone.
+  const closed = code === undefined && cause instanceof Error && /closed/iu.test(cause.message)
+  return new SqlError({
+    reason: closed
+      ? new ConnectionError({ message: `PGlite: ${operation} on a closed database`, cause: undefined, operation })
+      : reasonOf(code, constraint, operation)
+  })
+}
+
+type Rows = <A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>
+
+class PgliteConnection implements Connection {
+  constructor(readonly db: PGlite) {}
+
+  private rows(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
+    return Effect.tryPromise({
+      try: () => this.db.query<object>(sql, params as Array<unknown>, objectRows),
+      catch: toSqlError("execute")
+    }).pipe(Effect.map((result) => (transformRows === undefined ? result.rows : transformRows(result.rows))))
+  }
+  execute(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
+    return this.rows(sql, params, transformRows)
+  }
+  executeUnprepared(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
+    // PGlite prepares nothing by name: every statement is parsed afresh either way.
+    return this.rows(sql, params, transformRows)
+  }
+  executeRaw(sql: string, params: ReadonlyArray<unknown>) {
+    return Effect.tryPromise({
+      try: () => this.db.query(sql, params as Array<unknown>, objectRows),
+      catch: toSqlError("execute")
+    })
+  }
+  executeValues(sql: string, params: ReadonlyArray<unknown>) {
+    return Effect.tryPromise({
+      try: () => this.db.query<Array<unknown>>(sql, params as Array<unknown>, arrayRows),
+      catch: toSqlError("execute")
+    }).pipe(Effect.map((result) => result.rows))
+  }
+  executeValuesUnprepared(sql: string, params: ReadonlyArray<unknown>) {
+    return this.executeValues(sql, params)
+  }
+  executeStream(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
+    // PGlite returns whole results; the stream is the rows of one.
+    return Stream.fromIterableEffect(this.rows(sql, params, transformRows))
+  }
+}
+
+/** PostgreSQL answers `COMMIT` with `ROLLBACK` when the transaction had failed: that is not a commit. */
+const commit = (conn: Connection): Effect.Effect<void, SqlError> =>
+  Effect.flatMap(conn.executeRaw("COMMIT", []), (result) =>
+    (result as { readonly command?: string }).command === "ROLLBACK"
+      ? Effect.fail(
+          new SqlError({
+            reason: new UnknownError({
+              message: "PGlite: COMMIT rolled back an aborted transaction",
+              cause: undefined,
+              operation: "commit"
+            })
+          })
+        )
+      : Effect.void
+  )
+
+/**
+ * A `SqlClient` on `db`. Closing `db` is the caller's business.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  db: PGlite,
+  options: ClientOptions = {}
+): Effect.Effect<Client.SqlClient, never, Reactivity.Reactivity> =>
+  Effect.gen(function* () {
+    const connection = new PgliteConnection(db)
+    // One session: whoever holds the permit (a transaction, or one statement) has PGlite to itself.
+    const permit = Semaphore.makeUnsafe(1)
+    const lease = Effect.uninterruptibleMask((restore) => Effect.as(restore(permit.takeScoped(1)), connection))
+    const transformRows =
+      options.transformResultNames === undefined
+        ? undefined
+        : Statement.defaultTransforms(options.transformResultNames, options.transformJson ?? true).array
+    const compiler = makeCompiler(options.transformQueryNames)
+    return yield* Client.make({
+      acquirer: lease,
+      transactionAcquirer: lease,
+      borrower: (f) => permit.withPermit(f(connection)),
+      compiler,
+      driver: "pglite",
+      commit,
+      releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
+      transformRows,
+      spanAttributes: [
+        ...Object.entries(options.spanAttributes ?? {}),
+        ["db.system.name", "postgresql"],
+        ["db.namespace", "postgres"]
+      ]
+    })
+  })
+
+const quoteIdentifier = Statement.defaultEscape('"')
+
+/**
+ * The PostgreSQL statement compiler (`$1`, `$2`, ... placeholders; `"` quoted identifiers), as `@effect/sql-pg`'s,
+ * which cannot be imported in a browser (its module loads Node's `net` and `tls`).
+ *
+ * @since 0.1.0
+ */
+export const makeCompiler = (transform?: (name: string) => string): Statement.Compiler =>
+  Statement.makeCompiler({
+    dialect: "pg",
+    placeholder: (index) => `$${index}`,
+    onIdentifier:
+      transform === undefined
+        ? quoteIdentifier
+        : (value, withoutTransform) => (withoutTransform ? quoteIdentifier(value) : quoteIdentifier(transform(value))),
+    onRecordUpdate: (placeholders, valueAlias, valueColumns, values, returning) => [
+      `(values ${placeholders}) AS ${valueAlias}${valueColumns}${returning ? ` RETURNING ${returning[0]}` : ""}`,
+      returning ? values.flat().concat(returning[1]) : values.flat()
+    ],
+    // No custom fragments (such as @effect/sql-pg's `json`): pass JSON as a string or an object parameter.
+    onCustom: () => ["", []]
+  })
+
+const layerOn = (
+  db: PGlite,
+  dataDir: string | undefined,
+  options: ClientOptions
+): Effect.Effect<Context.Context<Client.SqlClient | PgliteDatabase>, never, Reactivity.Reactivity> =>
+  Effect.map(make(db, options), (client) =>
+    Context.make(Client.SqlClient, client).pipe(Context.add(PgliteDatabase, { db, dataDir }))
+  )
+
+/**
+ * `SqlClient` (and `PgliteDatabase`) on an instance the caller opened and will close.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: ClientOptions & { readonly pglite: PGlite }
+): Layer.Layer<Client.SqlClient | PgliteDatabase> =>
+  Layer.effectContext(layerOn(options.pglite, options.pglite.dataDir, options)).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * Opens PGlite on `dataDir` (`idb://<name>` in a browser's IndexedDB, a folder in Node, `memory://` or
+ * omitted for memory), provides `SqlClient` and `PgliteDatabase` on it, and closes it with the layer's scope.
+ *
+ * @since 0.1.0
+ */
+export const layerFrom = (
+  dataDir?: string | undefined,
+  options: ClientOptions & {
+    readonly pglite?: Omit<PGliteOptions, "dataDir" | "username" | "database"> | undefined
+  } = {}
+): Layer.Layer<Client.SqlClient | PgliteDatabase, PgliteError> =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const db = yield* open(dataDir, options.pglite)
+      return yield* layerOn(db, dataDir, options)
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * Opens PGlite in the current scope and closes it when the scope closes (a persistent data directory is then
+ * consistent and can be reopened).
+ *
+ * @since 0.1.0
+ */
+export const open = (
+  dataDir?: string | undefined,
+  options: Omit<PGliteOptions, "dataDir" | "username" | "database"> = {}
+) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () =>
+        PGlite.create({
+          ...options,
+          ...(dataDir === undefined ? {} : { dataDir }),
+          username: "postgres",
+          database: "postgres"
+        }),
+      catch: (cause) => new PgliteError({ reason: "StartFailed", cause })
+    }),
+    (db) =>
+      db.closed
+        ? Effect.void
+        : Effect.promise(() => db.close()).pipe(
+            Effect.timeoutOrElse({
+              duration: "10 seconds",
+              orElse: () => Effect.logWarning("PGlite: close did not finish within 10 s")
+            }),
+            Effect.ignoreCause({ log: "Warn" })
+          )
+  )
