@@ -90,7 +90,7 @@ export const projects: Array<TestProjectInlineConfiguration> = [
       environment: "happy-dom",
       setupFiles: ["test/setup.ts"],
       // Dependencies that import React go through Vite too, so the alias reaches their imports (one React).
-      server: { deps: { inline: [/@tanstack\//] } }
+      server: { deps: { inline: [/@tanstack\//, /@radix-ui\//] } }
     }
   },
   {

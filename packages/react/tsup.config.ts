@@ -10,5 +10,13 @@ export default defineConfig({
   platform: "browser",
   splitting: true,
   treeshake: true,
-  external: ["react", "react-dom", "effect", "@openrcm/core", "@tanstack/react-table", "@tanstack/react-virtual"]
+  external: [
+    "react",
+    "react-dom",
+    "effect",
+    "@openrcm/core",
+    "@tanstack/react-table",
+    "@tanstack/react-virtual",
+    "@radix-ui/react-dialog"
+  ]
 })

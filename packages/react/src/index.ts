@@ -1,4 +1,5 @@
 export { Amount, type AmountProps } from "./Amount.js"
+export * as AuthorizationAlert from "./AuthorizationAlert.js"
 export { BillingErrorBoundary, type BillingErrorBoundaryProps } from "./BillingErrorBoundary.js"
 export {
   BillingProvider,
@@ -20,6 +21,15 @@ export * as PatientBalance from "./PatientBalance.js"
 export * as Result from "./Result.js"
 export * as SessionTracker from "./SessionTracker.js"
 export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
+export {
+  type AuthorizationAlertState,
+  type AuthorizationOverride,
+  type AuthorizationStatus,
+  type BlockingCheck,
+  isBlocking,
+  type UseAuthorizationAlertOptions,
+  useAuthorizationAlert
+} from "./useAuthorizationAlert.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
 export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
 export {
