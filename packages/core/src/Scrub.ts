@@ -393,8 +393,8 @@ interface Tables {
   readonly denialOverridden: { readonly [E in EditId]?: true }
   /** Same-day exclusions by their column-2 code (the code denied). */
   readonly pairsByColumn2: ReadonlyMap<string, ReadonlyArray<PairRule>>
-  /** Same-day exclusions by `a|b`, both orders. */
-  readonly pairsByKey: ReadonlyMap<string, ReadonlyArray<PairRule>>
+  /** Same-day exclusions by one code then the other, both orders. */
+  readonly pairsByCodes: ReadonlyMap<string, ReadonlyMap<string, ReadonlyArray<PairRule>>>
   /** The tiered (one code a session) family of each of its codes. */
   readonly families: ReadonlyMap<string, Family>
   readonly telehealthModifiers: ReadonlySet<string>
@@ -437,12 +437,20 @@ const compileTables = (ruleSet: RuleSet): Tables => {
     if (override !== undefined) denialOverridden[edit] = true
   }
   const pairsByColumn2 = new Map<string, Array<PairRule>>()
-  const pairsByKey = new Map<string, Array<PairRule>>()
+  const pairsByCodes = new Map<string, Map<string, Array<PairRule>>>()
+  const pairTo = (a: string, b: string, entry: PairRule) => {
+    let byOther = pairsByCodes.get(a)
+    if (byOther === undefined) {
+      byOther = new Map()
+      pairsByCodes.set(a, byOther)
+    }
+    pushTo(byOther, b, entry)
+  }
   ruleSet.sameDayExclusions.rules.forEach((rule, index) => {
     const entry = { index, rule }
     pushTo(pairsByColumn2, rule.codes[1], entry)
-    pushTo(pairsByKey, `${rule.codes[0]}|${rule.codes[1]}`, entry)
-    pushTo(pairsByKey, `${rule.codes[1]}|${rule.codes[0]}`, entry)
+    pairTo(rule.codes[0], rule.codes[1], entry)
+    pairTo(rule.codes[1], rule.codes[0], entry)
   })
   const families = new Map<string, Family>()
   for (const [key, sourced] of ruleSet.families) {
@@ -463,7 +471,7 @@ const compileTables = (ruleSet: RuleSet): Tables => {
     denial,
     denialOverridden,
     pairsByColumn2,
-    pairsByKey,
+    pairsByCodes,
     families,
     telehealthModifiers,
     priorAuthorizationCodes,
@@ -482,28 +490,29 @@ const compileTables = (ruleSet: RuleSet): Tables => {
   }
 }
 
-const codeInfo = (tables: Tables, ruleSet: RuleSet, code: string): CodeInfo => {
-  let info = tables.codes.get(code)
-  if (info === undefined) {
-    let credentialModifiers: Array<CredentialModifierRule> | undefined
-    ruleSet.credentialModifiers.rules.forEach((rule, index) => {
-      if (!PayerRules.credentialModifierCovers(rule, code)) return
-      credentialModifiers ??= []
-      credentialModifiers.push({ index, rule })
-    })
-    info = {
-      addOn: ruleSet.addOns.get(code),
-      unitsPerDay: ruleSet.unitsPerDay.get(code),
-      pairs: tables.pairsByColumn2.get(code),
-      family: tables.families.get(code),
-      billableBy: ruleSet.billableBy.get(code),
-      credentialModifiers,
-      priorAuthorization: tables.priorAuthorizationCodes.has(code)
-    }
-    // Codes come from claims, which are checked: the map stays as small as the code set.
-    if (tables.codes.size >= cacheLimit) tables.codes.clear()
-    tables.codes.set(code, info)
+const codeInfo = (tables: Tables, ruleSet: RuleSet, code: string): CodeInfo =>
+  tables.codes.get(code) ?? compileCodeInfo(tables, ruleSet, code)
+
+// Apart from `codeInfo`: the closure here would cost every lookup a context.
+const compileCodeInfo = (tables: Tables, ruleSet: RuleSet, code: string): CodeInfo => {
+  let credentialModifiers: Array<CredentialModifierRule> | undefined
+  ruleSet.credentialModifiers.rules.forEach((rule, index) => {
+    if (!PayerRules.credentialModifierCovers(rule, code)) return
+    credentialModifiers ??= []
+    credentialModifiers.push({ index, rule })
+  })
+  const info: CodeInfo = {
+    addOn: ruleSet.addOns.get(code),
+    unitsPerDay: ruleSet.unitsPerDay.get(code),
+    pairs: tables.pairsByColumn2.get(code),
+    family: tables.families.get(code),
+    billableBy: ruleSet.billableBy.get(code),
+    credentialModifiers,
+    priorAuthorization: tables.priorAuthorizationCodes.has(code)
   }
+  // Codes come from claims, which are checked: the map stays as small as the code set.
+  if (tables.codes.size >= cacheLimit) tables.codes.clear()
+  tables.codes.set(code, info)
   return info
 }
 
@@ -608,6 +617,9 @@ class Sink {
   blocking = false
 }
 
+/** The sink the next `scrub` takes, so a claim costs no allocation when it is clean (a nested call makes its own). */
+let spareSink: Sink | undefined = new Sink()
+
 const emit = (
   sink: Sink,
   tables: Tables,
@@ -666,8 +678,15 @@ const lineWithCode = (lines: ReadonlyArray<Line>, dateOfService: string, code: s
   return -1
 }
 
+const pairInForce = (pairs: ReadonlyArray<PairRule> | undefined, dateOfService: string): boolean => {
+  if (pairs === undefined) return false
+  for (let k = 0; k < pairs.length; k++)
+    if (isInForce((pairs[k] as PairRule).rule.effective, dateOfService)) return true
+  return false
+}
+
 const hasAny = (modifiers: ReadonlyArray<string>, wanted: ReadonlyArray<string>): boolean => {
-  for (const m of modifiers) if (wanted.includes(m)) return true
+  for (let k = 0; k < modifiers.length; k++) if (wanted.includes(modifiers[k] as string)) return true
   return false
 }
 
@@ -686,7 +705,8 @@ const sameDayEdits = (
   const { code, dateOfService } = line
   const pairs = info.pairs
   if (pairs !== undefined && on(tables, "same-day-pair")) {
-    for (const { index, rule } of pairs) {
+    for (let k = 0; k < pairs.length; k++) {
+      const { index, rule } = pairs[k] as PairRule
       if (!isInForce(rule.effective, dateOfService)) continue
       const j = lineWithCode(lines, dateOfService, rule.codes[0])
       if (j < 0) continue
@@ -716,8 +736,7 @@ const sameDayEdits = (
       const other = lines[j] as Line
       if (other.dateOfService !== dateOfService || tables.families.get(other.code)?.key !== family.key) continue
       // A same-day exclusion in force for the two codes decides instead (and may allow a bypass modifier).
-      const pairs = other.code === code ? undefined : tables.pairsByKey.get(`${code}|${other.code}`)
-      if (pairs?.some((p) => isInForce(p.rule.effective, dateOfService))) continue
+      if (other.code !== code && pairInForce(tables.pairsByCodes.get(code)?.get(other.code), dateOfService)) continue
       emit(
         sink,
         tables,
@@ -820,62 +839,128 @@ const credentialEdits = (
   }
   const covering = info.credentialModifiers
   if (covering === undefined || !on(tables, "credential-modifier")) return
-  // The modifiers the rules in force require of this credential on this code, and those they give other
-  // credentials on it (a wrong level: HN where HO is due).
-  let expected: Array<CredentialModifierRule> | undefined
-  let others: Array<string> | undefined
-  for (const entry of covering) {
-    const { rule } = entry
+  // Clean in the common case: every modifier the rules in force require of this credential is on the line, and
+  // none they give other credentials on it (a wrong level: HN where HO is due). Nothing is allocated then.
+  const modifiers = line.modifiers
+  let clean = true
+  for (let k = 0; k < covering.length; k++) {
+    const { rule } = covering[k] as CredentialModifierRule
+    const asks = PayerRules.credentialModifierFor(rule, credential, code, dateOfService)
+    if (
+      asks === "required" ? !modifiers.includes(rule.modifier) : asks === "other" && modifiers.includes(rule.modifier)
+    )
+      clean = false
+  }
+  if (clean) return
+  credentialModifierEdits(sink, tables, ruleSet, covering, credential, i, line)
+}
+
+// Apart from `credentialEdits`, so that the closures here cost the clean path nothing (a function whose variables
+// a closure captures allocates their context on every call).
+const credentialModifierEdits = (
+  sink: Sink,
+  tables: Tables,
+  ruleSet: RuleSet,
+  covering: ReadonlyArray<CredentialModifierRule>,
+  credential: Clinician["credential"],
+  i: number,
+  line: Line
+): void => {
+  const { code, dateOfService } = line
+  const due: Array<DueModifier> = []
+  const others: Array<string> = []
+  for (const { index, rule } of covering) {
     switch (PayerRules.credentialModifierFor(rule, credential, code, dateOfService)) {
       case "required":
-        expected ??= []
-        expected.push(entry)
+        due.push({
+          modifier: rule.modifier,
+          origin: { pack: ruleSet.credentialModifiers.pack, path: `$.credentialModifiers[${index}]` }
+        })
         break
       case "other":
-        others ??= []
         others.push(rule.modifier)
     }
   }
-  const wrong: Array<string> = []
-  if (others !== undefined) {
-    for (const m of line.modifiers) {
-      if (others.includes(m) && !(expected?.some((r) => r.rule.modifier === m) ?? false)) wrong.push(m)
+  const strays = line.modifiers.filter((m) => others.includes(m) && !due.some((d) => d.modifier === m))
+  modifierEdits(
+    sink,
+    tables,
+    "credential-modifier",
+    i,
+    line,
+    due,
+    strays,
+    { pack: ruleSet.credentialModifiers.pack, path: "$.credentialModifiers" },
+    {
+      missing: (m) => `${lineName(i, line)} needs modifier ${m} for a clinician billing as ${credential}.`,
+      replace: (stray, m) =>
+        `${lineName(i, line)} carries ${stray}, but a clinician billing as ${credential} bills it with ${m}.`,
+      stray: (m) =>
+        `${lineName(i, line)} carries ${m}, a modifier this payer gives other credentials on ${code}, not ${credential}.`
     }
-  }
-  let w = 0
-  for (const { index, rule } of expected ?? []) {
-    if (line.modifiers.includes(rule.modifier)) continue
-    const replace = wrong[w]
-    if (replace !== undefined) w++
+  )
+}
+
+/** A modifier a line must carry, and the rule that says so. */
+interface DueModifier {
+  readonly modifier: string
+  readonly origin: Origin
+}
+
+/** The messages of `modifierEdits`, worded by the edit. */
+interface ModifierWords {
+  /** The line lacks `modifier`. */
+  readonly missing: (modifier: string) => string
+  /** The line carries `stray` where `modifier` is due. */
+  readonly replace: (stray: string, modifier: string) => string
+  /** The line carries `stray`, which nothing asks for. */
+  readonly stray: (stray: string) => string
+}
+
+/**
+ * The findings of a line that lacks modifiers it must carry and carries strays of the same kind (credential
+ * levels, telehealth modifiers): each missing modifier replaces the next stray while strays last, else is added
+ * (a certain fix only while the line has fewer than four); the strays left over are removed. One finding each.
+ */
+const modifierEdits = (
+  sink: Sink,
+  tables: Tables,
+  edit: EditId,
+  i: number,
+  line: Line,
+  due: ReadonlyArray<DueModifier>,
+  strays: ReadonlyArray<string>,
+  strayOrigin: Origin,
+  words: ModifierWords
+): void => {
+  const modifiers = line.modifiers
+  let s = 0
+  for (const { modifier, origin } of due) {
+    if (modifiers.includes(modifier)) continue
+    const stray = strays[s]
+    if (stray !== undefined) s++
     emit(
       sink,
       tables,
-      "credential-modifier",
+      edit,
       i,
-      replace === undefined
-        ? `${lineName(i, line)} needs modifier ${rule.modifier} for a clinician billing as ${credential}.`
-        : `${lineName(i, line)} carries ${replace}, but a clinician billing as ${credential} bills it with ${rule.modifier}.`,
-      replace === undefined ? `Add modifier ${rule.modifier}.` : `Replace ${replace} with ${rule.modifier}.`,
-      { pack: ruleSet.credentialModifiers.pack, path: `$.credentialModifiers[${index}]` },
-      replace !== undefined
-        ? { _tag: "ReplaceModifier", line: i, from: replace, to: rule.modifier }
-        : line.modifiers.length < 4
-          ? { _tag: "AddModifier", line: i, modifier: rule.modifier }
+      stray === undefined ? words.missing(modifier) : words.replace(stray, modifier),
+      stray === undefined ? `Add modifier ${modifier}.` : `Replace ${stray} with ${modifier}.`,
+      origin,
+      stray !== undefined
+        ? { _tag: "ReplaceModifier", line: i, from: stray, to: modifier }
+        : modifiers.length < 4
+          ? { _tag: "AddModifier", line: i, modifier }
           : undefined
     )
   }
-  for (; w < wrong.length; w++) {
-    const m = wrong[w] as string
-    emit(
-      sink,
-      tables,
-      "credential-modifier",
-      i,
-      `${lineName(i, line)} carries ${m}, a modifier this payer gives other credentials on ${code}, not ${credential}.`,
-      `Remove modifier ${m}.`,
-      { pack: ruleSet.credentialModifiers.pack, path: "$.credentialModifiers" },
-      { _tag: "RemoveModifier", line: i, modifier: m }
-    )
+  for (; s < strays.length; s++) {
+    const stray = strays[s] as string
+    emit(sink, tables, edit, i, words.stray(stray), `Remove modifier ${stray}.`, strayOrigin, {
+      _tag: "RemoveModifier",
+      line: i,
+      modifier: stray
+    })
   }
 }
 
@@ -893,7 +978,8 @@ const telehealthEdits = (
     // Without the session's delivery only one thing is certain: a telehealth modifier no rule of the payer in
     // force uses (GT on a Medicare claim, 95 after Medicare stopped asking for it).
     if (!on(tables, "telehealth-modifier")) return
-    for (const m of modifiers) {
+    for (let k = 0; k < modifiers.length; k++) {
+      const m = modifiers[k] as string
       if (!tables.telehealthModifiers.has(m)) continue
       let used = false
       for (const rule of ruleSet.telehealth.rules) {
@@ -931,7 +1017,8 @@ const telehealthEdits = (
       )
     }
     if (on(tables, "telehealth-modifier")) {
-      for (const m of modifiers) {
+      for (let k = 0; k < modifiers.length; k++) {
+        const m = modifiers[k] as string
         if (!tables.telehealthModifiers.has(m)) continue
         emit(
           sink,
@@ -950,11 +1037,6 @@ const telehealthEdits = (
   // The rule the coding engine uses, and the place of service it gives.
   const index = PayerRules.telehealthRuleIndex(ruleSet.telehealth.rules, delivery.mode, dateOfService, facilityType)
   const rule = ruleSet.telehealth.rules[index]
-  const where = PayerRules.patientWhere(delivery.patientLocation)
-  const origin: Origin =
-    rule === undefined
-      ? { pack: ruleSet.chain[0] ?? "", path: "(no telehealth rule: POS 10 at home, 02 elsewhere)" }
-      : { pack: ruleSet.telehealth.pack, path: `$.telehealth[${index}]` }
   if (rule !== undefined) {
     const gap = PayerRules.telehealthGap(rule, delivery.patientLocation, code)
     if (gap !== undefined) {
@@ -971,7 +1053,7 @@ const telehealthEdits = (
               : `${code} is not on the payer's list of codes for ${delivery.mode} telehealth`
         }.`,
         "Deliver the service in a way the payer covers (video or in person), or do not bill it to this payer.",
-        origin
+        telehealthOrigin(ruleSet, index)
       )
       return
     }
@@ -983,56 +1065,59 @@ const telehealthEdits = (
       tables,
       "telehealth-pos",
       i,
-      `${lineName(i, line)} was delivered by ${delivery.mode} telehealth with the patient ${where}: the place of service is ${pos}, not ${line.placeOfService}.`,
+      `${lineName(i, line)} was delivered by ${delivery.mode} telehealth with the patient ${PayerRules.patientWhere(delivery.patientLocation)}: the place of service is ${pos}, not ${line.placeOfService}.`,
       `Set the place of service to ${pos}.`,
-      origin,
+      telehealthOrigin(ruleSet, index),
       { _tag: "SetPlaceOfService", line: i, placeOfService: pos }
     )
   }
   if (!on(tables, "telehealth-modifier")) return
-  const expected: ReadonlyArray<string> = rule === undefined ? [] : rule.modifiers
+  const expected: ReadonlyArray<string> = rule === undefined ? noModifiers : rule.modifiers
   // Clean in the common case: every expected modifier present, no other telehealth modifier.
   let clean = true
-  for (const m of expected) if (!modifiers.includes(m)) clean = false
-  for (const m of modifiers) if (tables.telehealthModifiers.has(m) && !expected.includes(m)) clean = false
+  for (let k = 0; k < expected.length; k++) if (!modifiers.includes(expected[k] as string)) clean = false
+  for (let k = 0; k < modifiers.length; k++) {
+    const m = modifiers[k] as string
+    if (tables.telehealthModifiers.has(m) && !expected.includes(m)) clean = false
+  }
   if (clean) return
-  const stray = modifiers.filter((m) => tables.telehealthModifiers.has(m) && !expected.includes(m))
-  let s = 0
-  for (const m of expected) {
-    if (modifiers.includes(m)) continue
-    const replace = stray[s]
-    if (replace !== undefined) s++
-    emit(
-      sink,
-      tables,
-      "telehealth-modifier",
-      i,
-      replace === undefined
-        ? `${lineName(i, line)}: this payer needs modifier ${m} on ${delivery.mode} telehealth.`
-        : `${lineName(i, line)} carries ${replace}; this payer needs ${m} on ${delivery.mode} telehealth.`,
-      replace === undefined ? `Add modifier ${m}.` : `Replace ${replace} with ${m}.`,
-      origin,
-      replace !== undefined
-        ? { _tag: "ReplaceModifier", line: i, from: replace, to: m }
-        : modifiers.length < 4
-          ? { _tag: "AddModifier", line: i, modifier: m }
-          : undefined
-    )
-  }
-  for (; s < stray.length; s++) {
-    const m = stray[s] as string
-    emit(
-      sink,
-      tables,
-      "telehealth-modifier",
-      i,
-      `${lineName(i, line)} carries ${m}, which this payer does not use on ${delivery.mode} telehealth on this date of service.`,
-      `Remove modifier ${m}.`,
-      origin,
-      { _tag: "RemoveModifier", line: i, modifier: m }
-    )
-  }
+  telehealthModifierEdits(sink, tables, telehealthOrigin(ruleSet, index), delivery.mode, expected, i, line)
 }
+
+// Apart from `telehealthEdits`, for the reason `credentialModifierEdits` is.
+const telehealthModifierEdits = (
+  sink: Sink,
+  tables: Tables,
+  origin: Origin,
+  mode: Exclude<Delivery["mode"], "in-person">,
+  expected: ReadonlyArray<string>,
+  i: number,
+  line: Line
+): void =>
+  modifierEdits(
+    sink,
+    tables,
+    "telehealth-modifier",
+    i,
+    line,
+    expected.map((modifier) => ({ modifier, origin })),
+    line.modifiers.filter((m) => tables.telehealthModifiers.has(m) && !expected.includes(m)),
+    origin,
+    {
+      missing: (m) => `${lineName(i, line)}: this payer needs modifier ${m} on ${mode} telehealth.`,
+      replace: (stray, m) => `${lineName(i, line)} carries ${stray}; this payer needs ${m} on ${mode} telehealth.`,
+      stray: (m) =>
+        `${lineName(i, line)} carries ${m}, which this payer does not use on ${mode} telehealth on this date of service.`
+    }
+  )
+
+const noModifiers: ReadonlyArray<string> = []
+
+/** Where a telehealth finding comes from: the rule at `index` of the payer's telehealth rules, or none. */
+const telehealthOrigin = (ruleSet: RuleSet, index: number): Origin =>
+  index < 0
+    ? { pack: ruleSet.chain[0] ?? "", path: "(no telehealth rule: POS 10 at home, 02 elsewhere)" }
+    : { pack: ruleSet.telehealth.pack, path: `$.telehealth[${index}]` }
 
 const pointerEdit = (sink: Sink, tables: Tables, diagnoses: number, i: number, line: Line): void => {
   const pointers = line.diagnosisPointers
@@ -1143,7 +1228,8 @@ const duplicateEdits = (
   let exact = false
   let service = false
   let modifiers: string | undefined
-  for (const prior of day) {
+  for (let k = 0; k < day.length; k++) {
+    const prior = day[k] as SentLine
     if (prior.code !== line.code || prior.payerId !== claim.payerId || prior.claimId === claim.id) continue
     modifiers ??= modifierKey(line.modifiers)
     if (
@@ -1239,6 +1325,44 @@ const diagnosisEdits = (sink: Sink, tables: Tables, claim: Claim): void => {
   }
 }
 
+/**
+ * True when a prior-authorization rule in force asks for one for a code of the visit's lines (those on the date),
+ * as `Authorization.requiredCodes` decides, without building the visit.
+ */
+const authorizationRequired = (
+  ruleSet: RuleSet,
+  lines: ReadonlyArray<Line>,
+  dateOfService: string,
+  priorVisits: number
+): boolean => {
+  const rules = ruleSet.priorAuthorization.rules
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as (typeof rules)[number]
+    if (!isInForce(rule.effective, dateOfService)) continue
+    if (rule.afterVisits !== undefined && priorVisits < rule.afterVisits) continue
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k] as Line
+      if (line.dateOfService === dateOfService && rule.codes.includes(line.code)) return true
+    }
+  }
+  return false
+}
+
+// Helpers rather than closures in `authorizationEdits`: a closure's captured variables cost a context every call.
+const allocatedTo = (allocations: ReadonlyArray<{ readonly number: string }>, number: string | undefined): boolean => {
+  for (let k = 0; k < allocations.length; k++)
+    if ((allocations[k] as { readonly number: string }).number === number) return true
+  return false
+}
+
+/** The first rule in force asking for an authorization of one of the codes (0 when none does). */
+const authorizationRuleIndex = (ruleSet: RuleSet, dateOfService: string, codes: ReadonlyArray<string>): number => {
+  const index = ruleSet.priorAuthorization.rules.findIndex(
+    (r) => isInForce(r.effective, dateOfService) && r.codes.some((c) => codes.includes(c))
+  )
+  return Math.max(index, 0)
+}
+
 const authorizationEdits = (sink: Sink, tables: Tables, ruleSet: RuleSet, claim: Claim, context: ScrubContext) => {
   const lines = claim.lines
   const facts = context.authorizations
@@ -1250,6 +1374,8 @@ const authorizationEdits = (sink: Sink, tables: Tables, ruleSet: RuleSet, claim:
     let seen = false
     for (let j = 0; j < i; j++) if ((lines[j] as Line).dateOfService === first.dateOfService) seen = true
     if (seen) continue
+    // No finding without a rule that asks for one (Authorization.check would say NotRequired).
+    if (!authorizationRequired(ruleSet, lines, first.dateOfService, facts?.priorVisits ?? 0)) continue
     const visitLines: Array<{ code: string; units: number }> = []
     for (const line of lines) {
       if (line.dateOfService === first.dateOfService) visitLines.push({ code: line.code, units: line.units })
@@ -1266,7 +1392,7 @@ const authorizationEdits = (sink: Sink, tables: Tables, ruleSet: RuleSet, claim:
     const check =
       facts === undefined ? undefined : Authorization.check(visit, facts.authorizations, facts.ledger, ruleSet)
     if (check?._tag === "NotRequired") continue
-    if (check?._tag === "Authorized" && check.allocations.some((a) => a.number === claim.priorAuthorization)) continue
+    if (check?._tag === "Authorized" && allocatedTo(check.allocations, claim.priorAuthorization)) continue
     // A finding is likely from here: where it is and which rule asks for the authorization.
     const required = Authorization.requiredCodes(visit, ruleSet)
     if (required.length === 0) continue
@@ -1278,10 +1404,7 @@ const authorizationEdits = (sink: Sink, tables: Tables, ruleSet: RuleSet, claim:
         break
       }
     }
-    let ruleIndex = ruleSet.priorAuthorization.rules.findIndex(
-      (r) => isInForce(r.effective, first.dateOfService) && r.codes.some((c) => required.includes(c))
-    )
-    if (ruleIndex < 0) ruleIndex = 0
+    const ruleIndex = authorizationRuleIndex(ruleSet, first.dateOfService, required)
     const source: Origin = { pack: ruleSet.priorAuthorization.pack, path: `$.priorAuthorization[${ruleIndex}]` }
     const codes = required.join(", ")
     if (check === undefined) {
@@ -1426,7 +1549,11 @@ const partyEdits = (sink: Sink, tables: Tables, claim: Claim, context: ScrubCont
   const { patient, coverage, asOf } = context
   const first = claim.serviceDate
   let last = first as string
-  for (const line of claim.lines) if (line.dateOfService > last) last = line.dateOfService
+  const lines = claim.lines
+  for (let k = 0; k < lines.length; k++) {
+    const dateOfService = (lines[k] as Line).dateOfService
+    if (dateOfService > last) last = dateOfService
+  }
   if (patient !== undefined && on(tables, "date-of-birth")) {
     const dob = patient.dateOfBirth
     const problem =
@@ -1526,7 +1653,8 @@ const clean: ScrubResult = Object.freeze({ findings: Object.freeze([]) as Readon
  * @since 0.1.0
  */
 export const scrub = (claim: Claim, context: ScrubContext): ScrubResult => {
-  const sink = new Sink()
+  const sink = spareSink ?? new Sink()
+  spareSink = undefined
   const lines = claim.lines
   const firstDate = claim.serviceDate
   const ruleSet0 = context.ruleSets(claim.payerId, firstDate)
@@ -1599,7 +1727,11 @@ export const scrub = (claim: Claim, context: ScrubContext): ScrubResult => {
     if (context.supervising !== undefined)
       providerEdits(sink, tables0, "supervising clinician", context.supervising, supervisingNpiDenial, undefined)
   }
-  return sink.findings === undefined ? clean : { findings: sink.findings, blocking: sink.blocking }
+  const { findings, blocking } = sink
+  sink.findings = undefined
+  sink.blocking = false
+  spareSink = sink
+  return findings === undefined ? clean : { findings, blocking }
 }
 
 /**

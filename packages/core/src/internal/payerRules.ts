@@ -29,7 +29,8 @@ export const billingRule = (
   date: string
 ): BillableByRule | undefined => {
   let first: BillableByRule | undefined
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as BillableByRule
     if (!isInForce(rule.effective, date)) continue
     if (rule.credentials.has(credential)) return rule
     first ??= rule
