@@ -172,6 +172,32 @@ describe("DemoPractice", () => {
   )
 
   it.effect(
+    "seeding a seeded tenant again writes nothing; without a today it seeds up to the Clock's now",
+    () =>
+      Effect.gen(function* () {
+        const { store, summary } = yield* seeded()
+        expect(summary.written).toBe(true)
+        const before = yield* snapshot(store)
+        const again = yield* DemoPractice.seed({ today }).pipe(Effect.provideService(Store.Store, store), inDemo)
+        expect(again).toEqual({ ...summary, written: false })
+        expect(yield* snapshot(store)).toEqual(before)
+
+        // Today from the Clock, in the practice's time zone (03:00 UTC is still the day before in Michigan);
+        // nothing is written later than now.
+        const now = middayOf(today) - 12 * 3_600_000
+        yield* TestClock.setTime(now)
+        const fresh = yield* InMemoryStore.make
+        const byClock = yield* DemoPractice.seed().pipe(Effect.provideService(Store.Store, fresh), inDemo)
+        expect(byClock.today).toBe(DateOfService.addDays(today, -1))
+        const events = yield* inDemo(fresh.audit.events({ limit: 1000 }))
+        expect(events.length).toBeGreaterThan(0)
+        const last = (yield* snapshot(fresh)).histories.reduce((max, event) => Math.max(max, event.at), 0)
+        expect(last).toBeLessThanOrEqual(now)
+      }),
+    { timeout: 60_000 }
+  )
+
+  it.effect(
     "has an authorization in every state, as checkAuthorization and authorizationAlerts read them",
     () =>
       Effect.gen(function* () {

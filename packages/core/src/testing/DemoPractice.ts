@@ -823,6 +823,9 @@ export interface Options {
  * @since 0.1.0
  */
 export interface Summary {
+  /** False when the tenant already held the demo practice: `seed` wrote nothing, and counted what is there. */
+  readonly written: boolean
+  /** The day asked for (the history's "today" when `written`). */
   readonly today: DateOfService.DateOfService
   readonly patients: number
   readonly sessions: number
@@ -840,8 +843,11 @@ const builtinRulePacks = (): RuleSet.RulePacks["Service"] =>
 const at = (date: DateOfService.DateOfService, hourUtc: number, minute = 0): number =>
   DateOfService.daysBetween(DateOfService.make("1970-01-01"), date) * 86_400_000 + hourUtc * 3_600_000 + minute * 60_000
 
-/** A clock the seed sets: the history's operations happen on their own days. Sleeping is the real clock's. */
-const settableClock = (real: Clock.Clock) => {
+/**
+ * A clock the seed sets: the history's operations happen on their own days, never later than `cap` when there is
+ * one. Sleeping is the real clock's.
+ */
+const settableClock = (real: Clock.Clock, cap: number | undefined) => {
   let now = 0
   const clock: Clock.Clock = {
     currentTimeMillisUnsafe: () => now,
@@ -856,7 +862,7 @@ const settableClock = (real: Clock.Clock) => {
     clock,
     set: (millis: number) =>
       Effect.sync(() => {
-        now = millis
+        now = cap === undefined ? millis : Math.min(millis, cap)
       })
   }
 }
@@ -876,14 +882,21 @@ interface Billed {
 
 /**
  * Writes the demo practice into the caller's tenant through the Store port and the Billing operations (with the
- * built-in rule packs and an in-memory clearinghouse of its own). Seed an empty tenant: the records' ids are fixed,
- * so a second seed of the same tenant finds them taken.
+ * built-in rule packs and an in-memory clearinghouse of its own), and counts what it wrote. A tenant that already
+ * holds the demo's organization is left as it is (`written: false`): seeding a persisted store on every start is
+ * safe. Seed a tenant of its own: the records' ids are fixed.
  *
  * @since 0.1.0
  */
 export const seed = Effect.fn("DemoPractice.seed")(function* (options?: Options) {
   const today = options?.today ?? (yield* DateOfService.today(timeZone))
-  const { clock, set } = settableClock(yield* Clock.Clock)
+  const real = yield* Clock.Clock
+  // On the real today, nothing is written later than now: the host's own writes come after the demo's.
+  const { clock, set } = settableClock(real, options?.today === undefined ? real.currentTimeMillisUnsafe() : undefined)
+  yield* set(at(DateOfService.addDays(today, -200), 14))
+  const store = yield* Store.Store
+  const found = yield* store.organizations.get(ids.organizationId).pipe(Effect.provideService(Clock.Clock, clock))
+  if (Option.isSome(found)) return yield* summarize(today, false)
   // The payer's front end rejects the claims the history says it does (277CA A7:21, missing or invalid information).
   const rejected = new Set<string>()
   const clearinghouse = InMemoryClearinghouse.layer([], {
@@ -1025,10 +1038,8 @@ const history = (
     type Step = { readonly date: DateOfService.DateOfService; readonly hour: number; readonly act: Act }
     const steps: Array<Step> = []
     const billed: Array<Billed> = []
-    let sessions = 0
     for (const spec of patientSpecs) {
       for (const offset of spec.history) {
-        sessions += 1
         const noShow = spec.noShows?.includes(offset) === true
         const item: Billed = {
           patient: spec,
@@ -1045,7 +1056,6 @@ const history = (
         if (!noShow && spec.coverages.length > 0) billed.push(item)
       }
       // The sessions booked from today on, each reserving its authorization.
-      sessions += spec.booked.length
       if (spec.booked.length > 0) steps.push({ date: today, hour: 12, act: book(spec) })
     }
     const remittances: Array<{
@@ -1300,18 +1310,28 @@ const history = (
       )
     }
 
-    // The end of today: the counts, and the large work queue if one was asked for.
+    // The end of today: the large work queue if one was asked for, and the counts.
     yield* set(at(today, 23, 30))
-    const denialCount = yield* count((cursor) => store.denials.queue({ limit: Store.maxPageSize, cursor }))
+    // Counted before the large queue: paging through 100,000 denials in memory would take longer than writing them.
+    const denials = yield* count((cursor) => store.denials.queue({ limit: Store.maxPageSize, cursor }))
     const bulk = extraDenials > 0 ? yield* seedDenials(extraDenials, { today }) : 0
-    const claimCount = yield* count((cursor) => store.claims.query({ limit: Store.maxPageSize, cursor }))
+    return yield* summarize(today, true, denials + bulk)
+  })
+
+/** What the caller's tenant holds, counted; `denials` when the caller knows it. */
+const summarize = (today: DateOfService.DateOfService, written: boolean, known?: number) =>
+  Effect.gen(function* () {
+    const store = yield* Store.Store
+    const max = Store.maxPageSize
+    const denials = known ?? (yield* count((cursor) => store.denials.queue({ limit: max, cursor })))
     return {
+      written,
       today,
-      patients: patients.length,
-      sessions,
-      claims: claimCount,
-      remittances: remittances.length,
-      denials: denialCount + bulk
+      patients: yield* count((cursor) => store.patients.list({ limit: max, cursor })),
+      sessions: yield* count((cursor) => store.sessions.list({ limit: max, cursor })),
+      claims: yield* count((cursor) => store.claims.query({ limit: max, cursor })),
+      remittances: yield* count((cursor) => store.remittances.list({ limit: max, cursor })),
+      denials
     } satisfies Summary
   })
 
