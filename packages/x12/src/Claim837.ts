@@ -18,11 +18,12 @@
  */
 
 import { Result } from "effect"
-import { decimal, formatAmount, quantity, reject } from "./internal/amount.js"
+import { decimal, formatAmount, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
+import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
-import { components, type Delimiters, element, type Segment } from "./Segments.js"
+import type { Delimiters, Segment } from "./Segments.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Model
@@ -444,21 +445,6 @@ const formatQuantity = (n: number): string => {
   while (text.charCodeAt(end - 1) === 48) end--
   if (text.charCodeAt(end - 1) === 46) end--
   return text.slice(0, end)
-}
-
-/**
- * Cents from an X12 decimal, or undefined when it is not a number, has more than 2 decimals or is past a safe
- * integer. A minus zero stays -0, as the 837 reader has always read it.
- */
-const parseAmount = (text: string): number | undefined => {
-  const cents = decimal(text, 0, text.length, 2, reject)
-  if (Number.isNaN(cents)) return undefined
-  return cents === 0 && text.charCodeAt(0) === 45 ? -0 : cents
-}
-
-const parseQuantity = (text: string): number | undefined => {
-  const value = quantity(text, 0, text.length)
-  return Number.isNaN(value) ? undefined : value
 }
 
 /** Two digits at `at` as a number, or NaN. */
@@ -1806,7 +1792,8 @@ interface OpenHl {
   readonly id: string
   readonly declaresChild: boolean
   hasChild: boolean
-  readonly segment: Segment
+  /** The HL's segment index. */
+  readonly at: number
 }
 
 interface BillingGroup {
@@ -1820,26 +1807,37 @@ interface BillingGroup {
 interface SubscriberState {
   readonly subscriber: Draft<Subscriber>
   readonly payer: Draft<Payer>
-  sbr: Segment
-  name: Segment | undefined
+  /** The SBR (or, before it, the HL 22) a problem with the subscriber is reported at. */
+  sbrAt: number
+  sbrId: string
+  /** The NM1*IL's segment index, -1 before it. */
+  nameAt: number
   payerSeen: boolean
   checked: boolean
 }
 
 interface LineState {
   readonly line: Draft<ServiceLine837>
-  readonly lx: Segment
-  sv1: Segment | undefined
+  /** The LX's segment index. */
+  readonly lxAt: number
+  /** The SV1's segment index, -1 before it. */
+  sv1At: number
   hasDate: boolean
-  readonly adjudications: Array<Draft<LineAdjudication>>
+  /** Made at the first SVD. */
+  adjudications: Array<Draft<LineAdjudication>> | undefined
 }
 
 interface ClaimState {
   readonly data: Draft<ClaimData>
-  readonly clm: Segment
+  /** The CLM's segment index. */
+  readonly clmAt: number
+  /** The same array as `data.diagnoses`. */
   readonly diagnoses: Array<string>
   readonly lines: Array<LineState>
-  readonly otherPayers: Array<Draft<OtherPayer>>
+  /** The same array as `data.lines`: each line's model, pushed at its LX. */
+  readonly lineModels: Array<ServiceLine837>
+  /** Made at the first 2320 SBR. */
+  otherPayers: Array<Draft<OtherPayer>> | undefined
   readonly subscriber: SubscriberState | undefined
   readonly patient: Draft<Patient> | undefined
   readonly billing: BillingGroup | undefined
@@ -1849,35 +1847,73 @@ const diagnosisQualifiers: ReadonlySet<string> = new Set(["ABK", "ABF", "BK", "B
 
 const none: ReadonlyArray<unknown> = []
 
+/** A line's modifiers and pointers until its SV1: one frozen empty array, not two new ones a line. */
+const noneYet: Array<never> = Object.freeze([]) as unknown as Array<never>
+
+const bhtKey = keyOf("BHT")
+const hlKey = keyOf("HL")
+const nm1Key = keyOf("NM1")
+const n3Key = keyOf("N3")
+const n4Key = keyOf("N4")
+const perKey = keyOf("PER")
+const prvKey = keyOf("PRV")
+const refKey = keyOf("REF")
+const sbrKey = keyOf("SBR")
+const patKey = keyOf("PAT")
+const dmgKey = keyOf("DMG")
+const clmKey = keyOf("CLM")
+const hiKey = keyOf("HI")
+const amtKey = keyOf("AMT")
+const casKey = keyOf("CAS")
+const oiKey = keyOf("OI")
+const dtpKey = keyOf("DTP")
+const lxKey = keyOf("LX")
+const sv1Key = keyOf("SV1")
+const svdKey = keyOf("SVD")
+
+/** Two ASCII digits. */
+const isTwoDigits = (text: string): boolean =>
+  text.length === 2 &&
+  text.charCodeAt(0) >= 48 &&
+  text.charCodeAt(0) <= 57 &&
+  text.charCodeAt(1) >= 48 &&
+  text.charCodeAt(1) <= 57
+
+type At = { readonly element?: number; readonly component?: number; readonly severity?: "error" | "warning" }
+
+const noAt: At = {}
+
 /**
  * The 837P model for `Reader`: claims as items, each as soon as the next claim, HL or SE shows it is complete
  * (the last one at SE, through `flush`). The transaction's model is a `Submission837` with the envelope-level data
  * and, in `claims`, only claims not already emitted as items (none when the reader calls `flush`).
  *
+ * It reads each segment in place (a `SegmentView`): elements become strings only when the model keeps them, codes
+ * are shared strings, amounts are parsed where they lie, and a segment a later problem points at is remembered by
+ * its index.
+ *
  * @since 0.1.0
  */
 export const make837 = (context: ModelContext): TransactionModel => {
-  const report = (
-    segment: Segment | undefined,
-    code: string,
-    message: string,
-    at: { readonly element?: number; readonly component?: number; readonly severity?: "error" | "warning" } = {}
-  ) => {
+  /** A problem at segment `index` with id `id`, or at no segment when `index` is negative. */
+  const reportAt = (index: number, id: string, code: string, message: string, at: At = noAt) => {
     const problem: Draft<Omit<Problem, "interchange" | "group" | "transaction">> = {
       severity: at.severity ?? "error",
       code,
       message
     }
-    if (segment !== undefined) {
-      problem.segmentIndex = segment.index
-      problem.segmentId = segment.id
+    if (index >= 0) {
+      problem.segmentIndex = index
+      problem.segmentId = id
     }
     if (at.element !== undefined) problem.element = at.element
     if (at.component !== undefined) problem.component = at.component
     context.report(problem)
   }
+  const report = (segment: SegmentView, code: string, message: string, at: At = noAt) =>
+    reportAt(segment.index, segment.id, code, message, at)
   if (!context.header.version.includes("X222"))
-    report(undefined, "not-professional", "the transaction is not an 837P (005010X222A1)", { severity: "warning" })
+    reportAt(-1, "", "not-professional", "the transaction is not an 837P (005010X222A1)", { severity: "warning" })
 
   let reference: string | undefined
   let submitter: Draft<Submitter> | undefined
@@ -1888,7 +1924,8 @@ export const make837 = (context: ModelContext): TransactionModel => {
   let subscriber: SubscriberState | undefined
   let patient: Draft<Patient> | undefined
   let patientDemographics = true
-  let patientName: Segment | undefined
+  let patientNameAt = -1
+  let patientNameId = ""
   let claim: ClaimState | undefined
   let line: LineState | undefined
   let other: Draft<OtherPayer> | undefined
@@ -1900,41 +1937,47 @@ export const make837 = (context: ModelContext): TransactionModel => {
   let pendingAddress: Draft<Address> | undefined
   const hls: Array<OpenHl> = []
   let maxHl = 0
+  // The last CCYYMMDD read and its ISO date: a batch's dates repeat.
+  let lastD8 = ""
+  let lastIso = ""
 
-  const amount = (segment: Segment, n: number): number => {
-    const value = parseAmount(element(segment, n))
-    if (value === undefined) {
+  const amount = (segment: SegmentView, n: number): number => {
+    let value = Number.NaN
+    if (n < segment.count) {
+      const start = segment.bounds[n] as number
+      value = decimal(segment.text, start, (segment.bounds[n + 1] as number) - 1, 2, reject)
+      // A minus zero stays -0, as the 837 reader has always read it.
+      if (value === 0 && segment.text.charCodeAt(start) === 45) value = -0
+    }
+    if (Number.isNaN(value)) {
       report(segment, "bad-amount", "not a decimal amount with at most 2 decimals", { element: n })
       return 0
     }
     return value
   }
 
-  const quantity = (segment: Segment, n: number): number => {
-    const value = parseQuantity(element(segment, n))
-    if (value === undefined) {
+  const quantity = (segment: SegmentView, n: number): number => {
+    const value = segment.quantity(n)
+    if (Number.isNaN(value)) {
       report(segment, "bad-quantity", "not a decimal number", { element: n })
       return 0
     }
     return value
   }
 
-  const checkCode = (segment: Segment, n: number, allowed: ReadonlySet<string>, component?: number): string => {
-    const value = component === undefined ? element(segment, n) : (components(segment, n)[component - 1] ?? "")
+  const checkCode = (segment: SegmentView, n: number, allowed: ReadonlySet<string>, component?: number): string => {
+    const value = component === undefined ? segment.short(n) : segment.component(n, component - 1)
     if (!allowed.has(value))
       report(
         segment,
         "bad-code",
         `${segment.id}${String(n).padStart(2, "0")} ${value === "" ? "is required" : "is not an allowed code"}`,
-        {
-          element: n,
-          ...(component === undefined ? {} : { component })
-        }
+        component === undefined ? { element: n } : { element: n, component }
       )
     return value
   }
 
-  const d8 = (segment: Segment, n: number, text: string): string => {
+  const d8 = (segment: SegmentView, n: number, text: string): string => {
     const iso = fromX12Date(text)
     if (iso === undefined) {
       report(segment, "bad-date", "not a calendar date CCYYMMDD", { element: n })
@@ -1943,20 +1986,31 @@ export const make837 = (context: ModelContext): TransactionModel => {
     return iso
   }
 
-  const personName = (segment: Segment): Draft<PersonName> => {
-    const name: Draft<PersonName> = { last: element(segment, 3) }
-    const first = element(segment, 4)
-    const middle = element(segment, 5)
-    const suffix = element(segment, 7)
-    if (first !== "") name.first = first
-    if (middle !== "") name.middle = middle
-    if (suffix !== "") name.suffix = suffix
+  /** Element n as a date: the ISO date, or the text as read (with a problem) when it is not one. */
+  const dateAt = (segment: SegmentView, n: number): string => {
+    if (lastD8 !== "" && segment.is(n, lastD8)) return lastIso
+    const text = segment.get(n)
+    const iso = fromX12Date(text)
+    if (iso === undefined) {
+      report(segment, "bad-date", "not a calendar date CCYYMMDD", { element: n })
+      return text
+    }
+    lastD8 = text
+    lastIso = iso
+    return iso
+  }
+
+  const personName = (segment: SegmentView): Draft<PersonName> => {
+    const name: Draft<PersonName> = { last: segment.get(3) }
+    if (segment.has(4)) name.first = segment.get(4)
+    if (segment.has(5)) name.middle = segment.get(5)
+    if (segment.has(7)) name.suffix = segment.get(7)
     return name
   }
 
-  const npiOf = (segment: Segment): string => {
-    const id = element(segment, 9)
-    if (element(segment, 8) === "XX" && !isValidNpi(id))
+  const npiOf = (segment: SegmentView): string => {
+    const id = segment.get(9)
+    if (segment.is(8, "XX") && !isValidNpi(id))
       report(segment, "invalid-npi", "NM109 is not a valid NPI (check digit)", { element: 9 })
     return id
   }
@@ -1966,32 +2020,34 @@ export const make837 = (context: ModelContext): TransactionModel => {
     pendingAddress = undefined
   }
 
-  const contactOf = (segment: Segment): Draft<Contact> => {
-    const contact: Draft<Contact> = { name: element(segment, 2) }
+  const contactOf = (segment: SegmentView): Draft<Contact> => {
+    const contact: Draft<Contact> = { name: segment.get(2) }
     for (let n = 3; n <= 7; n += 2) {
-      const qualifier = element(segment, n)
-      const value = element(segment, n + 1)
-      if (value === "") continue
-      if (qualifier === "TE" && contact.phone === undefined) contact.phone = value
-      else if (qualifier === "EM" && contact.email === undefined) contact.email = value
+      if (!segment.has(n + 1)) continue
+      if (segment.is(n, "TE")) {
+        if (contact.phone === undefined) contact.phone = segment.get(n + 1)
+      } else if (segment.is(n, "EM") && contact.email === undefined) contact.email = segment.get(n + 1)
     }
     return contact
   }
 
-  const adjustmentsOf = (segment: Segment, into: Array<Adjustment>) => {
+  const adjustmentsOf = (segment: SegmentView, into: Array<Adjustment>) => {
     const groupCode = checkCode(segment, 1, adjustmentGroups) as AdjustmentGroup
     for (let k = 0; k < 6; k++) {
-      const reason = element(segment, 2 + 3 * k)
-      if (reason === "") continue
-      const adjustment: Draft<Adjustment> = { group: groupCode, reason, amount: amount(segment, 3 + 3 * k) }
-      if (element(segment, 4 + 3 * k) !== "") adjustment.quantity = quantity(segment, 4 + 3 * k)
+      if (!segment.has(2 + 3 * k)) continue
+      const adjustment: Draft<Adjustment> = {
+        group: groupCode,
+        reason: segment.short(2 + 3 * k),
+        amount: amount(segment, 3 + 3 * k)
+      }
+      if (segment.has(4 + 3 * k)) adjustment.quantity = quantity(segment, 4 + 3 * k)
       into.push(adjustment)
     }
   }
 
   const closeHl = (hl: OpenHl) => {
     if (hl.declaresChild && !hl.hasChild)
-      report(hl.segment, "hl-child-code", "HL04 says a child HL follows, and none does", {
+      reportAt(hl.at, "HL", "hl-child-code", "HL04 says a child HL follows, and none does", {
         element: 4,
         severity: "warning"
       })
@@ -1999,9 +2055,9 @@ export const make837 = (context: ModelContext): TransactionModel => {
 
   const finishLine = () => {
     if (line === undefined) return
-    if (line.sv1 === undefined) report(line.lx, "missing-segment", "the service line has no SV1")
-    if (!line.hasDate) report(line.lx, "missing-service-date", "the service line has no DTP*472")
-    if (line.adjudications.length > 0) line.line.otherPayerAdjudication = line.adjudications
+    if (line.sv1At < 0) reportAt(line.lxAt, "LX", "missing-segment", "the service line has no SV1")
+    if (!line.hasDate) reportAt(line.lxAt, "LX", "missing-service-date", "the service line has no DTP*472")
+    if (line.adjudications !== undefined) line.line.otherPayerAdjudication = line.adjudications
     line = undefined
     adjudication = undefined
   }
@@ -2010,17 +2066,21 @@ export const make837 = (context: ModelContext): TransactionModel => {
     state.checked = true
     const s = state.subscriber
     if (!hasPatient && s.relationship !== "18")
-      report(state.sbr, "subscriber-relationship", 'SBR02 must be "18" when the subscriber is the patient', {
-        element: 2
-      })
+      reportAt(
+        state.sbrAt,
+        state.sbrId,
+        "subscriber-relationship",
+        'SBR02 must be "18" when the subscriber is the patient',
+        { element: 2 }
+      )
     if (hasPatient && s.relationship !== undefined)
-      report(state.sbr, "subscriber-relationship", "SBR02 must be empty when a patient loop follows", {
+      reportAt(state.sbrAt, state.sbrId, "subscriber-relationship", "SBR02 must be empty when a patient loop follows", {
         element: 2
       })
-    if (state.name === undefined) report(state.sbr, "missing-segment", "the subscriber has no NM1*IL")
+    if (state.nameAt < 0) reportAt(state.sbrAt, state.sbrId, "missing-segment", "the subscriber has no NM1*IL")
     else if (!hasPatient && (s.dob === undefined || s.sex === undefined))
-      report(state.name, "missing-segment", "the subscriber is the patient and has no DMG")
-    if (!state.payerSeen) report(state.sbr, "missing-segment", "the subscriber has no payer NM1*PR")
+      reportAt(state.nameAt, "NM1", "missing-segment", "the subscriber is the patient and has no DMG")
+    if (!state.payerSeen) reportAt(state.sbrAt, state.sbrId, "missing-segment", "the subscriber has no payer NM1*PR")
   }
 
   const billingOverride = (g: BillingGroup | undefined): Claim837["billing"] | undefined => {
@@ -2045,37 +2105,37 @@ export const make837 = (context: ModelContext): TransactionModel => {
     otherSubscriber = undefined
     renderingProvider = undefined
     const c = state.data
-    c.diagnoses = state.diagnoses
-    c.lines = state.lines.map((l) => l.line)
-    if (state.otherPayers.length > 0) c.otherPayers = state.otherPayers
     let total = 0
-    for (const l of state.lines) total += l.line.charge
-    if (state.lines.length === 0) report(state.clm, "missing-segment", "the claim has no service line")
+    for (let i = 0; i < state.lines.length; i++) total += (state.lines[i] as LineState).line.charge
+    if (state.otherPayers !== undefined) c.otherPayers = state.otherPayers
+    if (state.lines.length === 0) reportAt(state.clmAt, "CLM", "missing-segment", "the claim has no service line")
     else if (total !== c.totalCharge)
-      report(state.clm, "claim-total", "CLM02 does not equal the sum of the lines' SV102", { element: 2 })
-    if (state.diagnoses.length === 0) report(state.clm, "missing-diagnosis", "the claim has no diagnosis (HI)")
+      reportAt(state.clmAt, "CLM", "claim-total", "CLM02 does not equal the sum of the lines' SV102", { element: 2 })
+    if (state.diagnoses.length === 0)
+      reportAt(state.clmAt, "CLM", "missing-diagnosis", "the claim has no diagnosis (HI)")
     for (const l of state.lines) {
-      const sv1 = l.sv1
-      if (sv1 === undefined) continue
-      if (l.line.diagnosisPointers.length === 0)
-        report(sv1, "missing-diagnosis-pointer", "SV107 has no diagnosis pointer", { element: 7 })
-      l.line.diagnosisPointers.forEach((pointer, j) => {
-        if (pointer > state.diagnoses.length)
-          report(sv1, "diagnosis-pointer", "SV107 points at a diagnosis position HI does not have", {
+      if (l.sv1At < 0) continue
+      const pointers = l.line.diagnosisPointers
+      if (pointers.length === 0)
+        reportAt(l.sv1At, "SV1", "missing-diagnosis-pointer", "SV107 has no diagnosis pointer", { element: 7 })
+      for (let j = 0; j < pointers.length; j++) {
+        if ((pointers[j] as number) > state.diagnoses.length)
+          reportAt(l.sv1At, "SV1", "diagnosis-pointer", "SV107 points at a diagnosis position HI does not have", {
             element: 7,
             component: j + 1
           })
-      })
+      }
     }
     if ((c.frequency === "7" || c.frequency === "8") && c.payerClaimControlNumber === undefined)
-      report(state.clm, "missing-payer-claim-control-number", "a replacement or void needs REF*F8", {
+      reportAt(state.clmAt, "CLM", "missing-payer-claim-control-number", "a replacement or void needs REF*F8", {
         element: 5,
         component: 3
       })
     const s = state.subscriber
     if (s === undefined) {
-      report(state.clm, "claim-outside-subscriber", "CLM outside a subscriber loop (HL 22)")
+      reportAt(state.clmAt, "CLM", "claim-outside-subscriber", "CLM outside a subscriber loop (HL 22)")
     } else if (!s.checked) checkSubscriber(s, state.patient !== undefined)
+    // Copies: a malformed file can change the loop's subscriber after this claim (an HL that is not 22).
     const subscriberOut: Subscriber = s === undefined ? emptySubscriber() : { ...s.subscriber }
     const payerOut: Payer = s === undefined ? { name: "", id: "" } : { ...s.payer }
     const billing = billingOverride(state.billing)
@@ -2085,286 +2145,512 @@ export const make837 = (context: ModelContext): TransactionModel => {
     return result
   }
 
-  const segment = (seg: Segment): ReadonlyArray<unknown> => {
-    switch (seg.id) {
-      case "BHT": {
-        const value = element(seg, 3)
-        if (value !== "") reference = value
+  const hl = (seg: SegmentView): ReadonlyArray<unknown> => {
+    const done = finishClaim()
+    const id = seg.get(1)
+    const parent = seg.get(2)
+    const level = seg.short(3)
+    const depth = level === "20" ? 0 : level === "22" ? 1 : level === "23" ? 2 : 3
+    while (hls.length > depth) {
+      const closed = hls.pop()
+      if (closed !== undefined) closeHl(closed)
+    }
+    const number = Number(id)
+    if (Number.isInteger(number) && number >= 1 && number <= maxHl)
+      report(seg, "hl-duplicate", "HL01 repeats an earlier HL id", { element: 1 })
+    else if (number !== maxHl + 1)
+      report(seg, "hl-sequence", "HL01 must count up from 1", { element: 1, severity: "warning" })
+    if (Number.isInteger(number) && number > maxHl) maxHl = number
+    const expectedParent = depth === 0 ? undefined : hls[depth - 1]
+    if (depth === 0 ? parent !== "" : expectedParent === undefined || expectedParent.id !== parent)
+      report(seg, "hl-parent", "HL02 is not the id of the enclosing HL", { element: 2 })
+    if (expectedParent !== undefined) expectedParent.hasChild = true
+    hls.push({ level, id, declaresChild: seg.is(4, "1"), hasChild: false, at: seg.index })
+    if (level === "20") {
+      groups++
+      group = {
+        provider: { name: "", npi: "", ein: "", address: { line1: "", city: "", state: "", postalCode: "" } },
+        payTo: {},
+        index: groups,
+        override: undefined
+      }
+      if (firstGroup === undefined) firstGroup = group
+      subscriber = undefined
+      patient = undefined
+      loop = "2000A"
+    } else if (level === "22") {
+      subscriber = {
+        subscriber: {
+          memberId: "",
+          name: { last: "" },
+          responsibility: "" as PayerResponsibility,
+          claimFilingIndicator: "" as ClaimFilingIndicator
+        },
+        payer: { name: "", id: "" },
+        sbrAt: seg.index,
+        sbrId: "HL",
+        nameAt: -1,
+        payerSeen: false,
+        checked: false
+      }
+      patient = undefined
+      loop = "2000B"
+    } else if (level === "23") {
+      patient = { relationship: "", name: { last: "" }, dob: "", sex: "" as Sex }
+      patientDemographics = false
+      patientNameAt = seg.index
+      patientNameId = "HL"
+      loop = "2000C"
+    } else report(seg, "bad-code", "HL03 must be 20, 22 or 23 in an 837P", { element: 3 })
+    address(undefined)
+    return done === undefined ? none : [done]
+  }
+
+  const nm1 = (seg: SegmentView): ReadonlyArray<unknown> => {
+    const entity = seg.short(1)
+    switch (entity) {
+      case "41": {
+        submitter = { name: seg.get(3), id: seg.get(9), contact: { name: "" } }
+        loop = "1000A"
+        address(undefined)
         return none
       }
-      case "HL": {
-        const done = finishClaim()
-        const id = element(seg, 1)
-        const parent = element(seg, 2)
-        const level = element(seg, 3)
-        const depth = level === "20" ? 0 : level === "22" ? 1 : level === "23" ? 2 : 3
-        while (hls.length > depth) {
-          const closed = hls.pop()
-          if (closed !== undefined) closeHl(closed)
-        }
-        const number = Number(id)
-        if (Number.isInteger(number) && number >= 1 && number <= maxHl)
-          report(seg, "hl-duplicate", "HL01 repeats an earlier HL id", { element: 1 })
-        else if (number !== maxHl + 1)
-          report(seg, "hl-sequence", "HL01 must count up from 1", { element: 1, severity: "warning" })
-        if (Number.isInteger(number) && number > maxHl) maxHl = number
-        const expectedParent = depth === 0 ? undefined : hls[depth - 1]
-        if (depth === 0 ? parent !== "" : expectedParent === undefined || expectedParent.id !== parent)
-          report(seg, "hl-parent", "HL02 is not the id of the enclosing HL", { element: 2 })
-        if (expectedParent !== undefined) expectedParent.hasChild = true
-        const child = element(seg, 4)
-        hls.push({ level, id, declaresChild: child === "1", hasChild: false, segment: seg })
-        if (level === "20") {
-          groups++
-          group = {
-            provider: { name: "", npi: "", ein: "", address: { line1: "", city: "", state: "", postalCode: "" } },
-            payTo: {},
-            index: groups,
-            override: undefined
-          }
-          if (firstGroup === undefined) firstGroup = group
-          subscriber = undefined
-          patient = undefined
-          loop = "2000A"
-        } else if (level === "22") {
-          subscriber = {
-            subscriber: {
-              memberId: "",
-              name: { last: "" },
-              responsibility: "" as PayerResponsibility,
-              claimFilingIndicator: "" as ClaimFilingIndicator
-            },
-            payer: { name: "", id: "" },
-            sbr: seg,
-            name: undefined,
-            payerSeen: false,
-            checked: false
-          }
-          patient = undefined
-          loop = "2000B"
-        } else if (level === "23") {
-          patient = { relationship: "", name: { last: "" }, dob: "", sex: "" as Sex }
-          patientDemographics = false
-          patientName = seg
-          loop = "2000C"
-        } else report(seg, "bad-code", "HL03 must be 20, 22 or 23 in an 837P", { element: 3 })
+      case "40": {
+        receiver = { name: seg.get(3), id: seg.get(9) }
+        loop = "1000B"
         address(undefined)
-        return done === undefined ? none : [done]
+        return none
       }
-      case "NM1": {
-        const entity = element(seg, 1)
-        switch (entity) {
-          case "41": {
-            submitter = { name: element(seg, 3), id: element(seg, 9), contact: { name: "" } }
-            loop = "1000A"
-            address(undefined)
-            return none
+      case "85": {
+        if (group === undefined) {
+          report(seg, "unexpected-segment", "NM1*85 outside a billing provider loop (HL 20)")
+          return none
+        }
+        const p = group.provider
+        p.name = seg.get(3)
+        if (seg.is(2, "1") && seg.has(4)) p.firstName = seg.get(4)
+        p.npi = npiOf(seg)
+        loop = "2010AA"
+        address(p)
+        return none
+      }
+      case "87": {
+        loop = "2010AB"
+        address(group?.payTo)
+        return none
+      }
+      case "IL": {
+        if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
+          if (other === undefined) return none
+          otherSubscriber = { name: personName(seg), memberId: seg.get(9) }
+          other.subscriber = otherSubscriber
+          loop = "2330A"
+          address(otherSubscriber)
+          return none
+        }
+        if (subscriber === undefined || claim !== undefined) {
+          report(seg, "unexpected-segment", "NM1*IL outside a subscriber loop")
+          return none
+        }
+        subscriber.subscriber.name = personName(seg)
+        subscriber.subscriber.memberId = seg.get(9)
+        subscriber.nameAt = seg.index
+        loop = "2010BA"
+        address(subscriber.subscriber)
+        return none
+      }
+      case "PR": {
+        if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
+          if (other === undefined) return none
+          other.payer = { name: seg.get(3), id: seg.get(9) }
+          loop = "2330B"
+          address(other.payer)
+          return none
+        }
+        if (subscriber === undefined || claim !== undefined) {
+          report(seg, "unexpected-segment", "NM1*PR outside a subscriber loop")
+          return none
+        }
+        subscriber.payer.name = seg.get(3)
+        subscriber.payer.id = seg.get(9)
+        subscriber.payerSeen = true
+        loop = "2010BB"
+        address(subscriber.payer)
+        return none
+      }
+      case "QC": {
+        if (patient === undefined) {
+          report(seg, "unexpected-segment", "NM1*QC outside a patient loop (HL 23)")
+          return none
+        }
+        patient.name = personName(seg)
+        patientNameAt = seg.index
+        patientNameId = "NM1"
+        loop = "2010CA"
+        address(patient)
+        return none
+      }
+      default: {
+        if (loop === "2400" || loop === "2420" || loop === "2430" || claim === undefined) {
+          // Line-level providers (2420x) and other parties are not in the model.
+          if (seg.is(8, "XX")) npiOf(seg)
+          loop = claim === undefined ? loop : "2420"
+          address(undefined)
+          return none
+        }
+        const c = claim.data
+        if (entity === "77") {
+          const facility: Draft<ServiceFacility> = {
+            name: seg.get(3),
+            address: { line1: "", city: "", state: "", postalCode: "" }
           }
-          case "40": {
-            receiver = { name: element(seg, 3), id: element(seg, 9) }
-            loop = "1000B"
-            address(undefined)
-            return none
+          if (seg.has(9)) facility.npi = npiOf(seg)
+          c.serviceFacility = facility
+          loop = "2310C"
+          address(facility)
+          return none
+        }
+        if (entity === "82" || entity === "DQ" || entity === "DN") {
+          const provider: Draft<Provider> = { npi: npiOf(seg), name: personName(seg) }
+          if (entity === "82") {
+            c.renderingProvider = provider
+            renderingProvider = provider
+            loop = "2310B"
+          } else if (entity === "DQ") {
+            c.supervisingProvider = provider
+            loop = "2310D"
+          } else {
+            c.referringProvider = provider
+            loop = "2310A"
           }
-          case "85": {
-            if (group === undefined) {
-              report(seg, "unexpected-segment", "NM1*85 outside a billing provider loop (HL 20)")
-              return none
-            }
-            const p = group.provider
-            p.name = element(seg, 3)
-            if (element(seg, 2) === "1" && element(seg, 4) !== "") p.firstName = element(seg, 4)
-            p.npi = npiOf(seg)
-            loop = "2010AA"
-            address(p)
-            return none
-          }
-          case "87": {
-            loop = "2010AB"
-            address(group?.payTo)
-            return none
-          }
-          case "IL": {
-            if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
-              if (other === undefined) return none
-              otherSubscriber = { name: personName(seg), memberId: element(seg, 9) }
-              other.subscriber = otherSubscriber
-              loop = "2330A"
-              address(otherSubscriber)
-              return none
-            }
-            if (subscriber === undefined || claim !== undefined) {
-              report(seg, "unexpected-segment", "NM1*IL outside a subscriber loop")
-              return none
-            }
-            subscriber.subscriber.name = personName(seg)
-            subscriber.subscriber.memberId = element(seg, 9)
-            subscriber.name = seg
-            loop = "2010BA"
-            address(subscriber.subscriber)
-            return none
-          }
-          case "PR": {
-            if (claim !== undefined && (loop === "2320" || loop === "2330A" || loop === "2330B")) {
-              if (other === undefined) return none
-              other.payer = { name: element(seg, 3), id: element(seg, 9) }
-              loop = "2330B"
-              address(other.payer)
-              return none
-            }
-            if (subscriber === undefined || claim !== undefined) {
-              report(seg, "unexpected-segment", "NM1*PR outside a subscriber loop")
-              return none
-            }
-            subscriber.payer.name = element(seg, 3)
-            subscriber.payer.id = element(seg, 9)
-            subscriber.payerSeen = true
-            loop = "2010BB"
-            address(subscriber.payer)
-            return none
-          }
-          case "QC": {
-            if (patient === undefined) {
-              report(seg, "unexpected-segment", "NM1*QC outside a patient loop (HL 23)")
-              return none
-            }
-            patient.name = personName(seg)
-            patientName = seg
-            loop = "2010CA"
-            address(patient)
-            return none
-          }
-          default: {
-            if (loop === "2400" || loop === "2420" || loop === "2430" || claim === undefined) {
-              // Line-level providers (2420x) and other parties are not in the model.
-              if (element(seg, 8) === "XX") npiOf(seg)
-              loop = claim === undefined ? loop : "2420"
-              address(undefined)
-              return none
-            }
-            const c = claim.data
-            if (entity === "77") {
-              const facility: Draft<ServiceFacility> = {
-                name: element(seg, 3),
-                address: { line1: "", city: "", state: "", postalCode: "" }
-              }
-              if (element(seg, 9) !== "") facility.npi = npiOf(seg)
-              c.serviceFacility = facility
-              loop = "2310C"
-              address(facility)
-              return none
-            }
-            if (entity === "82" || entity === "DQ" || entity === "DN") {
-              const provider: Draft<Provider> = { npi: npiOf(seg), name: personName(seg) }
-              if (entity === "82") {
-                c.renderingProvider = provider
-                renderingProvider = provider
-                loop = "2310B"
-              } else if (entity === "DQ") {
-                c.supervisingProvider = provider
-                loop = "2310D"
-              } else {
-                c.referringProvider = provider
-                loop = "2310A"
-              }
-              address(undefined)
-              return none
-            }
-            loop = "2310"
-            address(undefined)
-            return none
-          }
+          address(undefined)
+          return none
+        }
+        loop = "2310"
+        address(undefined)
+        return none
+      }
+    }
+  }
+
+  const sbr = (seg: SegmentView) => {
+    if (claim !== undefined) {
+      const o: Draft<OtherPayer> = {
+        responsibility: checkCode(seg, 1, responsibilities) as PayerResponsibility,
+        relationship: seg.short(2),
+        claimFilingIndicator: checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator,
+        adjustments: [],
+        benefitsAssignment: "" as OtherPayer["benefitsAssignment"],
+        releaseOfInformation: "" as OtherPayer["releaseOfInformation"],
+        subscriber: { name: { last: "" }, memberId: "" },
+        payer: { name: "", id: "" }
+      }
+      if (seg.has(3)) o.groupNumber = seg.get(3)
+      if (seg.has(4)) o.groupName = seg.get(4)
+      if (claim.otherPayers === undefined) claim.otherPayers = [o]
+      else claim.otherPayers.push(o)
+      other = o
+      loop = "2320"
+      address(undefined)
+      return
+    }
+    if (subscriber === undefined || loop !== "2000B") {
+      report(seg, "unexpected-segment", "SBR outside a subscriber loop (HL 22)")
+      return
+    }
+    subscriber.sbrAt = seg.index
+    subscriber.sbrId = "SBR"
+    const s = subscriber.subscriber
+    s.responsibility = checkCode(seg, 1, responsibilities) as PayerResponsibility
+    if (seg.is(2, "18")) s.relationship = "18"
+    else if (seg.has(2)) report(seg, "subscriber-relationship", 'SBR02 is "18" or empty in 2000B', { element: 2 })
+    if (seg.has(3)) s.groupNumber = seg.get(3)
+    if (seg.has(4)) s.groupName = seg.get(4)
+    s.claimFilingIndicator = checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator
+  }
+
+  const clm = (seg: SegmentView): ReadonlyArray<unknown> => {
+    const done = finishClaim()
+    if (patient !== undefined && !patientDemographics) {
+      reportAt(patientNameAt, patientNameId, "missing-segment", "the patient has no DMG")
+      patientDemographics = true
+    }
+    const placeOfService = seg.component(5, 0)
+    if (!isTwoDigits(placeOfService))
+      report(seg, "bad-code", "CLM05-1 must be a 2-digit place of service", { element: 5, component: 1 })
+    const frequency = checkCode(seg, 5, frequencies, 3) as Frequency
+    const diagnoses: Array<string> = []
+    const lineModels: Array<ServiceLine837> = []
+    const data: Draft<ClaimData> = {
+      patientControlNumber: seg.get(1),
+      totalCharge: amount(seg, 2),
+      placeOfService,
+      frequency,
+      providerSignature: seg.is(6, "Y"),
+      assignment: checkCode(seg, 7, assignments) as ClaimData["assignment"],
+      benefitsAssignment: checkCode(seg, 8, yesNoW) as ClaimData["benefitsAssignment"],
+      releaseOfInformation: checkCode(seg, 9, releases) as ClaimData["releaseOfInformation"],
+      diagnoses,
+      lines: lineModels
+    }
+    if (seg.is(10, "P")) data.patientSignatureSource = "P"
+    claim = {
+      data,
+      clmAt: seg.index,
+      diagnoses,
+      lines: [],
+      lineModels,
+      otherPayers: undefined,
+      subscriber,
+      patient,
+      billing: group
+    }
+    loop = "2300"
+    address(undefined)
+    return done === undefined ? none : [done]
+  }
+
+  const hi = (seg: SegmentView, state: ClaimState) => {
+    const diagnoses = state.diagnoses
+    const text = seg.text
+    const bounds = seg.bounds
+    const separator = seg.delimiters.component.charCodeAt(0)
+    const count = seg.count
+    let legacy = false
+    let n = 1
+    while (n < count) {
+      const start = bounds[n] as number
+      const end = (bounds[n + 1] as number) - 1
+      let cut = start
+      while (cut < end && text.charCodeAt(cut) !== separator) cut++
+      let qualifier: string
+      let code: string
+      if (cut < end) {
+        qualifier = codeAt(text, start, cut)
+        let stop = cut + 1
+        while (stop < end && text.charCodeAt(stop) !== separator) stop++
+        code = text.slice(cut + 1, stop)
+        n++
+      } else {
+        const value = codeAt(text, start, end)
+        if (diagnosisQualifiers.has(value) && n + 1 < count) {
+          // "HI*BK*8901": the element separator where the component separator belongs.
+          report(seg, "hi-syntax", "the qualifier and the code must be components of one element", { element: n })
+          qualifier = value
+          code = seg.get(n + 1)
+          n += 2
+        } else {
+          if (end > start) report(seg, "hi-syntax", "an HI element needs a qualifier and a code", { element: n })
+          n++
+          continue
         }
       }
-      case "N3": {
+      if (!diagnosisQualifiers.has(qualifier)) continue
+      if (qualifier === "BK" || qualifier === "BF") legacy = true
+      const principal = qualifier === "ABK" || qualifier === "BK"
+      if (principal !== (diagnoses.length === 0))
+        report(seg, "hi-principal", "the first diagnosis, and only it, is the principal (ABK)", { element: n - 1 })
+      if (diagnoses.length === 12) {
+        report(seg, "too-many-diagnoses", "a claim has at most 12 diagnoses", { element: n - 1 })
+        continue
+      }
+      if (code.includes(".")) {
+        report(seg, "diagnosis-format", "diagnosis codes are written without the dot", {
+          element: n - 1,
+          severity: "warning"
+        })
+        code = code.replace(".", "")
+      }
+      diagnoses.push(code)
+    }
+    if (legacy)
+      report(seg, "icd9-diagnosis", "ICD-9 qualifiers (BK, BF): ICD-10 (ABK, ABF) since October 2015", {
+        severity: "warning"
+      })
+  }
+
+  const dtp = (seg: SegmentView) => {
+    if (line !== undefined && loop === "2400" && seg.is(1, "472")) {
+      line.hasDate = true
+      if (seg.is(2, "RD8")) {
+        const value = seg.get(3)
+        const dash = value.indexOf("-")
+        line.line.dateOfService = d8(seg, 3, dash < 0 ? value : value.slice(0, dash))
+        line.line.dateOfServiceEnd = d8(seg, 3, dash < 0 ? value : value.slice(dash + 1))
+      } else line.line.dateOfService = dateAt(seg, 3)
+    } else if (seg.is(1, "573")) {
+      if (loop === "2330B" && other !== undefined) other.adjudicationDate = dateAt(seg, 3)
+      else if (loop === "2430" && adjudication !== undefined) adjudication.adjudicationDate = dateAt(seg, 3)
+    }
+  }
+
+  const lx = (seg: SegmentView, state: ClaimState) => {
+    finishLine()
+    const count = state.lines.length
+    if (count === 50) report(seg, "too-many-lines", "a claim has at most 50 service lines")
+    if (!seg.is(1, String(count + 1)))
+      report(seg, "lx-sequence", "LX01 must count the claim's lines from 1", { element: 1, severity: "warning" })
+    line = {
+      line: { code: "", modifiers: noneYet, charge: 0, units: 0, diagnosisPointers: noneYet, dateOfService: "" },
+      lxAt: seg.index,
+      sv1At: -1,
+      hasDate: false,
+      adjudications: undefined
+    }
+    state.lines.push(line)
+    state.lineModels.push(line.line)
+    loop = "2400"
+    other = undefined
+    address(undefined)
+  }
+
+  /** The procedure composite at element n (SV101, SVD03): its qualifier, code and up to 4 modifiers. */
+  const procedureAt = (seg: SegmentView, n: number, into: { qualifier: string; code: string }): Array<string> => {
+    const modifiers: Array<string> = []
+    into.qualifier = ""
+    into.code = ""
+    if (n >= seg.count) return modifiers
+    const text = seg.text
+    const separator = seg.delimiters.component.charCodeAt(0)
+    const end = (seg.bounds[n + 1] as number) - 1
+    let start = seg.bounds[n] as number
+    for (let k = 0; k < 6; k++) {
+      let stop = start
+      while (stop < end && text.charCodeAt(stop) !== separator) stop++
+      const value = codeAt(text, start, stop)
+      if (k === 0) into.qualifier = value
+      else if (k === 1) into.code = value
+      else if (value !== "") modifiers.push(value)
+      if (stop >= end) break
+      start = stop + 1
+    }
+    return modifiers
+  }
+  const procedure = { qualifier: "", code: "" }
+
+  const sv1 = (seg: SegmentView, state: LineState) => {
+    const l = state.line
+    state.sv1At = seg.index
+    const modifiers = procedureAt(seg, 1, procedure)
+    if (procedure.qualifier !== "HC") l.qualifier = procedure.qualifier
+    l.code = procedure.code
+    l.modifiers = modifiers
+    l.charge = amount(seg, 2)
+    if (!seg.is(3, "UN") && !seg.is(3, "MJ")) report(seg, "bad-code", "SV103 must be UN or MJ", { element: 3 })
+    l.units = quantity(seg, 4)
+    if (seg.has(5)) l.placeOfService = seg.short(5)
+    const pointers: Array<number> = []
+    if (seg.has(7)) {
+      const text = seg.text
+      const separator = seg.delimiters.component.charCodeAt(0)
+      const end = (seg.bounds[8] as number) - 1
+      let start = seg.bounds[7] as number
+      for (let j = 0; ; j++) {
+        let stop = start
+        while (stop < end && text.charCodeAt(stop) !== separator) stop++
+        // One or two digits, 1 to 12.
+        const length = stop - start
+        const d0 = text.charCodeAt(start) - 48
+        const d1 = length === 2 ? text.charCodeAt(start + 1) - 48 : 0
+        const pointer = length === 1 ? d0 : d0 * 10 + d1
+        if (length < 1 || length > 2 || d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || pointer < 1 || pointer > 12)
+          report(seg, "diagnosis-pointer", "SV107 pointers are 1 to 12", { element: 7, component: j + 1 })
+        else pointers.push(pointer)
+        if (stop >= end) break
+        start = stop + 1
+      }
+    }
+    if (pointers.length > 4)
+      report(seg, "diagnosis-pointer", "SV107 has at most 4 pointers", { element: 7, component: 5 })
+    l.diagnosisPointers = pointers
+  }
+
+  const svd = (seg: SegmentView, state: LineState) => {
+    const payerId = seg.get(1)
+    const paidAmount = amount(seg, 2)
+    const modifiers = procedureAt(seg, 3, procedure)
+    const a: Draft<LineAdjudication> = {
+      payerId,
+      paidAmount,
+      code: procedure.code,
+      modifiers,
+      paidUnits: seg.has(5) ? quantity(seg, 5) : 0,
+      adjustments: [],
+      adjudicationDate: ""
+    }
+    if (procedure.qualifier !== "HC") a.qualifier = procedure.qualifier
+    if (seg.has(6)) a.bundledLineNumber = Number(seg.get(6))
+    if (state.adjudications === undefined) state.adjudications = [a]
+    else state.adjudications.push(a)
+    adjudication = a
+    loop = "2430"
+  }
+
+  const read = (seg: SegmentView): ReadonlyArray<unknown> => {
+    switch (seg.key()) {
+      case bhtKey: {
+        if (seg.has(3)) reference = seg.get(3)
+        return none
+      }
+      case hlKey:
+        return hl(seg)
+      case nm1Key:
+        return nm1(seg)
+      case n3Key: {
         if (owner === undefined) return none
-        const a: Draft<Address> = { line1: element(seg, 1), city: "", state: "", postalCode: "" }
-        if (element(seg, 2) !== "") a.line2 = element(seg, 2)
+        const a: Draft<Address> = { line1: seg.get(1), city: "", state: "", postalCode: "" }
+        if (seg.has(2)) a.line2 = seg.get(2)
         owner.address = a
         pendingAddress = a
         return none
       }
-      case "N4": {
+      case n4Key: {
         if (pendingAddress === undefined) return none
-        pendingAddress.city = element(seg, 1)
-        pendingAddress.state = element(seg, 2)
-        pendingAddress.postalCode = element(seg, 3)
+        pendingAddress.city = seg.get(1)
+        pendingAddress.state = seg.short(2)
+        pendingAddress.postalCode = seg.get(3)
         pendingAddress = undefined
         return none
       }
-      case "PER": {
+      case perKey: {
         if (loop === "1000A" && submitter !== undefined && submitter.contact.name === "")
           submitter.contact = contactOf(seg)
         else if (loop === "2010AA" && group !== undefined && group.provider.contact === undefined)
           group.provider.contact = contactOf(seg)
         return none
       }
-      case "PRV": {
-        if (element(seg, 1) === "BI" && group !== undefined && (loop === "2000A" || loop === "2010AA"))
-          group.provider.taxonomy = element(seg, 3)
-        else if (element(seg, 1) === "PE" && loop === "2310B" && renderingProvider !== undefined)
-          renderingProvider.taxonomy = element(seg, 3)
+      case prvKey: {
+        if (seg.is(1, "BI") && group !== undefined && (loop === "2000A" || loop === "2010AA"))
+          group.provider.taxonomy = seg.get(3)
+        else if (seg.is(1, "PE") && loop === "2310B" && renderingProvider !== undefined)
+          renderingProvider.taxonomy = seg.get(3)
         return none
       }
-      case "REF": {
-        const qualifier = element(seg, 1)
-        const value = element(seg, 2)
-        if (loop === "2010AA" && qualifier === "EI" && group !== undefined) group.provider.ein = value
+      case refKey: {
+        const qualifier = seg.short(1)
+        if (loop === "2010AA" && qualifier === "EI" && group !== undefined) group.provider.ein = seg.get(2)
         else if (loop === "2300" && claim !== undefined) {
-          if (qualifier === "G1") claim.data.priorAuthorization = value
-          else if (qualifier === "F8") claim.data.payerClaimControlNumber = value
-          else if (qualifier === "9F") claim.data.referralNumber = value
+          if (qualifier === "G1") claim.data.priorAuthorization = seg.get(2)
+          else if (qualifier === "F8") claim.data.payerClaimControlNumber = seg.get(2)
+          else if (qualifier === "9F") claim.data.referralNumber = seg.get(2)
         } else if (loop === "2400" && line !== undefined) {
-          if (qualifier === "G1") line.line.priorAuthorization = value
-          else if (qualifier === "6R") line.line.lineControlNumber = value
+          if (qualifier === "G1") line.line.priorAuthorization = seg.get(2)
+          else if (qualifier === "6R") line.line.lineControlNumber = seg.get(2)
         }
         return none
       }
-      case "SBR": {
-        if (claim !== undefined) {
-          const o: Draft<OtherPayer> = {
-            responsibility: checkCode(seg, 1, responsibilities) as PayerResponsibility,
-            relationship: element(seg, 2),
-            claimFilingIndicator: checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator,
-            adjustments: [],
-            benefitsAssignment: "" as OtherPayer["benefitsAssignment"],
-            releaseOfInformation: "" as OtherPayer["releaseOfInformation"],
-            subscriber: { name: { last: "" }, memberId: "" },
-            payer: { name: "", id: "" }
-          }
-          if (element(seg, 3) !== "") o.groupNumber = element(seg, 3)
-          if (element(seg, 4) !== "") o.groupName = element(seg, 4)
-          claim.otherPayers.push(o)
-          other = o
-          loop = "2320"
-          address(undefined)
-          return none
-        }
-        if (subscriber === undefined || loop !== "2000B") {
-          report(seg, "unexpected-segment", "SBR outside a subscriber loop (HL 22)")
-          return none
-        }
-        subscriber.sbr = seg
-        const s = subscriber.subscriber
-        s.responsibility = checkCode(seg, 1, responsibilities) as PayerResponsibility
-        const relationship = element(seg, 2)
-        if (relationship === "18") s.relationship = "18"
-        else if (relationship !== "")
-          report(seg, "subscriber-relationship", 'SBR02 is "18" or empty in 2000B', { element: 2 })
-        if (element(seg, 3) !== "") s.groupNumber = element(seg, 3)
-        if (element(seg, 4) !== "") s.groupName = element(seg, 4)
-        s.claimFilingIndicator = checkCode(seg, 9, claimFilingIndicators) as ClaimFilingIndicator
+      case sbrKey:
+        sbr(seg)
+        return none
+      case patKey: {
+        if (patient !== undefined && loop === "2000C") patient.relationship = seg.short(1)
         return none
       }
-      case "PAT": {
-        if (patient !== undefined && loop === "2000C") patient.relationship = element(seg, 1)
-        return none
-      }
-      case "DMG": {
+      case dmgKey: {
         const target = loop === "2010BA" ? subscriber?.subscriber : loop === "2010CA" ? patient : undefined
         if (target === undefined) return none
-        const dob = element(seg, 2) === "" ? undefined : d8(seg, 2, element(seg, 2))
-        const sex = element(seg, 3)
+        const dob = seg.has(2) ? dateAt(seg, 2) : undefined
+        const sex = seg.short(3)
         if (sex !== "" && !sexes.has(sex)) report(seg, "bad-code", "DMG03 must be M, F or U", { element: 3 })
         if (target === patient) {
           patientDemographics = true
@@ -2377,212 +2663,54 @@ export const make837 = (context: ModelContext): TransactionModel => {
         }
         return none
       }
-      case "CLM": {
-        const done = finishClaim()
-        if (patient !== undefined && !patientDemographics) {
-          report(patientName, "missing-segment", "the patient has no DMG")
-          patientDemographics = true
-        }
-        const place = components(seg, 5)
-        const placeOfService = place[0] ?? ""
-        if (!posPattern.test(placeOfService))
-          report(seg, "bad-code", "CLM05-1 must be a 2-digit place of service", { element: 5, component: 1 })
-        const frequency = checkCode(seg, 5, frequencies, 3) as Frequency
-        const data: Draft<ClaimData> = {
-          patientControlNumber: element(seg, 1),
-          totalCharge: amount(seg, 2),
-          placeOfService,
-          frequency,
-          providerSignature: element(seg, 6) === "Y",
-          assignment: checkCode(seg, 7, assignments) as ClaimData["assignment"],
-          benefitsAssignment: checkCode(seg, 8, yesNoW) as ClaimData["benefitsAssignment"],
-          releaseOfInformation: checkCode(seg, 9, releases) as ClaimData["releaseOfInformation"],
-          diagnoses: [],
-          lines: []
-        }
-        if (element(seg, 10) === "P") data.patientSignatureSource = "P"
-        claim = {
-          data,
-          clm: seg,
-          diagnoses: [],
-          lines: [],
-          otherPayers: [],
-          subscriber,
-          patient,
-          billing: group
-        }
-        loop = "2300"
-        address(undefined)
-        return done === undefined ? none : [done]
-      }
-      case "HI": {
-        if (claim === undefined || loop !== "2300") return none
-        const diagnoses = claim.diagnoses
-        const c = seg.delimiters.component
-        let legacy = false
-        let n = 1
-        while (n < seg.elements.length) {
-          const value = seg.elements[n] ?? ""
-          let qualifier: string
-          let code: string
-          const cut = value.indexOf(c)
-          if (cut >= 0) {
-            qualifier = value.slice(0, cut)
-            const end = value.indexOf(c, cut + 1)
-            code = end < 0 ? value.slice(cut + 1) : value.slice(cut + 1, end)
-            n++
-          } else if (diagnosisQualifiers.has(value) && n + 1 < seg.elements.length) {
-            // "HI*BK*8901": the element separator where the component separator belongs.
-            report(seg, "hi-syntax", "the qualifier and the code must be components of one element", { element: n })
-            qualifier = value
-            code = seg.elements[n + 1] ?? ""
-            n += 2
-          } else {
-            if (value !== "") report(seg, "hi-syntax", "an HI element needs a qualifier and a code", { element: n })
-            n++
-            continue
-          }
-          if (!diagnosisQualifiers.has(qualifier)) continue
-          if (qualifier === "BK" || qualifier === "BF") legacy = true
-          const principal = qualifier === "ABK" || qualifier === "BK"
-          if (principal !== (diagnoses.length === 0))
-            report(seg, "hi-principal", "the first diagnosis, and only it, is the principal (ABK)", {
-              element: n - 1
-            })
-          if (diagnoses.length === 12) {
-            report(seg, "too-many-diagnoses", "a claim has at most 12 diagnoses", { element: n - 1 })
-            continue
-          }
-          if (code.includes(".")) {
-            report(seg, "diagnosis-format", "diagnosis codes are written without the dot", {
-              element: n - 1,
-              severity: "warning"
-            })
-            code = code.replace(".", "")
-          }
-          diagnoses.push(code)
-        }
-        if (legacy)
-          report(seg, "icd9-diagnosis", "ICD-9 qualifiers (BK, BF): ICD-10 (ABK, ABF) since October 2015", {
-            severity: "warning"
-          })
+      case clmKey:
+        return clm(seg)
+      case hiKey: {
+        if (claim !== undefined && loop === "2300") hi(seg, claim)
         return none
       }
-      case "AMT": {
-        const qualifier = element(seg, 1)
+      case amtKey: {
         if (loop === "2320" && other !== undefined) {
-          if (qualifier === "D") other.paidAmount = amount(seg, 2)
-          else if (qualifier === "EAF") other.remainingPatientLiability = amount(seg, 2)
-        } else if (loop === "2430" && adjudication !== undefined && qualifier === "EAF")
+          if (seg.is(1, "D")) other.paidAmount = amount(seg, 2)
+          else if (seg.is(1, "EAF")) other.remainingPatientLiability = amount(seg, 2)
+        } else if (loop === "2430" && adjudication !== undefined && seg.is(1, "EAF"))
           adjudication.remainingPatientLiability = amount(seg, 2)
         return none
       }
-      case "CAS": {
+      case casKey: {
         if (loop === "2320" && other !== undefined) adjustmentsOf(seg, other.adjustments as Array<Adjustment>)
         else if (loop === "2430" && adjudication !== undefined)
           adjustmentsOf(seg, adjudication.adjustments as Array<Adjustment>)
         return none
       }
-      case "OI": {
+      case oiKey: {
         if (loop !== "2320" || other === undefined) return none
         other.benefitsAssignment = checkCode(seg, 3, yesNoW) as OtherPayer["benefitsAssignment"]
-        if (element(seg, 4) === "P") other.patientSignatureSource = "P"
+        if (seg.is(4, "P")) other.patientSignatureSource = "P"
         other.releaseOfInformation = checkCode(seg, 6, releases) as OtherPayer["releaseOfInformation"]
         return none
       }
-      case "DTP": {
-        const qualifier = element(seg, 1)
-        const format = element(seg, 2)
-        const value = element(seg, 3)
-        if (loop === "2400" && qualifier === "472" && line !== undefined) {
-          line.hasDate = true
-          if (format === "RD8") {
-            const dash = value.indexOf("-")
-            line.line.dateOfService = d8(seg, 3, dash < 0 ? value : value.slice(0, dash))
-            line.line.dateOfServiceEnd = d8(seg, 3, dash < 0 ? value : value.slice(dash + 1))
-          } else line.line.dateOfService = d8(seg, 3, value)
-        } else if (qualifier === "573" && loop === "2330B" && other !== undefined)
-          other.adjudicationDate = d8(seg, 3, value)
-        else if (qualifier === "573" && loop === "2430" && adjudication !== undefined)
-          adjudication.adjudicationDate = d8(seg, 3, value)
+      case dtpKey:
+        dtp(seg)
         return none
-      }
-      case "LX": {
+      case lxKey: {
         if (claim === undefined) {
           report(seg, "unexpected-segment", "LX outside a claim")
           return none
         }
-        finishLine()
-        const count = claim.lines.length
-        if (count === 50) report(seg, "too-many-lines", "a claim has at most 50 service lines")
-        if (element(seg, 1) !== String(count + 1))
-          report(seg, "lx-sequence", "LX01 must count the claim's lines from 1", { element: 1, severity: "warning" })
-        line = {
-          line: { code: "", modifiers: [], charge: 0, units: 0, diagnosisPointers: [], dateOfService: "" },
-          lx: seg,
-          sv1: undefined,
-          hasDate: false,
-          adjudications: []
-        }
-        claim.lines.push(line)
-        loop = "2400"
-        other = undefined
-        address(undefined)
+        lx(seg, claim)
         return none
       }
-      case "SV1": {
+      case sv1Key: {
         if (line === undefined || loop !== "2400") {
           report(seg, "unexpected-segment", "SV1 outside a service line (LX)")
           return none
         }
-        const l = line.line
-        line.sv1 = seg
-        const procedure = components(seg, 1)
-        const qualifier = procedure[0] ?? ""
-        if (qualifier !== "HC") l.qualifier = qualifier
-        l.code = procedure[1] ?? ""
-        const modifiers: Array<string> = []
-        for (let k = 2; k < 6 && k < procedure.length; k++) {
-          const m = procedure[k] ?? ""
-          if (m !== "") modifiers.push(m)
-        }
-        l.modifiers = modifiers
-        l.charge = amount(seg, 2)
-        const unit = element(seg, 3)
-        if (unit !== "UN" && unit !== "MJ") report(seg, "bad-code", "SV103 must be UN or MJ", { element: 3 })
-        l.units = quantity(seg, 4)
-        if (element(seg, 5) !== "") l.placeOfService = element(seg, 5)
-        const pointers: Array<number> = []
-        components(seg, 7).forEach((p, j) => {
-          const pointer = Number(p)
-          if (!/^\d{1,2}$/u.test(p) || pointer < 1 || pointer > 12) {
-            report(seg, "diagnosis-pointer", "SV107 pointers are 1 to 12", { element: 7, component: j + 1 })
-            return
-          }
-          pointers.push(pointer)
-        })
-        if (pointers.length > 4)
-          report(seg, "diagnosis-pointer", "SV107 has at most 4 pointers", { element: 7, component: 5 })
-        l.diagnosisPointers = pointers
+        sv1(seg, line)
         return none
       }
-      case "SVD": {
-        if (line === undefined || (loop !== "2400" && loop !== "2420" && loop !== "2430")) return none
-        const procedure = components(seg, 3)
-        const a: Draft<LineAdjudication> = {
-          payerId: element(seg, 1),
-          paidAmount: amount(seg, 2),
-          code: procedure[1] ?? "",
-          modifiers: procedure.slice(2, 6).filter((m) => m !== ""),
-          paidUnits: element(seg, 5) === "" ? 0 : quantity(seg, 5),
-          adjustments: [],
-          adjudicationDate: ""
-        }
-        if ((procedure[0] ?? "") !== "HC") a.qualifier = procedure[0] ?? ""
-        if (element(seg, 6) !== "") a.bundledLineNumber = Number(element(seg, 6))
-        line.adjudications.push(a)
-        adjudication = a
-        loop = "2430"
+      case svdKey: {
+        if (line !== undefined && (loop === "2400" || loop === "2420" || loop === "2430")) svd(seg, line)
         return none
       }
       default:
@@ -2596,10 +2724,9 @@ export const make837 = (context: ModelContext): TransactionModel => {
       const closed = hls.pop()
       if (closed !== undefined) closeHl(closed)
     }
-    if (submitter === undefined) report(undefined, "missing-segment", "the transaction has no submitter (NM1*41)")
-    if (receiver === undefined) report(undefined, "missing-segment", "the transaction has no receiver (NM1*40)")
-    if (firstGroup === undefined)
-      report(undefined, "missing-segment", "the transaction has no billing provider (HL 20)")
+    if (submitter === undefined) reportAt(-1, "", "missing-segment", "the transaction has no submitter (NM1*41)")
+    if (receiver === undefined) reportAt(-1, "", "missing-segment", "the transaction has no receiver (NM1*40)")
+    if (firstGroup === undefined) reportAt(-1, "", "missing-segment", "the transaction has no billing provider (HL 20)")
     const result: Draft<Submission837> = {
       submitter: submitter ?? { name: "", id: "", contact: { name: "" } },
       receiver: receiver ?? { name: "", id: "" },
@@ -2622,8 +2749,9 @@ export const make837 = (context: ModelContext): TransactionModel => {
     return last === undefined ? none : [last]
   }
 
-  const model = { segment, flush, end }
-  return model
+  // For a caller with `Segment` objects: each is shown through this view.
+  const adapter = new SegmentView()
+  return { segment: (segment: Segment) => read(adapter.of(segment)), flush, end, [viewSegment]: read }
 }
 
 const emptySubscriber = (): Subscriber => ({

@@ -197,7 +197,7 @@ export class SegmentView {
     return quantity(this.text, this.bounds[n] as number, (this.bounds[n + 1] as number) - 1)
   }
 
-  /** Component `c` (0-based) of element n, or "" when absent. */
+  /** Component `c` (0-based) of element n, or "" when absent; a code of 2 or 3 ASCII characters is shared. */
   component(n: number, c: number): string {
     if (n >= this.count) return ""
     const separator = this.delimiters.component.charCodeAt(0)
@@ -211,7 +211,7 @@ export class SegmentView {
     }
     let stop = start
     while (stop < end && text.charCodeAt(stop) !== separator) stop++
-    return stop === start ? "" : text.slice(start, stop)
+    return codeAt(text, start, stop)
   }
 
   /** The segment as an object, for keeping and for models that take one. */
