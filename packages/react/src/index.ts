@@ -13,6 +13,7 @@ export {
 } from "./BillingProvider.js"
 export * as ClaimEditor from "./ClaimEditor.js"
 export * as Dashboard from "./Dashboard.js"
+export * as EligibilityCard from "./EligibilityCard.js"
 // Components and their hooks: one line each, below.
 export * as DenialWorkqueue from "./DenialWorkqueue.js"
 export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
@@ -69,6 +70,7 @@ export {
   type WorkqueueSort,
   type WorkqueueSortColumn
 } from "./useDenialWorkqueue.js"
+export { type EligibilityState, type UseEligibilityOptions, useEligibility } from "./useEligibility.js"
 export {
   type Directory,
   type ReportPeriod,
