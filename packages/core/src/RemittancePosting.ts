@@ -57,7 +57,7 @@ export interface Lookups {
   readonly claims: ReadonlyMap<string, Claim.Claim>
   /** For a CLP (by position) whose CLP01 names no claim: the claims it may be. */
   readonly candidates?: ReadonlyMap<number, Candidates> | undefined
-  /** Every posting made so far to a claim, by claim id. */
+  /** Every posting made so far to a claim, by claim id: needed only for the claims a reversal (22) may undo. */
   readonly priorPostings: ReadonlyMap<string, ReadonlyArray<Posting>>
   /**
    * Claims whose patient has a further coverage for the service (`CoordinationOfBenefits.hasNextPayer`): their

@@ -295,6 +295,11 @@ export interface StoreShape {
     /** New claims, all or none; a taken id is a `Conflict`. Each starts its history. */
     readonly create: (claims: ReadonlyArray<Claim.Claim>) => Op<void>
     readonly get: (id: ClaimId) => Op<Option.Option<Claim.Claim>>
+    /**
+     * The claims of these ids that exist (an unknown id, or another tenant's, is left out), in id order, each id
+     * once; each id's read is audited as a `get` would be. One round trip for many claims (posting an 835).
+     */
+    readonly getMany: (ids: ReadonlyArray<ClaimId>) => Op<ReadonlyArray<Claim.Claim>>
     /** Changes a claim's content (not its status) if its `version` is still the stored one; returns what was stored. */
     readonly update: (claim: Claim.Claim) => Op<Claim.Claim>
     /** Moves a claim to another status and records the move; returns what was stored. */

@@ -2,7 +2,7 @@
  * `Billing.postRemittance`: a remittance advice posted in one store transaction (the remittance recorded once per
  * content hash, its postings, the patient ledger and the claims' balances and moves). Re-exported by `Billing`.
  */
-import { Clock, Effect, Option, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import { Caller } from "../Caller.js"
 import * as Claim from "../Claim.js"
 import * as CoordinationOfBenefits from "../CoordinationOfBenefits.js"
@@ -93,26 +93,28 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
         return { ...RemittancePosting.duplicateReport(recorded.existing, advice), denials: [] }
       }
 
-      const claims = new Map<string, Claim.Claim>()
+      // The claims CLP01 names, in one read; candidates only for the CLPs that name none.
+      const named = advice.claims.map((clp) => clp.patientControlNumber).filter(isClaimId)
+      const claims = new Map<string, Claim.Claim>(
+        (yield* store.claims.getMany(named)).map((claim) => [claim.id, claim] as const)
+      )
       const candidates = new Map<number, RemittancePosting.Candidates>()
       for (const [index, clp] of advice.claims.entries()) {
-        const pcn = clp.patientControlNumber
-        if (claims.has(pcn)) continue
-        if (isClaimId(pcn)) {
-          const found = yield* store.claims.get(pcn)
-          if (Option.isSome(found)) {
-            claims.set(pcn, found.value)
-            continue
-          }
-        }
+        if (claims.has(clp.patientControlNumber)) continue
         const found = yield* candidatesFor(store, clp)
         if (found !== undefined) candidates.set(index, found)
       }
-      const priorPostings = new Map<string, ReadonlyArray<Posting>>()
       const known = [...claims.values(), ...[...candidates.values()].flatMap((c) => c.claims)]
-      for (const claim of known) {
-        if (priorPostings.has(claim.id)) continue
-        priorPostings.set(claim.id, yield* store.remittances.postings({ claimId: claim.id }))
+      const loaded = new Map(known.map((claim) => [claim.id as string, claim] as const))
+      // Earlier postings matter only to a reversal (22), which undoes them: read them for the claims it may be.
+      const priorPostings = new Map<string, ReadonlyArray<Posting>>()
+      for (const [index, clp] of advice.claims.entries()) {
+        if (clp.status !== "22") continue
+        const named = claims.get(clp.patientControlNumber)
+        for (const claim of named === undefined ? (candidates.get(index)?.claims ?? []) : [named]) {
+          if (priorPostings.has(claim.id)) continue
+          priorPostings.set(claim.id, yield* store.remittances.postings({ claimId: claim.id }))
+        }
       }
       // Claims a further coverage pays after this payer: their patient responsibility waits for the next payer.
       const nextPayer = new Set<string>()
@@ -138,9 +140,9 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
       if (plan.postings.length > 0) yield* store.remittances.post(plan.postings)
       if (plan.ledger.length > 0) yield* store.patientLedger.append(plan.ledger)
       for (const update of plan.report.claims) {
-        const current = yield* store.claims.get(update.claimId)
-        if (Option.isNone(current)) continue
-        const claim = current.value
+        // As read above, in this transaction: a writer that changed it since makes the move a `Conflict`.
+        const claim = loaded.get(update.claimId)
+        if (claim === undefined) continue
         if (update.move === "moved") {
           yield* store.claims.transition(update.claimId, {
             to: update.to,
@@ -165,7 +167,7 @@ export const postRemittance = Effect.fn("Billing.postRemittance")(function* (adv
       // not denials: `recordDenials` skips them), received on the payment's date.
       const receivedOn = advice.payment.date ?? DateOfService.atInstant(now, "UTC")
       const items = plan.report.denied.flatMap((denied) => {
-        const claim = claims.get(denied.claimId) ?? known.find((candidate) => candidate.id === denied.claimId)
+        const claim = loaded.get(denied.claimId)
         if (claim === undefined) return []
         return denied.adjustments.map((adjustment) => ({
           claimId: denied.claimId,

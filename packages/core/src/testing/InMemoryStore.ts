@@ -535,6 +535,27 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
           })
         ),
       get: (id) => op((ctx) => getOne(ctx, codecs.claim, "claims.get", ctx.data.claims, id, true)),
+      getMany: (ids) =>
+        op((ctx) =>
+          Effect.gen(function* () {
+            const unique = [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+            yield* ctx.audit(
+              unique.map((id) => ({
+                action: "claims.getMany",
+                entity: "claim",
+                entityId: id,
+                outcome: ctx.data.claims.has(id) ? "success" : "not-found"
+              }))
+            )
+            return yield* readAll(
+              codecs.claim,
+              unique.flatMap((id) => {
+                const row = ctx.data.claims.get(id)
+                return row === undefined ? [] : [row]
+              })
+            )
+          })
+        ),
       update: (claim) =>
         op((ctx) =>
           Effect.gen(function* () {

@@ -521,6 +521,14 @@ const walkTable: WalkTable = {
       tenantMismatch("a claim naming tenant B", (s, i, t) => s.claims.create([F.claim(t, { id: i.claimId })]))
     ],
     get: [sameAsMissing("B's claim id", (s, i) => s.claims.get(i.claimId))],
+    getMany: [
+      sameAsMissing("B's claim id", (s, i) => s.claims.getMany([i.claimId])),
+      sameAsMissing("B's claim id among A's", (s, i) =>
+        Effect.flatMap(s.claims.query({ limit: 1 }), (page) =>
+          s.claims.getMany([...page.items.map((claim) => claim.id), i.claimId])
+        )
+      )
+    ],
     update: [
       sameAsMissing("B's claim id at B's version, as A's", (s, i, t) =>
         s.claims.update(
@@ -1159,6 +1167,30 @@ export const storeContract = (
               const again = yield* s.claims.update(F.claim(tenant, { ...stored, charge: 16000, balance: 16000 }))
               expect(again.version).toBe(2)
               expect(again.charge).toBe(16000)
+            })
+          ),
+        timeout
+      )
+
+      it.effect(
+        "getMany returns the claims that exist, in id order, each once, equal to get; unknown ids are left out",
+        () =>
+          inTenant((s, tenant) =>
+            Effect.gen(function* () {
+              const claims = orderedIds(F.unique("many"), 5).map((raw) => F.claim(tenant, { id: F.claimId(raw) }))
+              yield* s.claims.create(shuffled(claims))
+              const [c0, c1, c2, c3, c4] = claims as [Claim.Claim, Claim.Claim, Claim.Claim, Claim.Claim, Claim.Claim]
+              const moved = yield* s.claims.transition(c2.id, { to: "ready", expectedVersion: 0 })
+              const got = yield* s.claims.getMany([c3.id, F.claimId(), c0.id, c2.id, c3.id, c4.id])
+              expect(got).toEqual([c0, moved, c3, c4])
+              expect(yield* s.claims.getMany([])).toEqual([])
+              expect(yield* s.claims.getMany([F.claimId(), F.claimId()])).toEqual([])
+              expect(yield* s.claims.getMany([c1.id])).toEqual([some(yield* s.claims.get(c1.id))])
+              // More than one statement's worth of ids.
+              const many = orderedIds(F.unique("bulk"), 1_203).map((raw) => F.claim(tenant, { id: F.claimId(raw) }))
+              yield* s.claims.create(many)
+              const bulk = yield* s.claims.getMany([...many.map((c) => c.id)].reverse())
+              expect(ids(bulk)).toEqual(ids(many))
             })
           ),
         timeout
