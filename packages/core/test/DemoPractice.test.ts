@@ -242,6 +242,34 @@ describe("DemoPractice", () => {
   )
 
   it.effect(
+    "holds claims the scrubber blocks: a category diagnosis, and a missing telehealth modifier with its fix",
+    () =>
+      Effect.gen(function* () {
+        const { store } = yield* seeded()
+        const held = yield* inDemo(store.claims.query({ status: ["scrubbed"], limit: 10 }))
+        expect(held.items.map((c) => c.patientId).sort()).toEqual(
+          [DemoPractice.ids.patients.authorizationExpired, DemoPractice.ids.patients.family].sort()
+        )
+        yield* TestClock.setTime(middayOf(today))
+        const outcomes = yield* Billing.scrubClaims(held.items.map((c) => c.id)).pipe(
+          Effect.provideService(Store.Store, store),
+          Effect.provide(RuleSet.layerBuiltin()),
+          inDemo
+        )
+        const findings = outcomes.flatMap((o) => (o._tag === "Scrubbed" ? o.result.findings : []))
+        expect(findings.map((f) => f.edit)).toEqual(
+          expect.arrayContaining(["diagnosis-not-specific", "telehealth-modifier"])
+        )
+        expect(findings.find((f) => f.edit === "telehealth-modifier")?.fix).toEqual({
+          _tag: "AddModifier",
+          line: 0,
+          modifier: "95"
+        })
+      }),
+    { timeout: 60_000 }
+  )
+
+  it.effect(
     "fills the denial queue, aging, trends and patient balances",
     () =>
       Effect.gen(function* () {

@@ -99,7 +99,7 @@ export const ids = {
     authorizationPlentyLeft: patient("demo-pat-plenty"),
     /** Medicaid, an authorization with two sessions left and one booked. */
     authorizationNearlyUsedUp: patient("demo-pat-nearly"),
-    /** Acme HMO, the authorization ended ten days ago; a later session's claim is blocked by the scrubber. */
+    /** Acme HMO, the authorization ended ten days ago; a later claim is held by the scrubber (a category diagnosis). */
     authorizationExpired: patient("demo-pat-expired"),
     /** Medicaid past its 30 visits with no authorization; the payer denied the last claim (CO-197). */
     authorizationMissing: patient("demo-pat-missing"),
@@ -113,7 +113,10 @@ export const ids = {
     medicationManagement: patient("demo-pat-medmgmt"),
     /** Medicare, psychotherapy with the psychologist; a medical-necessity denial appealed. */
     medicare: patient("demo-pat-medicare"),
-    /** Acme PPO, family therapy with the LMFT; a duplicate denial and a claim the clearinghouse rejected. */
+    /**
+     * Acme PPO, family therapy by video with the LMFT: a duplicate denial, a claim the payer's front end rejected, a
+     * claim held by the scrubber for its missing telehealth modifier (a one-click fix), one in the outbox.
+     */
     family: patient("demo-pat-family"),
     /** Medicaid, seen by the supervised associate. */
     supervised: patient("demo-pat-supervised"),
@@ -344,8 +347,15 @@ type Outcome =
   | { readonly _tag: "LineDenied"; readonly carc: string; readonly remarks?: ReadonlyArray<string> }
   /** Paid with a deductible owed by the patient (PR-1). */
   | { readonly _tag: "Deductible"; readonly amount: number }
-  /** Coded with these diagnoses (a category where a billable code is needed): the scrubber blocks it. */
-  | { readonly _tag: "Blocked"; readonly diagnoses: ReadonlyArray<string> }
+  /**
+   * Built with a mistake the scrubber blocks: these diagnoses (a category where a billable code is needed), or the
+   * lines' modifiers left off (the payer's telehealth modifier: a certain, one-click fix).
+   */
+  | {
+      readonly _tag: "Blocked"
+      readonly diagnoses?: ReadonlyArray<string>
+      readonly withoutModifiers?: true
+    }
   /** The clearinghouse's payer front end rejects it (277CA). */
   | { readonly _tag: "Rejected" }
   /** Stops before submission: built only, or scrubbed and ready, or queued in the outbox and not yet sent. */
@@ -653,9 +663,10 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
     visit: "family",
     diagnoses: ["F43.22", "F90.0"],
     delivery: "video",
-    history: [-110, -88, -66, -44, -22, -1],
+    history: [-110, -88, -66, -44, -22, -8, -1],
     booked: [6],
     outcomes: {
+      [-8]: { _tag: "Blocked", withoutModifiers: true },
       [-44]: { _tag: "Denied", carc: "18", remarks: ["N522"] },
       [-22]: { _tag: "Rejected" },
       [-1]: { _tag: "Hold", at: "queued" }
@@ -1197,10 +1208,11 @@ const history = (
             renderingClinicianId: ids.clinicians[item.patient.clinician],
             dateOfService: item.date,
             placeOfService: coded.lines[0]?.placeOfService ?? "11",
-            diagnoses: item.outcome?._tag === "Blocked" ? item.outcome.diagnoses : item.patient.diagnoses,
+            diagnoses:
+              (item.outcome?._tag === "Blocked" ? item.outcome.diagnoses : undefined) ?? item.patient.diagnoses,
             lines: coded.lines.map((line) => ({
               code: line.code,
-              modifiers: line.modifiers,
+              modifiers: item.outcome?._tag === "Blocked" && item.outcome.withoutModifiers ? [] : line.modifiers,
               units: line.units,
               placeOfService: line.placeOfService,
               dateOfService: item.date
