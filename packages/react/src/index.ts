@@ -13,12 +13,13 @@ export {
 } from "./BillingProvider.js"
 export * as ClaimEditor from "./ClaimEditor.js"
 export * as Dashboard from "./Dashboard.js"
-export * as EligibilityCard from "./EligibilityCard.js"
 // Components and their hooks: one line each, below.
 export * as DenialWorkqueue from "./DenialWorkqueue.js"
+export * as EligibilityCard from "./EligibilityCard.js"
 export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
 export * as Messages from "./Messages.js"
 export * as PatientBalance from "./PatientBalance.js"
+export * as RemittanceViewer from "./RemittanceViewer.js"
 export * as Result from "./Result.js"
 export * as SessionTracker from "./SessionTracker.js"
 export { ThemeScope, type ThemeScopeProps, type Token, tokenStyle } from "./ThemeScope.js"
@@ -71,6 +72,17 @@ export {
   type WorkqueueSortColumn
 } from "./useDenialWorkqueue.js"
 export { type EligibilityState, type UseEligibilityOptions, useEligibility } from "./useEligibility.js"
+export {
+  type AdjustmentView as RemittanceAdjustmentView,
+  type ClaimView as RemittanceClaimView,
+  fromAdvice as remittanceViewFromAdvice,
+  fromPostings as remittanceViewFromPostings,
+  type LineView as RemittanceLineView,
+  loadRemittanceView,
+  type RemittanceView,
+  type UseRemittanceViewOptions,
+  useRemittanceView
+} from "./useRemittanceViewer.js"
 export {
   type Directory,
   type ReportPeriod,
