@@ -12,6 +12,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
   type RefObject,
+  useCallback,
   useContext,
   useEffect,
   useId,
@@ -379,8 +380,11 @@ export function Report(props: Omit<ComponentPropsWithoutRef<"section">, "childre
 export interface TableProps extends Omit<ComponentPropsWithoutRef<"div">, "children"> {
   /** Render only the rows in view (default). `false` renders every row: for small queues and printing. */
   readonly virtualize?: boolean | undefined
-  /** A row's height before it is measured, in pixels. */
-  readonly estimateRowHeight?: number | undefined
+  /**
+   * Every row's height in pixels (set on the row): rows are not measured one by one, so scrolling 100,000 rows
+   * never recomputes their offsets. Match it to your styles.
+   */
+  readonly rowHeight?: number | undefined
   /** Rows rendered beyond the visible ones, above and below. */
   readonly overscan?: number | undefined
   /** The scroll area's height when virtualized (any CSS length). */
@@ -389,6 +393,17 @@ export interface TableProps extends Omit<ComponentPropsWithoutRef<"div">, "child
 
 const pageRows = 10
 
+const selectionOf = (rows: ReadonlyArray<{ readonly id: string }>, selection: ReadonlyArray<string>) => {
+  const selected = new Set<string>(selection)
+  let shown = 0
+  if (selected.size > 0) for (const row of rows) if (selected.has(row.id)) shown += 1
+  return {
+    selected,
+    allShownSelected: rows.length > 0 && shown === rows.length,
+    someShownSelected: shown > 0 && shown < rows.length
+  }
+}
+
 /**
  * The queue as an ARIA grid: `aria-rowcount` is every row the filters leave, each rendered row has its
  * `aria-rowindex`, so assistive technology knows where it is although only the rows in view exist. Arrow keys,
@@ -396,7 +411,7 @@ const pageRows = 10
  */
 export function Table({
   virtualize = true,
-  estimateRowHeight = 37,
+  rowHeight = 36,
   overscan = 12,
   height = "32rem",
   style,
@@ -409,12 +424,17 @@ export function Table({
   const bodyRef = useRef<HTMLTableSectionElement>(null)
   const [active, setActive] = useState(0)
   const focusPending = useRef(false)
+  // Stable callbacks: the virtualizer recomputes every row's offset when `getItemKey` changes (100,000 rows).
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows])
+  const estimateSize = useCallback(() => rowHeight, [rowHeight])
+  const getScrollElement = useCallback(() => (virtualize ? scrollRef.current : null), [virtualize])
   const virtualizer = useVirtualizer({
     count: virtualize ? rows.length : 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => estimateRowHeight,
+    enabled: virtualize,
+    getScrollElement,
+    estimateSize,
     overscan,
-    getItemKey: (index) => rows[index]?.id ?? index
+    getItemKey
   })
   const current = Math.min(active, Math.max(0, rows.length - 1))
 
@@ -427,12 +447,11 @@ export function Table({
     }
   })
 
+  const selection = useMemo(() => selectionOf(rows, q.selection), [rows, q.selection])
   if (stateOf(q) !== "ready") return null
 
-  const selected = new Set<string>(q.selection)
+  const { selected, allShownSelected, someShownSelected } = selection
   const shownIds = () => rows.map((row) => row.id)
-  const allShownSelected = rows.length > 0 && rows.every((row) => selected.has(row.id))
-  const someShownSelected = !allShownSelected && rows.some((row) => selected.has(row.id))
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index))
@@ -488,8 +507,8 @@ export function Table({
       ? measured
       : Array.from({ length: Math.min(rows.length, overscan + 20) }, (_, index) => ({
           index,
-          start: index * estimateRowHeight,
-          end: (index + 1) * estimateRowHeight
+          start: index * rowHeight,
+          end: (index + 1) * rowHeight
         }))
   const first = items[0]
   const last = items.at(-1)
@@ -586,7 +605,7 @@ export function Table({
             return (
               <tr
                 key={row.id}
-                ref={virtualize ? virtualizer.measureElement : undefined}
+                style={virtualize ? { height: rowHeight } : undefined}
                 data-index={item.index}
                 aria-rowindex={item.index + 2}
                 aria-selected={isSelected}

@@ -20,9 +20,8 @@ import {
   type RowSelectionState,
   rowSelectionFeature,
   rowSortingFeature,
+  type SortFn,
   type SortingState,
-  sortFn_alphanumeric,
-  sortFn_basic,
   tableFeatures,
   type Updater,
   useTable
@@ -118,6 +117,25 @@ export const loadWorkqueue = (options?: {
 export const toRows = (data: WorkqueueData): Array<WorkqueueRow> => {
   const names = new Map(data.payers.map((payer) => [payer.id as string, payer.name]))
   const today = data.asOf
+  // Days to and from `today` by date: 100,000 denials share a few hundred dates, so each is parsed once.
+  const since = new Map<string, number>()
+  const until = new Map<string, number>()
+  const daysSince = (day: DateOfService.DateOfService) => {
+    let days = since.get(day)
+    if (days === undefined) {
+      days = DateOfService.daysBetween(day, today)
+      since.set(day, days)
+    }
+    return days
+  }
+  const daysUntil = (day: DateOfService.DateOfService) => {
+    let days = until.get(day)
+    if (days === undefined) {
+      days = DateOfService.daysBetween(today, day)
+      until.set(day, days)
+    }
+    return days
+  }
   return data.denials.map((denial) => {
     const received = denial.receivedOn
     return {
@@ -129,10 +147,10 @@ export const toRows = (data: WorkqueueData): Array<WorkqueueRow> => {
       age:
         received === undefined
           ? Math.max(0, DateOfService.daysBetween(DateOfService.atInstant(denial.createdAt, "UTC"), today))
-          : DateOfService.daysBetween(received, today),
+          : daysSince(received),
       amount: denial.amount,
       deadline: denial.deadline,
-      daysLeft: denial.deadline === undefined ? undefined : DateOfService.daysBetween(today, denial.deadline)
+      daysLeft: denial.deadline === undefined ? undefined : daysUntil(denial.deadline)
     }
   })
 }
@@ -200,7 +218,6 @@ const fromColumnFilters = (state: ColumnFiltersState): WorkqueueFilters => {
 export const features = tableFeatures({
   rowSortingFeature,
   sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric, basic: sortFn_basic },
   columnFilteringFeature,
   filteredRowModel: createFilteredRowModel(),
   rowSelectionFeature
@@ -230,6 +247,14 @@ const atLeast: FilterFn<WorkqueueFeatures, WorkqueueRow> = Object.assign(
   { autoRemove: isAbsent }
 )
 
+// Comparators on the row's own fields: no accessor call and no alphanumeric splitting per comparison, so sorting
+// 100,000 rows stays a plain sort. Ascending only; the table reverses for descending.
+const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0)
+const by =
+  (key: (row: WorkqueueRow) => string | number): SortFn<WorkqueueFeatures, WorkqueueRow> =>
+  (a, b) =>
+    compare(key(a.original), key(b.original))
+
 const helper = createColumnHelper<WorkqueueFeatures, WorkqueueRow>()
 
 type Text = ReturnType<typeof useText>
@@ -240,7 +265,7 @@ export const workqueueColumns = (text: Text) =>
     helper.accessor((row) => row.denial.priority, {
       id: "priority",
       header: text("denialWorkqueue.column.priority", "Priority"),
-      sortFn: "basic",
+      sortFn: by((row) => row.denial.priority),
       sortDescFirst: true,
       cell: (info) => String(info.row.index + 1)
     }),
@@ -252,43 +277,43 @@ export const workqueueColumns = (text: Text) =>
     helper.accessor("payerName", {
       id: "payer",
       header: text("denialWorkqueue.column.payer", "Payer"),
-      sortFn: "alphanumeric",
+      sortFn: by((row) => row.payerName),
       filterFn: payerIs
     }),
     helper.accessor("category", {
       id: "category",
       header: text("denialWorkqueue.column.category", "Category"),
-      sortFn: "alphanumeric",
+      sortFn: by((row) => row.category),
       filterFn: categoryIs,
       cell: (info) => text(`denialWorkqueue.category.${info.getValue()}`, categoryLabels[info.getValue()])
     }),
     helper.accessor("code", {
       id: "code",
       header: text("denialWorkqueue.column.code", "Code"),
-      sortFn: "alphanumeric"
+      sortFn: by((row) => row.code)
     }),
     helper.accessor("age", {
       id: "age",
       header: text("denialWorkqueue.column.age", "Age (days)"),
-      sortFn: "basic",
+      sortFn: by((row) => row.age),
       filterFn: ageIn
     }),
     helper.accessor("amount", {
       id: "amount",
       header: text("denialWorkqueue.column.amount", "Amount"),
-      sortFn: "basic",
+      sortFn: by((row) => row.amount),
       sortDescFirst: true,
       filterFn: atLeast
     }),
     helper.accessor((row) => row.deadline ?? "", {
       id: "deadline",
       header: text("denialWorkqueue.column.deadline", "Deadline"),
-      sortFn: "alphanumeric"
+      sortFn: by((row) => row.deadline ?? "")
     }),
     helper.accessor((row) => row.denial.status, {
       id: "status",
       header: text("denialWorkqueue.column.status", "Status"),
-      sortFn: "alphanumeric",
+      sortFn: by((row) => row.denial.status),
       cell: (info) => text(`denialWorkqueue.status.${info.getValue()}`, statusLabels[info.getValue()])
     }),
     helper.accessor((row) => row.denial.assignee ?? "", {
