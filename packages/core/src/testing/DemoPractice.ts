@@ -946,7 +946,7 @@ const history = (
       tin: "391234567",
       taxonomy: "261QM0801X",
       facilityType: "office",
-      address: { line1: "400 Demonstration Avenue", city: "Lansing", state: "MI", postalCode: "48933" }
+      address: { line1: "400 Demonstration Avenue", city: "Lansing", state: "MI", postalCode: "489331234" }
     })
     const clinicians = clinicianSpecs.map((spec) =>
       Schema.decodeUnknownSync(Clinician)({
