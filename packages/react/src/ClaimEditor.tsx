@@ -442,6 +442,9 @@ export function Findings(props: ComponentPropsWithoutRef<"section">) {
       {...props}
     >
       <h3 id={headingId}>{text("claimEditor.findings", "Scrub findings")}</h3>
+      {editor.fixing.result._tag === "Failure" ? (
+        <ErrorMessage error={editor.fixing.result.error} data-slot="fix-error" />
+      ) : null}
       {editor.scrub === undefined ? (
         editor.context._tag === "Failure" ? (
           <ErrorMessage error={editor.context.error} />

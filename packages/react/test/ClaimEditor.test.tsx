@@ -155,6 +155,34 @@ describe("ClaimEditor", () => {
     await waitFor(() => expect(screen.queryByRole("button", { name: "Point to diagnoses 1" })).toBeNull())
   })
 
+  it("says why a fix in the store was refused (the claim was closed meanwhile)", async () => {
+    const runtime = seeded()
+    const ready = await claimOf(runtime, patients.medicare, "ready")
+    await inStore(runtime, (store) =>
+      Effect.gen(function* () {
+        const draft = yield* store.claims.transition(ready.id, {
+          to: "draft",
+          expectedVersion: ready.version,
+          reasons: ["test"]
+        })
+        yield* store.claims.update(
+          new Claim.Claim({ ...draft, lines: draft.lines.map((line) => ({ ...line, diagnosisPointers: [1, 3] })) })
+        )
+      })
+    )
+    renderEditor(runtime, { claimId: ready.id })
+    const fix = await screen.findByRole("button", { name: "Point to diagnoses 1" })
+    await inStore(runtime, (store) =>
+      Effect.gen(function* () {
+        const current = Option.getOrThrow(yield* store.claims.get(ready.id))
+        yield* store.claims.transition(ready.id, { to: "closed", expectedVersion: current.version, reasons: ["test"] })
+      })
+    )
+    await userEvent.click(fix)
+    expect((await screen.findByRole("alert")).textContent).toBe("A closed claim cannot move to draft.")
+    expect((await storedClaim(runtime, ready.id)).lines[0]?.diagnosisPointers).toEqual([1, 3])
+  })
+
   it("asks the host for every change when controlled, and shows what the host holds", async () => {
     const ready = await claimOf(shared, patients.medicare, "ready")
     const changes: Array<Claim.Claim> = []
@@ -223,7 +251,7 @@ describe("ClaimEditor", () => {
     await screen.findByRole("group", { name: /Line 1/ })
     await waitFor(() => expect(screen.queryByText(/Checking the claim/)).toBeNull())
     await act(() => userEvent.click(screen.getByRole("button", { name: "Submit claim" })))
-    expect((await screen.findByRole("alert")).textContent).toMatch(/Not submitted|another state|cannot/)
+    expect((await screen.findByRole("alert")).textContent).toBe("Not submitted: a submitted claim cannot be submitted.")
   })
 
   it("shows the empty state when the claim is not in the store", async () => {
