@@ -490,6 +490,30 @@ const bhSubmission: Submission837 = {
 
 const segmentsOf = (x12: string) => Segments.split(x12).segments.map((s) => s.elements.join("*"))
 
+describe("837P model entries", () => {
+  it("reads a Segment object as it reads the segment in place: the same events for every 837P fixture", () => {
+    const files = [
+      "837P_oopfactory_5010_example1_health_insurance.x12",
+      "837P_oopfactory_5010_example3_cob.x12",
+      "837P_oopfactory_5010_medicaid_deidentified.x12",
+      "837P_imsweb_x12_valid.x12"
+    ]
+    // Without its in-place entry, the reader hands the model a Segment object for each segment.
+    const throughSegments = (context: Reader.ModelContext): Reader.TransactionModel => {
+      const model = make837(context)
+      return model.flush === undefined
+        ? { segment: model.segment, end: model.end }
+        : { segment: model.segment, flush: model.flush, end: model.end }
+    }
+    for (const file of files) {
+      const inPlace = Reader.readEvents(text(file), { models: { "837": make837 } })
+      const objects = Reader.readEvents(text(file), { models: { "837": throughSegments } })
+      expect(inPlace.events.some((e) => e._tag === "Item")).toBe(true)
+      expect(objects).toEqual(inPlace)
+    }
+  })
+})
+
 describe("837P writer", () => {
   it("writes a behavioral-health batch the X12 way and reads it back to the same model", () => {
     const x12 = ok(write837(bhSubmission, controls, fixed))
@@ -714,6 +738,28 @@ describe("837P writer", () => {
     expect(inModel).toBe(0)
     expect(longest).toBeLessThan(200)
     expect(segments).toBeGreaterThan(5_000 * 10)
+  })
+
+  it("writes a name past ASCII and delimiters past ASCII as given: counts right, streamed the same, read back equal", () => {
+    // ASCII claims are written as bytes; a claim with any other character is written again as a string.
+    const claims = bhSubmission.claims.map((c, i) =>
+      i === 1 ? { ...c, subscriber: { ...c.subscriber, name: { ...c.subscriber.name, first: "JOSÉ" } } } : c
+    )
+    const submission: Submission837 = { ...bhSubmission, claims }
+    const delimiterChoices = [undefined, { element: "§", component: ":", repetition: "^", segment: "~" }]
+    for (const delimiters of delimiterChoices) {
+      const options = delimiters === undefined ? fixed : { ...fixed, delimiters }
+      const x12 = ok(write837(submission, controls, options))
+      expect(x12).toContain(`${delimiters?.element ?? "*"}JOSÉ${delimiters?.element ?? "*"}`)
+      expect([...ok(write837Lines(submission, controls, options))].join("")).toBe(x12)
+      const read = read837(x12)
+      expect(read.problems).toEqual([])
+      expect(read.submissions).toEqual([submission])
+      // Every other character is as in the all-ASCII batch: the HL numbers, SE01, the claims after it.
+      const first = (bhSubmission.claims[1] as Claim837).subscriber.name.first
+      expect(first).toBeDefined()
+      expect(x12.replace("JOSÉ", first ?? "")).toBe(ok(write837(bhSubmission, controls, options)))
+    }
   })
 })
 
