@@ -4,7 +4,7 @@
  * balances and claim statuses all have content. The PGlite run is in `packages/store-sql/test/DemoPractice.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Billing, Caller, type Claim, DateOfService, Eligibility, RuleSet, Store } from "@openrcm/core"
+import { Billing, BillingRuntime, Caller, type Claim, DateOfService, Eligibility, RuleSet, Store } from "@openrcm/core"
 import { DemoPractice, InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
@@ -349,6 +349,33 @@ describe("DemoPractice", () => {
           )
         )
       ),
+    { timeout: 60_000 }
+  )
+
+  it.effect(
+    "feeds the dashboards through BillingRuntime, as stories use it: clean-claim rate, collections, aging, a statement",
+    () =>
+      Effect.promise(async () => {
+        const runtime = BillingRuntime.make(DemoPractice.layer({ today }))
+        const period = { from: DateOfService.addDays(today, -180), to: today }
+        const clean = await runtime.cleanClaimRate(DemoPractice.caller, period)
+        expect(clean.total.submitted).toBeGreaterThan(40)
+        expect(clean.total.rate).toBeGreaterThan(0.7)
+        expect(clean.total.rate).toBeLessThan(1)
+        expect(clean.byPayer.length).toBe(4)
+        const collected = await runtime.collections(DemoPractice.caller, period)
+        expect(collected.total).toBeGreaterThan(0)
+        expect(collected.byClinician.length).toBe(6)
+        expect(collected.byPayer.length).toBe(4)
+        expect(collected.byMonth.length).toBeGreaterThanOrEqual(5)
+        const aging = await runtime.agingReport(DemoPractice.caller, { asOf: today })
+        expect(aging.rows.length).toBe(4)
+        const statement = await runtime.patientStatement(DemoPractice.caller, DemoPractice.ids.patients.selfPay, {
+          asOf: today
+        })
+        expect(JSON.stringify(statement)).toContain("17000")
+        await runtime.dispose()
+      }),
     { timeout: 60_000 }
   )
 

@@ -21,6 +21,7 @@ import { Coverage } from "../Coverage.js"
 import type { Credential } from "../Credential.js"
 import * as DateOfService from "../DateOfService.js"
 import * as Denial from "../Denial.js"
+import { DiagnosisCode } from "../Diagnosis.js"
 import type { Benefit } from "../Eligibility.js"
 import { FeeSchedule } from "../FeeSchedule.js"
 import {
@@ -1189,46 +1190,69 @@ const history = (
     }
 
     // Each step is an operation a person or the nightly job would run on that day.
+    // The nightly build: `billSession` codes the session and builds its claim. A claim coded by hand (its modifiers
+    // left off) goes through `buildClaims` as a host's own coded session would.
     function buildOne(item: Billed, primary: CoverageSpec): Act {
       return storeErrorsOnly(
         Effect.gen(function* () {
           const session = Option.getOrThrow(yield* store.sessions.get(item.sessionId))
-          const [request] = yield* Session.codingRequestsAt(session, at(item.date, 22))
-          if (request === undefined) return
-          const coded = yield* Billing.codeSession(request.request)
-          if (coded._tag !== "Billable")
-            return yield* Effect.die(new Error(`demo session ${item.sessionId} does not code`))
-          const codedSession = {
-            sessionId: item.sessionId,
-            tenantId: t,
-            patientId: ids.patients[item.patient.key],
+          const blocked = item.outcome?._tag === "Blocked" ? item.outcome : undefined
+          const diagnoses = Schema.decodeUnknownSync(Schema.Array(DiagnosisCode))(
+            blocked?.diagnoses ?? item.patient.diagnoses
+          )
+          const authorization = authorizationSpecs.find(
+            (a) => a.patient === item.patient.key && inPeriod(a.period, item.offset)
+          )
+          const input = {
+            session,
             coverageId: primary.id,
-            payerId: ids.payers[primary.payer],
             billingProviderId: ids.organizationId,
-            renderingClinicianId: ids.clinicians[item.patient.clinician],
-            dateOfService: item.date,
-            placeOfService: coded.lines[0]?.placeOfService ?? "11",
-            diagnoses:
-              (item.outcome?._tag === "Blocked" ? item.outcome.diagnoses : undefined) ?? item.patient.diagnoses,
-            lines: coded.lines.map((line) => ({
-              code: line.code,
-              modifiers: item.outcome?._tag === "Blocked" && item.outcome.withoutModifiers ? [] : line.modifiers,
-              units: line.units,
-              placeOfService: line.placeOfService,
-              dateOfService: item.date
-            })),
-            ...(authorizationSpecs.some((a) => a.patient === item.patient.key && inPeriod(a.period, item.offset))
-              ? { priorAuthorization: authorizationSpecs.find((a) => a.patient === item.patient.key)?.number }
-              : {})
+            diagnoses,
+            priorAuthorization: authorization?.number
           }
-          const report = yield* Billing.buildClaims([Schema.decodeUnknownSync(CodedSession)(codedSession)])
-          if (report.problems.length > 0) {
-            return yield* Effect.die(new Error(`demo session ${item.sessionId}: ${report.problems[0]?._tag}`))
+          const report =
+            blocked?.withoutModifiers === true ? yield* byHand(input) : (yield* Billing.billSession(input)).report
+          if (report.problems.length > 0 || report.created.length === 0) {
+            return yield* Effect.die(new Error(`demo session ${item.sessionId}: no claim built`))
           }
           item.claimIds = report.created.map((claim) => claim.id)
           if (item.outcome?._tag === "Rejected") for (const id of item.claimIds) rejected.add(id)
         })
       )
+    }
+
+    /** A claim from a session a person coded, modifiers left off. */
+    function byHand(input: Billing.BillSessionInput) {
+      return Effect.gen(function* () {
+        const [request] = yield* Session.codingRequestsAt(input.session, yield* Clock.currentTimeMillis)
+        if (request === undefined) return yield* Effect.die(new Error(`demo session ${input.session.id}: no request`))
+        const coded = yield* Billing.codeSession(request.request)
+        if (coded._tag !== "Billable")
+          return yield* Effect.die(new Error(`demo session ${input.session.id}: not billable`))
+        const coverage = Option.getOrThrow(yield* store.coverages.get(input.coverageId))
+        const date = request.request.dateOfService
+        return yield* Billing.buildClaims([
+          Schema.decodeUnknownSync(CodedSession)({
+            sessionId: input.session.id,
+            tenantId: t,
+            patientId: coverage.patientId,
+            coverageId: coverage.id,
+            payerId: coverage.payerId,
+            billingProviderId: input.billingProviderId,
+            renderingClinicianId: input.session.clinicians[0]?.clinicianId,
+            dateOfService: date,
+            placeOfService: coded.lines[0]?.placeOfService ?? "11",
+            diagnoses: input.diagnoses,
+            lines: coded.lines.map((line) => ({
+              code: line.code,
+              modifiers: [],
+              units: line.units,
+              placeOfService: line.placeOfService,
+              dateOfService: date
+            }))
+          })
+        ])
+      })
     }
 
     function prepareOne(
