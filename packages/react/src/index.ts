@@ -19,6 +19,7 @@ export * as EligibilityCard from "./EligibilityCard.js"
 export { ErrorMessage, type ErrorMessageProps } from "./ErrorMessage.js"
 export * as Messages from "./Messages.js"
 export * as PatientBalance from "./PatientBalance.js"
+export * as PatientEstimate from "./PatientEstimate.js"
 export * as RemittanceViewer from "./RemittanceViewer.js"
 export * as Result from "./Result.js"
 export * as SessionTracker from "./SessionTracker.js"
@@ -83,6 +84,13 @@ export {
   type UseRemittanceViewOptions,
   useRemittanceView
 } from "./useRemittanceViewer.js"
+export {
+  benefitsFromEligibility,
+  type PatientEstimateState,
+  type PatientEstimateValue,
+  type UsePatientEstimateOptions,
+  usePatientEstimate
+} from "./usePatientEstimate.js"
 export {
   type Directory,
   type ReportPeriod,
