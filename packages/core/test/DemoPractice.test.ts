@@ -281,6 +281,10 @@ describe("DemoPractice", () => {
           expect([category, categories.has(category as never)]).toEqual([category, true])
         }
         expect(new Set(denials.map((d) => d.status)).size).toBeGreaterThanOrEqual(3)
+        // The queue is in today's order: every workable denial's priority is as of today.
+        for (const denial of denials.filter((d) => d.status === "open" || d.status === "in-progress")) {
+          expect(denial.priority).toBe(Billing.denialPriority(denial.amount, denial.deadline, today))
+        }
 
         const aging = yield* inDemo(store.reports.aging(today))
         const buckets = ["days0to30", "days31to60", "days61to90", "days91to120", "over120"] as const

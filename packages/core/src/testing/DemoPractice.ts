@@ -1346,8 +1346,10 @@ const history = (
       )
     }
 
-    // The end of today: the large work queue if one was asked for, and the counts.
+    // The end of today: the nightly job puts the work queue in today's order, then the large work queue if one was
+    // asked for, and the counts.
     yield* set(at(today, 23, 30))
+    yield* storeErrorsOnly(Billing.refreshDenialPriorities({ asOf: today }))
     // Counted before the large queue: paging through 100,000 denials in memory would take longer than writing them.
     const denials = yield* count((cursor) => store.denials.queue({ limit: Store.maxPageSize, cursor }))
     const bulk = extraDenials > 0 ? yield* seedDenials(extraDenials, { today }) : 0
