@@ -275,6 +275,7 @@ export const scrubEdits = [
   "same-day-family",
   "add-on-without-primary",
   "units-per-day",
+  "minutes-below-minimum",
   "credential-not-allowed",
   "credential-modifier",
   "telehealth-not-covered",

@@ -1,6 +1,7 @@
 /**
  * The claim scrubber: every edit of the payer's rule packs, run on a claim before it is submitted. Same-day code
- * pairs, more than one time-based code of a family a day, add-ons without their primary, units per day, who may
+ * pairs, more than one time-based code of a family a day, add-ons without their primary, units per day, a time-based
+ * code billed for fewer minutes than its minimum (when the host gives the session's minutes), who may
  * bill the code and the credential modifier it needs, telehealth place of service and modifiers, diagnoses invalid
  * on the date of service or not specific enough, pointers to no diagnosis, authorizations, timely filing,
  * duplicates of claims already sent, coverage dates, member id and date-of-birth data, NPI check digits, taxonomy
@@ -16,7 +17,7 @@ import { Schema } from "effect"
 import * as Authorization from "./Authorization.js"
 import { Claim, type Line } from "./Claim.js"
 import type { Clinician } from "./Clinician.js"
-import type { Delivery } from "./Coding.js"
+import { type Delivery, unitsFor } from "./Coding.js"
 import { Coverage } from "./Coverage.js"
 import * as DateOfService from "./DateOfService.js"
 import * as Diagnosis from "./Diagnosis.js"
@@ -34,7 +35,8 @@ import {
   PlaceOfService,
   type SameDayExclusion,
   type ScrubEdit,
-  scrubEdits
+  scrubEdits,
+  type UnitRounding
 } from "./RulePack.js"
 import type { Origin, RuleSet } from "./RuleSet.js"
 
@@ -124,12 +126,16 @@ export interface ScrubResult {
 }
 
 /**
- * What the scrubber knows of a line beyond the claim: how the session was delivered (claim lines do not carry it).
+ * What the scrubber knows of a line beyond the claim, from the session it was coded from (claim lines do not carry
+ * it): how the session was delivered, and its minutes of service (`Session.minutesAt(...).service`: the
+ * psychotherapy or service time, not the E/M's), which the `minutes-below-minimum` edit compares with the time-based
+ * code's minimum.
  *
  * @since 0.1.0
  */
 export interface LineFacts {
   readonly delivery?: Delivery
+  readonly minutes?: number
 }
 
 /**
@@ -171,7 +177,8 @@ export interface SentIndex {
 
 /**
  * What one claim is scrubbed against: plain data, loaded once per batch. An edit whose data is absent is skipped
- * (no rendering clinician: no credential edits; no delivery: telehealth place of service is not checked), except
+ * (no rendering clinician: no credential edits; no delivery: telehealth place of service is not checked; no
+ * minutes in `lines`: time-based codes are not checked against their minimum), except
  * authorizations: without `authorizations` a claim that needs one and names none is `authorization-missing`.
  *
  * @since 0.1.0
@@ -225,6 +232,12 @@ const defaults: { readonly [E in EditId]: EditDefault } = {
     severity: "error",
     denial: { group: "CO", carc: "151", rarc: "N362" },
     source: openrcm("RULES.md §6 row 3")
+  },
+  // CARC 150: "the information submitted does not support this level of service" (on audit; RULES.md §6 row 4).
+  "minutes-below-minimum": {
+    severity: "error",
+    denial: { group: "CO", carc: "150" },
+    source: openrcm("RULES.md §1, §6 row 4")
   },
   "credential-not-allowed": {
     severity: "error",
@@ -384,7 +397,37 @@ interface CodeInfo {
   /** The credential modifier rules that cover this code (those that name it, and those for every code). */
   readonly credentialModifiers: ReadonlyArray<CredentialModifierRule> | undefined
   readonly priorAuthorization: boolean
+  /** What the code needs of the session's minutes, by each family of the rule set that bills it. */
+  readonly time: ReadonlyArray<TimeRule> | undefined
 }
+
+/**
+ * What a time-based code needs of a session's minutes, from a family of the rule set: a tier's or a primary's
+ * minimum (`at-least`, with the tier table for a lower code that fits), an add-on's start and step (`add-on`), or a
+ * timed code's unit and rounding (`units`).
+ */
+type TimeRule =
+  | {
+      readonly kind: "at-least"
+      readonly minutes: number
+      readonly label: string
+      readonly origin: Origin
+      readonly tiers?: ReadonlyArray<{ readonly minMinutes: number; readonly code: string }>
+    }
+  | {
+      readonly kind: "add-on"
+      readonly startsAt: number
+      readonly every: number
+      readonly label: string
+      readonly origin: Origin
+    }
+  | {
+      readonly kind: "units"
+      readonly unitMinutes: number
+      readonly rounding: UnitRounding
+      readonly label: string
+      readonly origin: Origin
+    }
 
 interface Tables {
   readonly severity: { readonly [E in EditId]: Severity | "off" }
@@ -508,13 +551,86 @@ const compileCodeInfo = (tables: Tables, ruleSet: RuleSet, code: string): CodeIn
     family: tables.families.get(code),
     billableBy: ruleSet.billableBy.get(code),
     credentialModifiers,
-    priorAuthorization: tables.priorAuthorizationCodes.has(code)
+    priorAuthorization: tables.priorAuthorizationCodes.has(code),
+    time: timeRules(ruleSet, code)
   }
   // Codes come from claims, which are checked: the map stays as small as the code set.
   if (tables.codes.size >= cacheLimit) tables.codes.clear()
   tables.codes.set(code, info)
   return info
 }
+
+/** Every family of the rule set that bills `code` by time, and what it needs of the minutes. */
+const timeRules = (ruleSet: RuleSet, code: string): ReadonlyArray<TimeRule> | undefined => {
+  let rules: Array<TimeRule> | undefined
+  const add = (rule: TimeRule) => {
+    rules ??= []
+    rules.push(rule)
+  }
+  for (const [, { value: family, origin }] of ruleSet.families) {
+    const { label } = family
+    switch (family.kind) {
+      case "tiered":
+        for (const table of ["tiers", "withEm"] as const) {
+          const tiers = family[table] ?? []
+          tiers.forEach((tier, k) => {
+            if (tier.code !== code) return
+            const at = { pack: origin.pack, path: `${origin.path}.${table}[${k}].minMinutes` }
+            add({ kind: "at-least", minutes: tier.minMinutes, label, origin: at, tiers })
+          })
+        }
+        break
+      case "primary-add-on":
+        if (family.primary.code === code) {
+          const at = { pack: origin.pack, path: `${origin.path}.primary.minMinutes` }
+          add({ kind: "at-least", minutes: family.primary.minMinutes, label, origin: at })
+        }
+        if (family.addOn.code === code) {
+          const { startsAt, every } = family.addOn
+          add({ kind: "add-on", startsAt, every, label, origin: { pack: origin.pack, path: `${origin.path}.addOn` } })
+        }
+        break
+      case "timed-units":
+        if (family.code === code) {
+          const rounding = family.rounding ?? ruleSet.unitRounding.value
+          add({ kind: "units", unitMinutes: family.unitMinutes, rounding, label, origin })
+        }
+    }
+  }
+  return rules
+}
+
+/** The fewest minutes a rule lets a line of `units` be billed for (as `Coding` codes the minutes). */
+const minimumMinutes = (rule: TimeRule, units: number): number => {
+  switch (rule.kind) {
+    case "at-least":
+      return rule.minutes
+    case "add-on":
+      return rule.startsAt + (units - 1) * rule.every
+    case "units": {
+      const { unitMinutes } = rule
+      switch (rule.rounding) {
+        case "cpt_midpoint":
+        case "cms_8_minute":
+          return Math.floor(unitMinutes / 2) + 1 + (units - 1) * unitMinutes
+        case "full_unit":
+          return units * unitMinutes
+        case "up_to_unit":
+          return (units - 1) * unitMinutes + 1
+      }
+    }
+  }
+}
+
+/** The units a rule gives the minutes (undefined for a code billed once). */
+const unitsSupported = (rule: TimeRule, minutes: number): number | undefined =>
+  rule.kind === "add-on"
+    ? minutes < rule.startsAt
+      ? 0
+      : Math.floor((minutes - rule.startsAt) / rule.every) + 1
+    : rule.kind === "units"
+      ? unitsFor(minutes, rule.unitMinutes, rule.rounding)
+      : undefined
 
 const daysInMonth = (year: number, month: number): number =>
   month === 2
@@ -808,6 +924,57 @@ const unitsEdit = (
       : `Bill at most ${max.value} units for the day across the lines of ${line.code}.`,
     max.origin,
     exact ? { _tag: "SetUnits", line: i, units: target } : undefined
+  )
+}
+
+const minutesEdit = (
+  sink: Sink,
+  tables: Tables,
+  rules: ReadonlyArray<TimeRule>,
+  minutes: number,
+  i: number,
+  line: Line
+): void => {
+  if (!on(tables, "minutes-below-minimum")) return
+  // A code that several families bill is short only of them all: the most lenient decides.
+  let rule = rules[0] as TimeRule
+  let needed = minimumMinutes(rule, line.units)
+  for (let k = 1; k < rules.length; k++) {
+    const other = rules[k] as TimeRule
+    const n = minimumMinutes(other, line.units)
+    if (n < needed) {
+      rule = other
+      needed = n
+    }
+  }
+  if (minutes >= needed) return
+  const units = unitsSupported(rule, minutes)
+  const exact = units !== undefined && units >= 1 && line.charge % line.units === 0
+  let suggestion: string
+  if (units !== undefined) {
+    suggestion =
+      units >= 1
+        ? `Bill ${units} unit${units === 1 ? "" : "s"}, what ${minutes} minutes support, or correct the documented time.`
+        : `Remove the line (${minutes} minutes are less than one unit), or correct the documented time.`
+  } else {
+    let lower: string | undefined
+    if (rule.kind === "at-least" && rule.tiers !== undefined) {
+      for (const tier of rule.tiers) if (tier.minMinutes <= minutes) lower = tier.code
+    }
+    suggestion =
+      lower !== undefined
+        ? `Bill ${lower}, the code for ${minutes} minutes, or correct the documented time.`
+        : `Under ${needed} minutes the session is not billed as ${line.code}: code it by its time, or correct the documented time.`
+  }
+  emit(
+    sink,
+    tables,
+    "minutes-below-minimum",
+    i,
+    `${lineName(i, line)} needs at least ${needed} minutes of ${rule.label}${units === undefined || line.units === 1 ? "" : ` for ${line.units} units`}; the session has ${minutes}.`,
+    suggestion,
+    rule.origin,
+    exact ? { _tag: "SetUnits", line: i, units } : undefined
   )
 }
 
@@ -1693,10 +1860,13 @@ export const scrub = (claim: Claim, context: ScrubContext): ScrubResult => {
     if (info.priorAuthorization) authorizationNeeded = true
     if (info.addOn !== undefined) addOnEdit(sink, tables, info, lines, i, line)
     if (info.unitsPerDay !== undefined) unitsEdit(sink, tables, info, lines, i, line)
+    const lineFacts = facts?.[i]
+    const minutes = lineFacts?.minutes
+    if (minutes !== undefined && info.time !== undefined) minutesEdit(sink, tables, info.time, minutes, i, line)
     if (info.pairs !== undefined || info.family !== undefined) sameDayEdits(sink, tables, ruleSet, info, lines, i, line)
     if (rendering !== undefined && (info.billableBy !== undefined || info.credentialModifiers !== undefined))
       credentialEdits(sink, tables, ruleSet, info, rendering, i, line)
-    const delivery = facts?.[i]?.delivery ?? context.delivery
+    const delivery = lineFacts?.delivery ?? context.delivery
     telehealthEdits(sink, tables, ruleSet, delivery, facilityType, i, line)
     pointerEdit(sink, tables, diagnoses, i, line)
     if (ruleSet.timelyFiling !== undefined && on(tables, "timely-filing")) {

@@ -41,7 +41,7 @@ const seed = Effect.gen(function* () {
       diagnoses: ["F43.10"],
       lines: [{ code, modifiers: [], units: 1, placeOfService: "11", dateOfService: date }]
     })
-  return { session, payer }
+  return { session, payer, patientId: patient.id }
 })
 
 describe("claims from session to clearinghouse", () => {
@@ -103,6 +103,45 @@ describe("claims from session to clearinghouse", () => {
       const [second] = yield* Billing.scrubClaims([claim.id], { asOf: "2025-05-20" as never })
       if (second?._tag !== "Scrubbed") return expect.unreachable()
       expect(second.result.findings.map((f) => f.edit)).not.toContain("credential-modifier")
+    }).pipe(Effect.provide(services))
+  )
+
+  it.effect("a code billed for fewer minutes than the stored session's segments hold is minutes-below-minimum", () =>
+    Effect.gen(function* () {
+      const { session, patientId } = yield* seed
+      const store = yield* Store.Store
+      // Two sessions billed as 90834 (38 minutes at least): one of 30 minutes, one of 40.
+      const start = 1_746_450_000_000
+      for (const [id, minutes] of [
+        ["s-30", 30],
+        ["s-40", 40]
+      ] as const) {
+        yield* store.sessions.put(
+          F.session(tenant, {
+            id,
+            patientId,
+            segments: [{ kind: "service", startedAt: start, endedAt: start + minutes * 60_000 }],
+            dateOfService: id === "s-30" ? "2025-05-05" : "2025-05-06"
+          })
+        )
+      }
+      const built = yield* Billing.buildClaims([session("s-30", "2025-05-05"), session("s-40", "2025-05-06")])
+      const scrubbed = yield* Billing.scrubClaims(
+        built.created.map((c) => c.id),
+        { asOf: "2025-05-20" as never }
+      )
+      const outcomes = scrubbed.map((o) =>
+        o._tag === "Scrubbed" ? [o.status, o.result.findings.map((f) => `${f.edit}:${f.message}`)] : o._tag
+      )
+      expect(outcomes).toEqual([
+        [
+          "scrubbed",
+          [
+            "minutes-below-minimum:Line 1 (90834) needs at least 38 minutes of individual psychotherapy; the session has 30."
+          ]
+        ],
+        ["ready", []]
+      ])
     }).pipe(Effect.provide(services))
   )
 

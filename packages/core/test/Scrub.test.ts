@@ -396,6 +396,133 @@ describe("units-per-day (pack unitsPerDay)", () => {
   })
 })
 
+describe("minutes-below-minimum (RULES.md §1, §6 row 4)", () => {
+  /** The session's minutes for each line, as the host gives them in `lines`. */
+  const minutes = (...each: ReadonlyArray<number>): Context => ({ lines: each.map((m) => ({ minutes: m })) })
+
+  it("90834 at 37 minutes (its minimum is 38) is CO-150 from the pack's tier, suggesting 90832; 38 passes", () => {
+    const claim = makeClaim({ lines: [{ code: "90834" }] })
+    const finding = only(scrub(claim, minutes(37)), "minutes-below-minimum")
+    expect(finding).toMatchObject({
+      line: 0,
+      severity: "error",
+      denial: { group: "CO", carc: "150" },
+      message: "Line 1 (90834) needs at least 38 minutes of individual psychotherapy; the session has 37.",
+      source: { path: "$.families.psychotherapy.tiers[1].minMinutes" }
+    })
+    expect(finding.source.pack).toMatch(/^cpt-base@/u)
+    expect(finding.suggestion).toContain("Bill 90832")
+    // No certain fix: another code is another charge, and the documented time may be the mistake.
+    expect(finding.fix).toBeUndefined()
+    expect(edits(scrub(claim, minutes(38)))).toEqual([])
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90837" }] }), minutes(53)))).toEqual([])
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90837" }] }), minutes(52)))).toEqual(["minutes-below-minimum@0"])
+  })
+
+  it("is skipped without the session's minutes, and for codes billed whatever the time", () => {
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90837" }] })))).toEqual([])
+    expect(
+      edits(scrub(makeClaim({ lines: [{ code: "90837" }] }), { lines: [{ delivery: { mode: "in-person" } }] }))
+    ).toEqual([])
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90791" }] }), minutes(5)))).toEqual([])
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90853" }] }), minutes(5)))).toEqual([])
+  })
+
+  it("under the lowest tier there is no lower code to suggest; an add-on tier reads the withEm table", () => {
+    const finding = only(scrub(makeClaim({ lines: [{ code: "90832" }] }), minutes(15)), "minutes-below-minimum")
+    expect(finding.suggestion).not.toContain("Bill 9")
+    const claim = makeClaim({ lines: [{ code: "99213" }, { code: "90836" }] })
+    const addOn = only(scrub(claim, { rendering: MD, ...minutes(30, 30) }), "minutes-below-minimum")
+    expect(addOn).toMatchObject({ line: 1, source: { path: "$.families.psychotherapy.withEm[1].minMinutes" } })
+    expect(addOn.suggestion).toContain("Bill 90833")
+    expect(edits(scrub(claim, { rendering: MD, ...minutes(38, 38) }))).toEqual([])
+  })
+
+  it("crisis: 90839 under 30 minutes; 90840 units past what the minutes reach, with a certain SetUnits", () => {
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90839" }] }), minutes(29)))).toEqual(["minutes-below-minimum@0"])
+    expect(edits(scrub(makeClaim({ lines: [{ code: "90839" }] }), minutes(30)))).toEqual([])
+    // 90840: one unit from 75 minutes, one more every 30 (105 for two).
+    const claim = makeClaim({ lines: [{ code: "90839" }, { code: "90840", units: 2, charge: 16_000 }] })
+    expect(edits(scrub(claim, minutes(105, 105)))).toEqual([])
+    const finding = only(scrub(claim, minutes(104, 104)), "minutes-below-minimum")
+    expect(finding).toMatchObject({ line: 1, fix: { _tag: "SetUnits", line: 1, units: 1 } })
+    expect(finding.message).toContain("needs at least 105 minutes")
+    expect(finding.source.path).toBe("$.families.crisis.addOn")
+    fixedAway(claim, finding, minutes(104, 104))
+  })
+
+  it("timed codes: the units the minutes give under the pack's rounding (full units for the Medicaid program)", () => {
+    const claim = makeClaim({
+      pack: "state-medicaid-example",
+      lines: [{ code: "H0004", modifiers: ["HO"], units: 4, charge: 4 * 2_500 }]
+    })
+    expect(edits(scrub(claim, minutes(60)))).toEqual([])
+    const finding = only(scrub(claim, minutes(59)), "minutes-below-minimum")
+    expect(finding).toMatchObject({ line: 0, fix: { _tag: "SetUnits", line: 0, units: 3 } })
+    expect(finding.message).toBe(
+      "Line 1 (H0004) needs at least 60 minutes of behavioral health counseling and therapy for 4 units; the session has 59."
+    )
+    fixedAway(claim, finding, minutes(59))
+    // Less than one unit: nothing to cut to.
+    const none = only(scrub(claim, minutes(14)), "minutes-below-minimum")
+    expect(none.fix).toBeUndefined()
+    expect(none.suggestion).toContain("Remove the line")
+  })
+
+  it("timed codes under the mid-point and up-to-unit roundings (a program that sets its own)", () => {
+    const claim = makeClaim({
+      pack: "state-medicaid-example",
+      lines: [{ code: "H0004", modifiers: ["HO"], units: 4, charge: 4 * 2_500 }]
+    })
+    // Four 15-minute units: from 53 minutes under the mid-point rule (8, then 15 each), from 46 up to the unit.
+    for (const [rounding, least] of [
+      ["cpt_midpoint", 53],
+      ["cms_8_minute", 53],
+      ["up_to_unit", 46]
+    ] as const) {
+      const program = Effect.runSync(
+        RulePack.validate({
+          id: `medicaid-${rounding.replaceAll("_", "-")}`,
+          version: "1.0.0",
+          name: `Medicaid program rounding ${rounding}`,
+          layer: "program",
+          extends: "state-medicaid-example",
+          effective: { from: "2022-01-01" },
+          settings: { unitRounding: rounding }
+        })
+      )
+      const rs = Effect.runSync(
+        RuleSet.makeRulePacks([...validated, program]).resolve(program.id, DateOfService.make(DOS))
+      )
+      const at = (m: number) => Scrub.scrub(claim, { ...context(minutes(m)), ruleSets: () => rs })
+      expect(at(least).findings, rounding).toEqual([])
+      const finding = only(at(least - 1), "minutes-below-minimum")
+      expect(finding.fix, rounding).toEqual({ _tag: "SetUnits", line: 0, units: 3 })
+      expect(finding.message, rounding).toContain(`needs at least ${least} minutes`)
+    }
+  })
+
+  it("is an error by default, and a pack may turn it off", () => {
+    const warned = makeClaim({ pack: "acme-strict", lines: [{ code: "90837" }] })
+    expect(scrub(warned, minutes(40)).blocking).toBe(true)
+    const off = Effect.runSync(
+      RulePack.validate({
+        ...strictPlan,
+        id: "acme-minutes",
+        scrub: { severities: { "minutes-below-minimum": "off" } }
+      })
+    )
+    const rs = Effect.runSync(
+      RuleSet.makeRulePacks([...validated, off]).resolve("acme-minutes", DateOfService.make(DOS))
+    )
+    const result = Scrub.scrub(makeClaim({ pack: "acme-strict", lines: [{ code: "90837" }] }), {
+      ...context(minutes(40)),
+      ruleSets: () => rs
+    })
+    expect(result.findings).toEqual([])
+  })
+})
+
 describe("credential-not-allowed (RULES.md §4, §6 row 12)", () => {
   it("an LCSW may not bill 90792 to Medicare (CO-170 N95); an MD may", () => {
     const claim = makeClaim({ lines: [{ code: "90792" }] })
@@ -1105,6 +1232,7 @@ describe("sessions the coding engine codes scrub clean of the rules it applied",
     "same-day-family",
     "add-on-without-primary",
     "units-per-day",
+    "minutes-below-minimum",
     "credential-not-allowed",
     "credential-modifier",
     "telehealth-not-covered",
@@ -1119,7 +1247,7 @@ describe("sessions the coding engine codes scrub clean of the rules it applied",
           for (const delivery of deliveries) {
             for (const credential of CREDENTIALS) {
               for (const em of [undefined, { code: "99213" }]) {
-                for (const minutes of [20, 45, 60, 100]) {
+                for (const minutes of [8, 16, 20, 23, 30, 38, 45, 53, 60, 75, 100, 105]) {
                   const request: Coding.CodingRequest = {
                     dateOfService: DateOfService.make(dos),
                     rulePack: pack,
@@ -1141,7 +1269,12 @@ describe("sessions the coding engine codes scrub clean of the rules it applied",
                       pos: l.placeOfService
                     }))
                   })
-                  const result = scrub(claim, { rendering: clinician(credential), delivery, asOf: dos })
+                  const result = scrub(claim, {
+                    rendering: clinician(credential),
+                    delivery,
+                    asOf: dos,
+                    lines: coded.lines.map(() => ({ minutes }))
+                  })
                   const ruled = result.findings.filter((f) => ruleEdits.has(f.edit))
                   expect(ruled, `${Coding.describe(coded)}\n${JSON.stringify(ruled)}`).toEqual([])
                   compared++

@@ -9,12 +9,12 @@ import { Caller } from "../Caller.js"
 import * as Claim from "../Claim.js"
 import * as ClaimBuild from "../ClaimBuild.js"
 import type { Clinician } from "../Clinician.js"
-import type { Delivery } from "../Coding.js"
 import * as DateOfService from "../DateOfService.js"
 import type { FeeSchedule } from "../FeeSchedule.js"
 import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
+import { minutesAt, type TrackedSession } from "../Session.js"
 import {
   maxPageSize,
   type Page,
@@ -182,6 +182,15 @@ const sentStatuses: ReadonlyArray<Claim.Status> = [
   "corrected"
 ]
 
+/**
+ * What the scrubber knows of a line from its stored session: how it was delivered and, once every segment of it has
+ * ended, its minutes of service (for `minutes-below-minimum`; a session still running or without segments has none).
+ */
+const lineFactsOf = (session: TrackedSession): Scrub.LineFacts =>
+  session.segments.length > 0 && session.segments.every((segment) => segment.endedAt !== undefined)
+    ? { delivery: session.delivery, minutes: minutesAt(session, 0).service }
+    : { delivery: session.delivery }
+
 /** Everything one claim is scrubbed against, from the store and the rule packs. */
 const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.DateOfService) =>
   Effect.gen(function* () {
@@ -201,10 +210,10 @@ const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.D
     )
     const ledger: Array<LedgerEntry> = []
     for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
-    const lines: Array<{ readonly delivery?: Delivery } | undefined> = []
+    const lines: Array<Scrub.LineFacts | undefined> = []
     for (const line of claim.lines) {
       const session = line.sessionId === undefined ? undefined : get(yield* store.sessions.get(line.sessionId))
-      lines.push(session === undefined ? undefined : { delivery: session.delivery })
+      lines.push(session === undefined ? undefined : lineFactsOf(session))
     }
     const others = yield* everyPage((page) =>
       store.claims.query({ ...page, patientId: claim.patientId, status: sentStatuses })
