@@ -1,54 +1,96 @@
-// BrowserStore in headless Chromium: the harness page (page.ts) built by Vite as an app would build it, served,
+// BrowserStore in headless Chromium: the harness page (page.ts) served by Vite as an app is served, once built
+// and previewed, once by the dev server (PGlite excluded from pre-bundling), each in a fresh browser context,
 // and driven through `window.storeHarness`. A patient written with PHI sealed by Web Crypto survives a reload,
 // and a reset deletes the IndexedDB database and the kept keys.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
-import { build, type PreviewServer, preview } from "vite"
+import { build, createServer, preview } from "vite"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { chromiumArgs, chromiumPath } from "../../../../scripts/chromium.js"
 import { browserStoreVite } from "./vite.js"
 
 const root = import.meta.dirname
-const outDir = mkdtempSync(join(tmpdir(), "openrcm-browser-store-"))
-let server: PreviewServer
 let browser: Browser
-let page: Page
-const pageErrors: Array<string> = []
-
-type Harness = Window["storeHarness"]
-const call = <K extends keyof Harness>(name: K): Promise<Awaited<ReturnType<Harness[K]>>> =>
-  page.evaluate((n) => (window.storeHarness[n] as () => Promise<never>)(), name)
-
-const ready = async () => {
-  await page.getByText("ready").waitFor()
-  await call("open")
-}
 
 beforeAll(async () => {
-  const config = browserStoreVite(root)
-  await build({ ...config, logLevel: "warn", build: { ...config.build, outDir, emptyOutDir: true } })
-  server = await preview({ root, logLevel: "warn", build: { outDir }, preview: { port: 0, strictPort: false } })
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-  page = await browser.newPage()
-  page.on("pageerror", (error) => pageErrors.push(error.message))
-  page.on("console", (message) => {
-    if (message.type() === "error") pageErrors.push(`${message.text()} ${message.location().url}`)
-  })
-  const url = server.resolvedUrls?.local[0]
-  if (url === undefined) throw new Error("vite preview reported no local URL")
-  await page.goto(url)
-  await ready()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await server?.close()
-  rmSync(outDir, { recursive: true, force: true })
 })
 
-describe("BrowserStore in Chromium", () => {
+interface Served {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+const servedBuild = async (): Promise<Served> => {
+  const outDir = mkdtempSync(join(tmpdir(), "openrcm-browser-store-"))
+  const config = browserStoreVite(root)
+  await build({ ...config, logLevel: "warn", build: { ...config.build, outDir, emptyOutDir: true } })
+  const server = await preview({ root, logLevel: "warn", build: { outDir }, preview: { port: 0, strictPort: false } })
+  const url = server.resolvedUrls?.local[0]
+  if (url === undefined) throw new Error("vite preview reported no local URL")
+  return {
+    url,
+    close: async () => {
+      await server.close()
+      rmSync(outDir, { recursive: true, force: true })
+    }
+  }
+}
+
+const servedDev = async (): Promise<Served> => {
+  const server = await createServer({
+    ...browserStoreVite(root),
+    logLevel: "warn",
+    // No watcher and no HMR: other work in the tree must not reload the page mid-test.
+    server: { host: "127.0.0.1", port: 0, strictPort: false, watch: null, hmr: false }
+  })
+  await server.listen()
+  const url = server.resolvedUrls?.local[0]
+  if (url === undefined) throw new Error("vite dev server reported no local URL")
+  return { url, close: () => server.close() }
+}
+
+describe.each([
+  ["a production build", servedBuild],
+  ["the dev server", servedDev]
+])("BrowserStore in Chromium, served as %s", (_, serve) => {
+  let served: Served
+  let page: Page
+  const pageErrors: Array<string> = []
+
+  type Harness = Window["storeHarness"]
+  const call = <K extends keyof Harness>(name: K): Promise<Awaited<ReturnType<Harness[K]>>> =>
+    page.evaluate((n) => (window.storeHarness[n] as () => Promise<never>)(), name)
+
+  const ready = async () => {
+    await page.getByText("ready").waitFor({ timeout: 60_000 })
+    await call("open")
+  }
+
+  beforeAll(async () => {
+    served = await serve()
+    // A context of its own: its own IndexedDB and localStorage.
+    const context = await browser.newContext()
+    page = await context.newPage()
+    page.on("pageerror", (error) => pageErrors.push(error.message))
+    page.on("console", (message) => {
+      if (message.type() === "error") pageErrors.push(`${message.text()} ${message.location().url}`)
+    })
+    await page.goto(served.url)
+    await ready()
+  })
+
+  afterAll(async () => {
+    await page?.context().close()
+    await served?.close()
+  })
+
   it("starts empty, with its database in IndexedDB and a master key kept beside it", async () => {
     expect(await call("read")).toBeNull()
     expect(await call("databases")).toContain("/pglite/openrcm-store-harness")

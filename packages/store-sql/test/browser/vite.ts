@@ -5,8 +5,6 @@ export const browserStoreVite = (root: string): InlineConfig => ({
   root,
   // The harness runs the packages' sources, as the playground does.
   resolve: { conditions: ["@openrcm/source", "module", "browser", "development|production"] },
-  // PGlite loads its WASM and data files next to its own module: pre-bundling would move the module away.
-  optimizeDeps: { exclude: ["@electric-sql/pglite"] },
-  // PGlite's module uses top-level await.
-  build: { target: "es2022" }
+  // PGlite finds its WASM and data files beside its own module: the dev server's pre-bundling would move it.
+  optimizeDeps: { exclude: ["@electric-sql/pglite"] }
 })
