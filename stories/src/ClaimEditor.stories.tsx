@@ -169,7 +169,9 @@ export const SubmitRefused: Story = {
     const diagnosis = await canvas.findByRole("textbox", { name: "Diagnosis 1 (principal)" })
     await waitFor(() => expect(diagnosis).toHaveAttribute("aria-invalid", "true"))
     await userEvent.click(canvas.getByRole("button", { name: "Submit claim" }))
-    await expect(await canvas.findByRole("alert")).toHaveTextContent("Not submitted: fix the 1 errors")
+    await expect(await canvas.findByRole("alert")).toHaveTextContent(
+      "Not submitted: fix what the scrub found first (errors: 1)."
+    )
     await waitFor(() => expect(diagnosis).toHaveFocus())
     await expect(canvas.getByRole("form", { name: "Claim" })).toHaveAttribute("data-state", "refused")
   }

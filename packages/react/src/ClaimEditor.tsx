@@ -234,11 +234,17 @@ const parsers = {
   }
 } satisfies Record<LinePart, (text: string) => Parsed<Partial<Claim.Line>>>
 
+// "140" and "140.5" as people write a charge: "140.00", "140.50".
+const withCents = (decimal: string): string => {
+  const [whole, fraction = ""] = decimal.split(".")
+  return `${whole}.${fraction.padEnd(2, "0")}`
+}
+
 const formatters: Record<LinePart, (line: Claim.Line) => string> = {
   code: (line) => line.code,
   modifiers: (line) => line.modifiers.join(" "),
   units: (line) => String(line.units),
-  charge: (line) => Money.toDecimalString(line.charge),
+  charge: (line) => withCents(Money.toDecimalString(line.charge)),
   dateOfService: (line) => line.dateOfService,
   placeOfService: (line) => line.placeOfService,
   pointers: (line) => line.diagnosisPointers.join(", ")
@@ -456,7 +462,7 @@ export function Findings(props: ComponentPropsWithoutRef<"section">) {
       ) : (
         <>
           <p role="status">
-            {text("claimEditor.findingCount", "{errors} errors, {warnings} warnings", { errors, warnings })}
+            {text("claimEditor.findingCount", "Errors: {errors}. Warnings: {warnings}.", { errors, warnings })}
           </p>
           <ul>
             {editor.findings.map((finding) => {
@@ -679,7 +685,7 @@ export function Lines(props: ComponentPropsWithoutRef<"section">) {
 const refusalText = (result: SubmitResult, text: Text): string => {
   if (result._tag === "Blocked") {
     const errors = result.findings.filter((finding) => finding.severity === "error").length
-    return text("claimEditor.refused.blocked", "Not submitted: fix the {errors} errors the scrub found first.", {
+    return text("claimEditor.refused.blocked", "Not submitted: fix what the scrub found first (errors: {errors}).", {
       errors
     })
   }

@@ -222,7 +222,9 @@ describe("ClaimEditor", () => {
     const diagnosis = await screen.findByRole("textbox", { name: "Diagnosis 1 (principal)" })
     await waitFor(() => expect(diagnosis.getAttribute("aria-invalid")).toBe("true"))
     await userEvent.click(screen.getByRole("button", { name: "Submit claim" }))
-    expect((await screen.findByRole("alert")).textContent).toContain("Not submitted: fix the 1 errors")
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "Not submitted: fix what the scrub found first (errors: 1)."
+    )
     await waitFor(() => expect(document.activeElement).toBe(diagnosis))
     expect(onSubmitted.mock.lastCall?.[0]._tag).toBe("Blocked")
     expect((await storedClaim(runtime, held.id)).status).toBe("scrubbed")
