@@ -11,6 +11,7 @@ import { act, render, screen, within } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { Schema } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
+import { assertRenderedAsText, xssPayloads } from "./support/xss.js"
 
 const start = Date.UTC(2026, 10, 16, 15, 0, 0)
 const runtimes: Array<{ dispose: () => Promise<void> }> = []
@@ -242,5 +243,38 @@ describe("SessionTracker", () => {
   it("the hook's state type is exported for hosts", () => {
     const state: SessionTrackerState["status"] = "scheduled"
     expect(state).toBe("scheduled")
+  })
+
+  it.each(xssPayloads)("renders a payer's rule text %s as text in the explanation", async (payload) => {
+    // A payer's own rule pack: the family's label is the payer's wording and reaches the explanation.
+    const pack = {
+      id: "payer-xss",
+      version: "2025.1.0",
+      name: "A payer with hostile wording",
+      layer: "payer",
+      extends: "cpt-base",
+      effective: { from: "2025-01-01" },
+      families: {
+        "bh-counseling": { kind: "timed-units", label: payload, code: "H0004", unitMinutes: 15, rounding: "up_to_unit" }
+      },
+      billableBy: [{ codes: ["H0004"], credentials: ["LCSW"] }]
+    }
+    const clock = manualClock(start)
+    const runtime = BillingRuntime.make(clock.layer, { rulePacks: [pack] })
+    runtimes.push(runtime)
+    const { container } = render(
+      <BillingProvider runtime={runtime}>
+        <SessionTracker.Root
+          defaultSession={scheduled({ rulePack: "payer-xss", service: "bh-counseling" })}
+          timer={clock.timer}
+        />
+      </BillingProvider>
+    )
+    await userEvent.click(screen.getByRole("button", { name: "Start" }))
+    await screen.findByRole("button", { name: "Pause" })
+    await minutes(clock, 20)
+    const explanations = await screen.findAllByText((text) => text.includes("H0004") && text.includes("→"))
+    expect(explanations[0]?.textContent).toContain(payload.replace("\u0000", "\uFFFD").slice(1, 10))
+    assertRenderedAsText(container)
   })
 })
