@@ -3,8 +3,7 @@
  * category, age, amount), virtualized for 100,000 rows, with selection, bulk actions reported per row and a row
  * detail (the remittance, what the codes mean, the recommended action).
  */
-import type { Billing, Denial } from "@openrcm/core"
-import { Money } from "@openrcm/core"
+import { Billing, type Denial, Money } from "@openrcm/core"
 import { useVirtualizer } from "@tanstack/react-virtual"
 import {
   type ComponentPropsWithoutRef,
@@ -21,9 +20,10 @@ import {
   useState
 } from "react"
 import { Amount } from "./Amount.js"
-import { useMessages } from "./BillingProvider.js"
+import { useMessages, useOptionalCaller } from "./BillingProvider.js"
 import { ErrorMessage } from "./ErrorMessage.js"
 import { describe } from "./Messages.js"
+import { useBillingAction } from "./useBillingAction.js"
 import {
   type AgeBucket,
   actionLabels,
@@ -822,20 +822,82 @@ export function Detail(props: Omit<ComponentPropsWithoutRef<"section">, "childre
         )}
       </div>
 
+      <h4>{text("denialWorkqueue.detail.notes", "Notes")}</h4>
       {denial.notes.length === 0 ? null : (
-        <>
-          <h4>{text("denialWorkqueue.detail.notes", "Notes")}</h4>
-          <ul data-slot="notes">
-            {denial.notes.map((note, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: notes are append-only; their order is their identity.
-              <li key={index}>{note.text}</li>
-            ))}
-          </ul>
-        </>
+        <ul data-slot="notes">
+          {denial.notes.map((note, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: notes are append-only; their order is their identity.
+            <li key={index}>{note.text}</li>
+          ))}
+        </ul>
       )}
+      <DetailActions denialId={denial.id} assignee={denial.assignee} />
       <button type="button" data-slot="detail-close" onClick={close}>
         {text("denialWorkqueue.detail.close", "Close details")}
       </button>
     </section>
+  )
+}
+
+/** In the detail: add a note, take the denial, prepare the appeal letter (`Billing.appealPacket`). */
+function DetailActions({
+  denialId,
+  assignee
+}: {
+  readonly denialId: Denial.DenialId
+  readonly assignee?: string | undefined
+}) {
+  const q = useWorkqueueContext("DenialWorkqueue.Detail")
+  const text = useText()
+  const caller = useOptionalCaller()
+  const id = useId()
+  const [draft, setDraft] = useState("")
+  const packet = useBillingAction((denial: Denial.DenialId) => Billing.appealPacket(denial))
+  const failure = [q.noteResult, q.assignResult, packet.result].find((result) => result._tag === "Failure")
+  return (
+    <div data-slot="detail-actions">
+      <form
+        data-slot="note-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          const note = draft.trim()
+          if (note === "") return
+          void q.note(denialId, note).then((exit) => {
+            if (exit._tag === "Success") setDraft("")
+          })
+        }}
+      >
+        <label htmlFor={`${id}-note`}>{text("denialWorkqueue.detail.addNoteLabel", "Note")}</label>
+        <textarea id={`${id}-note`} data-slot="note-text" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit" disabled={draft.trim() === "" || q.noteResult.waiting}>
+          {text("denialWorkqueue.detail.addNote", "Add note")}
+        </button>
+      </form>
+      {caller === undefined || caller.actor === assignee ? null : (
+        <button
+          type="button"
+          data-slot="assign-to-me"
+          disabled={q.assignResult.waiting}
+          onClick={() => void q.assign(denialId, caller.actor)}
+        >
+          {text("denialWorkqueue.detail.assignToMe", "Assign to me")}
+        </button>
+      )}
+      <button
+        type="button"
+        data-slot="appeal-packet"
+        disabled={packet.result.waiting}
+        onClick={() => void packet.run(denialId)}
+      >
+        {text("denialWorkqueue.detail.appealLetter", "Prepare the appeal letter")}
+      </button>
+      {failure?._tag === "Failure" ? <ErrorMessage error={failure.error} /> : null}
+      {packet.result._tag === "Success" ? (
+        <figure data-slot="appeal-letter">
+          <figcaption>{text("denialWorkqueue.detail.appealLetterLabel", "Appeal letter")}</figcaption>
+          <pre>{packet.result.value.letter}</pre>
+        </figure>
+      ) : null}
+    </div>
   )
 }

@@ -548,6 +548,28 @@ export function useDenialWorkqueue(options: UseDenialWorkqueueOptions = {}) {
     [work.run, selection]
   )
 
+  const remember = useCallback((denial: Denial.Denial) => {
+    setChanged((previous) => new Map(previous).set(denial.id, denial))
+  }, [])
+  const noteAction = useBillingAction((id: Denial.DenialId, text: string) => Billing.noteDenial(id, text))
+  const assignAction = useBillingAction((id: Denial.DenialId, assignee: string) => Billing.assignDenial(id, assignee))
+  const note = useCallback(
+    (id: Denial.DenialId, text: string) =>
+      noteAction.run(id, text).then((exit) => {
+        if (exit._tag === "Success") remember(exit.value)
+        return exit
+      }),
+    [noteAction.run, remember]
+  )
+  const assign = useCallback(
+    (id: Denial.DenialId, assignee: string) =>
+      assignAction.run(id, assignee).then((exit) => {
+        if (exit._tag === "Success") remember(exit.value)
+        return exit
+      }),
+    [assignAction.run, remember]
+  )
+
   // Built on first use only: most renders need no lookup by id, and 100,000 rows make it a cost.
   const index = useRef<{ rows: ReadonlyArray<WorkqueueRow>; byId: Map<string, WorkqueueRow> } | null>(null)
   const rowById = useCallback(
@@ -584,6 +606,12 @@ export function useDenialWorkqueue(options: UseDenialWorkqueueOptions = {}) {
     runBulk,
     /** The running or last bulk action: `waiting` while it runs; `Failure` never happens (outcomes are per row). */
     bulkResult: work.result,
+    /** Adds a note to one denial (`Billing.noteDenial`); the row shows it at once. */
+    note,
+    noteResult: noteAction.result,
+    /** Gives one denial to someone (`Billing.assignDenial`: an open one moves to in progress). */
+    assign,
+    assignResult: assignAction.result,
     /** The last bulk action's outcomes, per denial. */
     report,
     clearReport: useCallback(() => setReport(null), [])

@@ -275,6 +275,20 @@ describe("DenialWorkqueue on the seeded practice", () => {
     const remittance = await within(detail).findByRole("table", { name: "Amounts posted to the claim" })
     expect(within(remittance).getAllByRole("row").length).toBeGreaterThan(1)
     expect(detail.textContent).toMatch(/Trace /)
+
+    // A note (Billing.noteDenial) shows at once, in the detail and the row's data.
+    await userEvent.type(within(detail).getByLabelText("Note"), "called the payer, ref 42")
+    await userEvent.click(within(detail).getByRole("button", { name: "Add note" }))
+    await within(detail).findByText("called the payer, ref 42", {}, { timeout: 10_000 })
+    await waitFor(() => expect((within(detail).getByLabelText("Note") as HTMLTextAreaElement).value).toBe(""))
+    // Taking it (Billing.assignDenial) puts the caller as its assignee.
+    await userEvent.click(within(detail).getByRole("button", { name: "Assign to me" }))
+    await waitFor(() => expect(within(detail).queryByRole("button", { name: "Assign to me" })).toBeNull())
+    expect(detail.textContent).toContain("user:biller-1")
+    // The appeal letter (Billing.appealPacket), as text.
+    await userEvent.click(within(detail).getByRole("button", { name: "Prepare the appeal letter" }))
+    const letter = await within(detail).findByText(/Request for reconsideration of claim/, {}, { timeout: 10_000 })
+    expect(letter.closest("[data-slot=appeal-letter]")?.textContent).toMatch(/^Appeal letter/)
   })
 
   it.each([
