@@ -217,6 +217,7 @@ describe("DemoPractice", () => {
         expect(yield* check("authorizationNearlyUsedUp")).toBe("Authorized")
         expect(yield* check("authorizationExpired")).toBe("Expired")
         expect(yield* check("authorizationMissing")).toBe("Missing")
+        expect(yield* check("supervised")).toBe("Authorized")
 
         const alerts = (id: (typeof DemoPractice.ids.authorizations)[keyof typeof DemoPractice.ids.authorizations]) =>
           Effect.gen(function* () {
@@ -237,6 +238,9 @@ describe("DemoPractice", () => {
         expect(plenty).not.toContain("exhausted")
         expect(yield* alerts(DemoPractice.ids.authorizations.nearlyUsedUp)).toContain("few-left")
         expect(yield* alerts(DemoPractice.ids.authorizations.expired)).toEqual(["expired"])
+        const expiring = yield* alerts(DemoPractice.ids.authorizations.expiringSoon)
+        expect(expiring).toEqual(expect.arrayContaining(["expiring", "expires-before-used"]))
+        expect(expiring).not.toContain("few-left")
       }),
     { timeout: 60_000 }
   )

@@ -119,7 +119,7 @@ export const ids = {
      * claim held by the scrubber for its missing telehealth modifier (a one-click fix), one in the outbox.
      */
     family: patient("demo-pat-family"),
-    /** Medicaid, seen by the supervised associate. */
+    /** Medicaid, seen by the supervised associate; the authorization ends in ten days, most of it unused. */
     supervised: patient("demo-pat-supervised"),
     /** Acme PPO with the LPC; an eligibility denial and a timely-filing denial, a deductible owed. */
     eligibilityDenied: patient("demo-pat-eligibility")
@@ -142,7 +142,9 @@ export const ids = {
   authorizations: {
     plentyLeft: authorization("demo-auth-plenty"),
     nearlyUsedUp: authorization("demo-auth-nearly"),
-    expired: authorization("demo-auth-expired")
+    expired: authorization("demo-auth-expired"),
+    /** The supervised patient's: ends in ten days with most of it unused. */
+    expiringSoon: authorization("demo-auth-expiring")
   }
 } as const
 
@@ -694,7 +696,7 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
     visit: "therapy45",
     diagnoses: ["F10.20", "F32.0"],
     history: [-140, -112, -70, -30, -16, 0],
-    booked: [14],
+    booked: [7],
     outcomes: { 0: { _tag: "Hold", at: "draft" } }
   },
   {
@@ -756,6 +758,13 @@ const authorizationSpecs: ReadonlyArray<{
     number: "DEMO-PA-3003",
     approved: 10,
     period: [-100, -10]
+  },
+  {
+    id: ids.authorizations.expiringSoon,
+    patient: "supervised",
+    number: "DEMO-PA-4004",
+    approved: 12,
+    period: [-60, 10]
   }
 ]
 
@@ -764,7 +773,8 @@ const earlierVisits: Partial<Record<PatientKey, number>> = {
   authorizationPlentyLeft: 20,
   authorizationNearlyUsedUp: 30,
   authorizationExpired: 20,
-  authorizationMissing: 30
+  authorizationMissing: 30,
+  supervised: 30
 }
 
 /**
