@@ -62,7 +62,8 @@ const optionKeys = [
   "settings",
   "visitHistory",
   "planYearStart",
-  "onOverride"
+  "onOverride",
+  "override"
 ] as const
 
 const split = (props: RootProps) => {

@@ -46,6 +46,11 @@ export interface UseAuthorizationAlertOptions {
   readonly planYearStart?: string | undefined
   /** Called when the person starts despite a blocking check, with the reason they typed: record it. */
   readonly onOverride?: ((override: AuthorizationOverride) => void) | undefined
+  /**
+   * The override as the host recorded it (controlled, e.g. after a reload): a start is not blocked again. Absent,
+   * the hook keeps the one recorded through the dialog.
+   */
+  readonly override?: AuthorizationOverride | undefined
 }
 
 export interface AuthorizationAlertState {
@@ -160,7 +165,8 @@ export function useAuthorizationAlert(options: UseAuthorizationAlertOptions): Au
   )
 
   const [open, setOpen] = useState(false)
-  const [override, setOverride] = useState<AuthorizationOverride | undefined>(undefined)
+  const [ownOverride, setOverride] = useState<AuthorizationOverride | undefined>(undefined)
+  const override = options.override ?? ownOverride
   const pending = useRef<((start: boolean) => void) | null>(null)
   const onOverride = useRef(options.onOverride)
   onOverride.current = options.onOverride

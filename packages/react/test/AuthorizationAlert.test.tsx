@@ -158,6 +158,25 @@ describe("AuthorizationAlert", () => {
     expect(screen.getByRole("status").textContent).toContain("Crisis: payer called, retro auth promised")
   })
 
+  it("takes the override the host recorded (controlled): the start is not blocked again", async () => {
+    const { clock, runtime } = setup()
+    const recorded: AuthorizationOverride = {
+      reason: "Retro authorization requested",
+      check: { _tag: "Missing", denial: { group: "CO", carc: "197" }, action: "request one", text: "none" }
+    }
+    render(
+      <BillingProvider runtime={runtime}>
+        <Gated options={{ ...base, authorizations: [], ledger: [], override: recorded }} timer={clock.timer} />
+      </BillingProvider>
+    )
+    const start = screen.getByRole("button", { name: "Start" })
+    await vi.waitFor(() => expect((start as HTMLButtonElement).disabled).toBe(false))
+    expect(screen.getByRole("region", { name: "Authorization" }).getAttribute("data-state")).toBe("overridden")
+    await userEvent.click(start)
+    await vi.waitFor(() => expect(trackerState()).toBe("in-progress"))
+    expect(screen.queryByRole("dialog")).toBeNull()
+  })
+
   it("blocks an expired authorization", async () => {
     const { runtime } = setup()
     render(
