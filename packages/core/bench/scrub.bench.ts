@@ -8,8 +8,6 @@ import {
   Clinician,
   Coverage,
   DateOfService,
-  Diagnosis,
-  Npi,
   Organization,
   Patient,
   RulePack,
@@ -308,178 +306,13 @@ const makeBatch = (size: number) => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The baseline: the same edits written inline in one loop, over tables precomputed once (as Scrub does), counting
-// problems. No severities, no finding objects, no messages, no fixes, no sources.
-
-interface BaselineTables {
-  readonly pairs: Map<
-    string,
-    Array<{ a: string; bypass: ReadonlyArray<string>; effective: RulePack.Effective | undefined }>
-  >
-  readonly family: Map<string, string>
-  readonly telehealthModifiers: Set<string>
-  readonly authCodes: Set<string>
-  readonly deadlines: Map<string, string>
-}
-const baselineTables = new WeakMap<RuleSet.RuleSet, BaselineTables>()
-const baselineTablesOf = (rs: RuleSet.RuleSet): BaselineTables => {
-  let t = baselineTables.get(rs)
-  if (t === undefined) {
-    const pairs: BaselineTables["pairs"] = new Map()
-    for (const rule of rs.sameDayExclusions.rules) {
-      const list = pairs.get(rule.codes[1]) ?? []
-      list.push({ a: rule.codes[0], bypass: rule.bypassModifiers, effective: rule.effective })
-      pairs.set(rule.codes[1], list)
-    }
-    const family = new Map<string, string>()
-    for (const [key, f] of rs.families) {
-      if (f.value.kind !== "tiered") continue
-      for (const tier of [...f.value.tiers, ...(f.value.withEm ?? [])]) family.set(tier.code, key)
-    }
-    const telehealthModifiers = new Set(["95", "93", "FQ", "GT", "GQ"])
-    for (const rule of rs.telehealth.rules) for (const m of rule.modifiers) telehealthModifiers.add(m)
-    const authCodes = new Set<string>()
-    for (const rule of rs.priorAuthorization.rules) for (const c of rule.codes) authCodes.add(c)
-    t = { pairs, family, telehealthModifiers, authCodes, deadlines: new Map() }
-    baselineTables.set(rs, t)
-  }
-  return t
-}
-const diagnosisCache = new Map<string, Map<string, string>>()
-const providerCache = new WeakMap<object, number>()
-const taxonomy = /^\d{3}[A-Z0-9]{6}X$/u
-
-const baselineClaim = (claim: Claim.Claim, ctx: Scrub.ScrubContext): number => {
-  let issues = 0
-  const rs = ctx.ruleSets(claim.payerId, claim.serviceDate)
-  const t = baselineTablesOf(rs)
-  const lines = claim.lines
-  const credential = ctx.rendering?.credential
-  const delivery = ctx.delivery
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as Claim.Line
-    const { code, dateOfService: dos, modifiers } = line
-    const addOn = rs.addOns.get(code)
-    if (addOn !== undefined) {
-      let found = false
-      for (let j = 0; j < lines.length; j++) if (j !== i && addOn.value.has((lines[j] as Claim.Line).code)) found = true
-      if (!found) issues++
-    }
-    const max = rs.unitsPerDay.get(code)
-    if (max !== undefined) {
-      let total = 0
-      for (const other of lines) if (other.code === code && other.dateOfService === dos) total += other.units
-      if (total > max.value) issues++
-    }
-    const pairs = t.pairs.get(code)
-    if (pairs !== undefined) {
-      for (const pair of pairs) {
-        if (!RulePack.isInForce(pair.effective, dos)) continue
-        for (const other of lines) {
-          if (other.code === pair.a && other.dateOfService === dos && !modifiers.some((m) => pair.bypass.includes(m)))
-            issues++
-        }
-      }
-    }
-    const family = t.family.get(code)
-    if (family !== undefined) {
-      for (let j = 0; j < i; j++) if (t.family.get((lines[j] as Claim.Line).code) === family) issues++
-    }
-    if (credential !== undefined) {
-      const rules = rs.billableBy.get(code)
-      if (rules !== undefined) {
-        let limited = false
-        let allowed = false
-        for (const rule of rules) {
-          if (!RulePack.isInForce(rule.effective, dos)) continue
-          limited = true
-          if (rule.credentials.has(credential)) allowed = true
-        }
-        if (limited && !allowed) issues++
-      }
-      for (const rule of rs.credentialModifiers.rules) {
-        if (rule.codes !== undefined && !rule.codes.includes(code)) continue
-        if (rule.credentials.includes(credential) && !modifiers.includes(rule.modifier)) issues++
-      }
-    }
-    if (delivery !== undefined && delivery.mode !== "in-person") {
-      for (const rule of rs.telehealth.rules) {
-        if (rule.mode !== delivery.mode || !RulePack.isInForce(rule.effective, dos)) continue
-        if (rule.facilityTypes !== undefined) continue
-        const pos = delivery.patientLocation === "home" ? rule.placeOfService.home : rule.placeOfService.other
-        if (line.placeOfService !== pos) issues++
-        for (const m of rule.modifiers) if (!modifiers.includes(m)) issues++
-        for (const m of modifiers) if (t.telehealthModifiers.has(m) && !rule.modifiers.includes(m)) issues++
-        break
-      }
-    } else {
-      if (line.placeOfService === "02" || line.placeOfService === "10") issues++
-      for (const m of modifiers) if (t.telehealthModifiers.has(m)) issues++
-    }
-    for (const p of line.diagnosisPointers) if (p > claim.diagnoses.length) issues++
-    if (rs.timelyFiling !== undefined) {
-      let deadline = t.deadlines.get(dos)
-      if (deadline === undefined) {
-        deadline = Scrub.lastDayToFile(dos, rs.timelyFiling.value)
-        t.deadlines.set(dos, deadline)
-      }
-      if (ctx.asOf > deadline) issues++
-    }
-    const day = ctx.sent?.byPatient.get(claim.patientId)?.get(dos)
-    if (day !== undefined) {
-      const key = modifiers.length > 1 ? [...modifiers].sort().join(":") : (modifiers[0] ?? "")
-      for (const prior of day) {
-        if (prior.code !== code || prior.payerId !== claim.payerId || prior.claimId === claim.id) continue
-        issues++
-        if (prior.units === line.units && prior.modifiers === key) break
-      }
-    }
-  }
-  for (const d of claim.diagnoses) {
-    let byCode = diagnosisCache.get(claim.serviceDate)
-    if (byCode === undefined) {
-      byCode = new Map()
-      diagnosisCache.set(claim.serviceDate, byCode)
-    }
-    let tag = byCode.get(d)
-    if (tag === undefined) {
-      tag = Diagnosis.check(d, claim.serviceDate)._tag
-      byCode.set(d, tag)
-    }
-    if (tag === "NotSpecific" || tag === "NotValidOnDate") issues++
-  }
-  let needsAuthorization = false
-  for (const line of lines) if (t.authCodes.has(line.code)) needsAuthorization = true
-  if (needsAuthorization && ctx.authorizations !== undefined) {
-    const visit = {
-      patientId: claim.patientId,
-      payerId: claim.payerId,
-      clinicianId: claim.renderingClinicianId,
-      dateOfService: claim.serviceDate,
-      lines: lines.map((l) => ({ code: l.code, units: l.units }))
-    } as Authorization.Visit
-    const check = Authorization.check(visit, ctx.authorizations.authorizations, ctx.authorizations.ledger, rs)
-    if (check._tag !== "Authorized" && check._tag !== "NotRequired") issues++
-    else if (check._tag === "Authorized" && !check.allocations.some((a) => a.number === claim.priorAuthorization))
-      issues++
-  }
-  if (claim.frequency !== "1" && claim.payerClaimNumber === undefined) issues++
-  const patient = ctx.patient
-  if (patient !== undefined && (patient.dateOfBirth > ctx.asOf || patient.dateOfBirth > claim.serviceDate)) issues++
-  const coverage = ctx.coverage
-  if (coverage !== undefined) {
-    if (claim.serviceDate < coverage.period.start || claim.serviceDate > coverage.period.end) issues++
-  }
-  for (const provider of [ctx.billingProvider, ctx.rendering]) {
-    if (provider === undefined) continue
-    let flags = providerCache.get(provider)
-    if (flags === undefined) {
-      flags = (Npi.isValid(provider.npi) ? 0 : 1) | (taxonomy.test(provider.taxonomy) ? 0 : 2)
-      providerCache.set(provider, flags)
-    }
-    if (flags !== 0) issues++
-  }
-  return issues
-}
+// problems (bench/scrub-baseline.ts, shared with the claims bench). No severities, no finding objects, no messages,
+// no fixes, no sources. Imported by URL: Node runs the .ts file itself, and the core package compiles without
+// `.ts` import paths.
+const Baseline = (await import(
+  new URL("./scrub-baseline.ts", import.meta.url).href
+)) as typeof import("./scrub-baseline.js")
+const baselineClaim = Baseline.scrub
 
 // ---------------------------------------------------------------------------------------------------------------
 
