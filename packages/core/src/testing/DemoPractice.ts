@@ -315,6 +315,9 @@ const adjudication: Record<
   acmeHmo: { allowed: 0.74, lagDays: 24, share: "copay" }
 }
 
+/** The commercial plans' copay for a visit, in cents (their 835s and their 271s agree). */
+const commercialCopay = 3000
+
 /** A self-pay visit's fee (the practice's sliding scale has it below its insurance charge), and a no-show's. */
 const selfPayRate = 12000
 const noShowFee = 5000
@@ -1514,17 +1517,17 @@ const claimPayment = (
 ): RemittanceAdvice["claims"][number] => {
   const rules = adjudication[payer]
   const denied = outcome?._tag === "Denied"
-  let shareLeft = outcome?._tag === "Deductible" ? outcome.amount : rules.share === "copay" ? 3000 : 0
+  let shareLeft = outcome?._tag === "Deductible" ? outcome.amount : rules.share === "copay" ? commercialCopay : 0
   const lines = claim.lines.map((line, index) => {
-    if (denied || (outcome?._tag === "LineDenied" && index === 1)) {
+    if (outcome?._tag === "Denied" || (outcome?._tag === "LineDenied" && index === 1)) {
       return {
         procedure: { code: line.code, modifiers: [...line.modifiers] },
         charge: line.charge,
         paid: Money.zero,
         units: line.units,
         dateOfService: line.dateOfService,
-        adjustments: [{ group: "CO", reason: (outcome as { carc: string }).carc, amount: line.charge }],
-        remarks: [...((outcome as { remarks?: ReadonlyArray<string> }).remarks ?? [])]
+        adjustments: [{ group: "CO", reason: outcome.carc, amount: line.charge }],
+        remarks: [...(outcome.remarks ?? [])]
       }
     }
     const allowed = roundCents(line.charge * rules.allowed)
@@ -1592,7 +1595,7 @@ const planBenefits: Record<Exclude<PayerKey, "selfPay">, ReadonlyArray<Benefit>>
     }
   ],
   acmePpo: [
-    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.dollars(30) },
+    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.cents(commercialCopay) },
     { kind: "coinsurance", serviceTypes: bh, network: "out", percentBps: 3000 },
     {
       kind: "deductible",
@@ -1612,7 +1615,7 @@ const planBenefits: Record<Exclude<PayerKey, "selfPay">, ReadonlyArray<Benefit>>
     }
   ],
   acmeHmo: [
-    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.dollars(30) },
+    { kind: "copay", serviceTypes: bh, network: "in", timePeriod: "visit", amount: Money.cents(commercialCopay) },
     { kind: "non-covered", serviceTypes: bh, network: "out" },
     {
       kind: "limitation",
