@@ -1,4 +1,4 @@
-import { Authorization, BillingRuntime, Session, Store } from "@openrcm/core"
+import { Authorization, BillingRuntime, DateOfService, Session, Store } from "@openrcm/core"
 import {
   AuthorizationAlert,
   type AuthorizationOverride,
@@ -175,6 +175,31 @@ describe("AuthorizationAlert", () => {
     await userEvent.click(start)
     await vi.waitFor(() => expect(trackerState()).toBe("in-progress"))
     expect(screen.queryByRole("dialog")).toBeNull()
+  })
+
+  it("says where the visit stands against the payer's visit limit", async () => {
+    const { runtime } = setup()
+    // 40 therapy visits a plan year at the HMO; the history's dates are this plan year's, before today.
+    const history = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        dateOfService: DateOfService.addDays(DateOfService.make("2026-01-02"), i),
+        codes: ["90834"]
+      }))
+    const plenty = { ...base, authorizations: [authorization({ approved: 60 })], ledger: [] }
+    const { rerender } = render(
+      <BillingProvider runtime={runtime}>
+        <AuthorizationAlert.Root {...plenty} visitHistory={history(38)} />
+      </BillingProvider>
+    )
+    const limit = await screen.findByText("2 of 40 visits left until 2026-12-31")
+    expect(limit.getAttribute("data-severity")).toBe("warning")
+    rerender(
+      <BillingProvider runtime={runtime}>
+        <AuthorizationAlert.Root {...plenty} visitHistory={history(40)} />
+      </BillingProvider>
+    )
+    const reached = await screen.findByText("Visit limit of 40 reached: the payer will likely deny (PR-119)")
+    expect(reached.getAttribute("data-severity")).toBe("danger")
   })
 
   it("blocks an expired authorization", async () => {
