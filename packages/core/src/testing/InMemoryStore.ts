@@ -340,12 +340,24 @@ const receivable: ReadonlySet<string> = new Set(Store.receivableStatuses)
 const ledgerKey = (authorizationId: string, sessionId: string) => `${authorizationId}/${sessionId}`
 
 /**
- * A store and its test hook. Use `make` or `layer` everywhere but in tests that tamper with the stored data.
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The audit chain's SHA-256: Web Crypto's by default; a synchronous one (Node's) spares a thread-pool trip an event. */
+  readonly sha256?: Audit.Sha256 | undefined
+}
+
+/**
+ * A store and its test hook, with options. Use `make` or `layer` everywhere but in tests that tamper with the
+ * stored data.
  *
  * @since 0.1.0
  */
-export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape; readonly backdoor: Backdoor }> =
+export const makeWithBackdoorOptions = (
+  options: Options = {}
+): Effect.Effect<{ readonly store: Store.StoreShape; readonly backdoor: Backdoor }> =>
   Effect.sync(() => {
+    const sha256 = options.sha256 ?? Audit.webCryptoSha256
     const tenants = new Map<string, TenantData>()
     const tenant = (tenantId: string): TenantData => {
       let data = tenants.get(tenantId)
@@ -407,7 +419,8 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
                   Audit.chain(
                     data.head,
                     { tenantId: caller.tenantId, actor: caller.actor, purpose: caller.purpose, at: now },
-                    entries
+                    entries,
+                    sha256
                   ),
                   ({ events, head }) =>
                     Effect.sync(() => {
@@ -1085,7 +1098,7 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
               return events.map((event) => ({ ...event }))
             })
           ),
-        verify: () => op((ctx) => Audit.verify(ctx.caller.tenantId, ctx.data.audit, ctx.data.head))
+        verify: () => op((ctx) => Audit.verify(ctx.caller.tenantId, ctx.data.audit, ctx.data.head, sha256))
       },
       transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         Effect.flatMap(current, (transaction) =>
@@ -1115,6 +1128,14 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
 
     return { store, backdoor }
   })
+
+/**
+ * A store and its test hook. Use `make` or `layer` everywhere but in tests that tamper with the stored data.
+ *
+ * @since 0.1.0
+ */
+export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape; readonly backdoor: Backdoor }> =
+  makeWithBackdoorOptions()
 
 /**
  * A fresh, empty in-memory store. It follows the port's doc comments; where the port is silent it does this (and a
@@ -1148,6 +1169,14 @@ export const makeWithBackdoor: Effect.Effect<{ readonly store: Store.StoreShape;
  * @since 0.1.0
  */
 export const make: Effect.Effect<Store.StoreShape> = Effect.map(makeWithBackdoor, ({ store }) => store)
+
+/**
+ * The in-memory store with options (e.g. Node's synchronous SHA-256 for the audit chain in a benchmark).
+ *
+ * @since 0.1.0
+ */
+export const makeWith = (options: Options): Effect.Effect<Store.StoreShape> =>
+  Effect.map(makeWithBackdoorOptions(options), ({ store }) => store)
 
 /**
  * The Store as a fresh, empty in-memory store on each build.
