@@ -50,7 +50,9 @@ const wrap = (
     ])
   ]
   for (const set of sets) {
-    lines.push(segment(["ST", set.setId, set.control, version]), ...set.body)
+    lines.push(segment(["ST", set.setId, set.control, version]))
+    // Not `push(...body)`: an 835 of 100,000 claims has more segments than a call takes arguments.
+    for (const line of set.body) lines.push(line)
     lines.push(segment(["SE", String(set.body.length + 2), set.control]))
   }
   lines.push(segment(["GE", String(sets.length), envelope.group]), segment(["IEA", "1", envelope.interchange]))
