@@ -80,6 +80,15 @@ describe("DemoPractice", () => {
         for (const id of Object.values(DemoPractice.ids.coverages))
           expect(yield* get(store.coverages.get(id))).toBe(true)
 
+        // The names the end-to-end tests look for are the stored ones.
+        const ben = Option.getOrThrow(
+          yield* inDemo(store.patients.get(DemoPractice.ids.patients.authorizationNearlyUsedUp))
+        )
+        expect(`${ben.firstName} ${ben.lastName}`).toBe(DemoPractice.names.patients.authorizationNearlyUsedUp)
+        const medicaid = Option.getOrThrow(yield* inDemo(store.payers.get(DemoPractice.ids.payers.medicaid)))
+        expect(medicaid.name).toBe(DemoPractice.names.payers.medicaid)
+        expect(Object.keys(DemoPractice.names.patients)).toEqual(Object.keys(DemoPractice.ids.patients))
+
         // The credentials the playground promises, the associate supervised by the LCSW.
         const clinicians = yield* all((cursor) => store.clinicians.list({ limit: Store.maxPageSize, cursor }))
         expect(new Set(clinicians.map((c) => c.credential))).toEqual(

@@ -733,6 +733,31 @@ const patientSpecs: ReadonlyArray<PatientSpec> = [
   }
 ]
 
+const organizationName = "Juniper Hollow Behavioral Health (demo)"
+
+/**
+ * The display names of the notable records (all synthetic), for end-to-end tests and play functions that find
+ * them on screen: `names.patients.authorizationNearlyUsedUp` is "Ben Fictive".
+ *
+ * @since 0.1.0
+ */
+export const names: {
+  readonly organization: string
+  readonly patients: Readonly<Record<PatientKey, string>>
+  readonly clinicians: Readonly<Record<ClinicianKey, string>>
+  readonly payers: Readonly<Record<PayerKey, string>>
+} = {
+  organization: organizationName,
+  patients: Object.fromEntries(patientSpecs.map((p) => [p.key, `${p.firstName} ${p.lastName}`])) as Record<
+    PatientKey,
+    string
+  >,
+  clinicians: Object.fromEntries(
+    clinicianSpecs.map((c) => [c.key, `${c.firstName} ${c.lastName}, ${c.credential}`])
+  ) as Record<ClinicianKey, string>,
+  payers: Object.fromEntries(payerSpecs.map((p) => [p.key, p.name])) as Record<PayerKey, string>
+}
+
 /** The authorizations: their patient, codes, count and period (days from today), and how many visits count. */
 const authorizationSpecs: ReadonlyArray<{
   readonly id: AuthorizationId
@@ -955,7 +980,7 @@ const history = (
     const org = Schema.decodeUnknownSync(Organization)({
       id: ids.organizationId,
       tenantId: t,
-      name: "Juniper Hollow Behavioral Health (demo)",
+      name: organizationName,
       npi: npi("190000000"),
       tin: "391234567",
       taxonomy: "261QM0801X",
