@@ -1,4 +1,6 @@
-// Builds the playground, serves the build, and looks at it in headless Chromium as a person would.
+// Builds the playground, serves the build, and walks the revenue cycle in headless Chromium as a person would:
+// schedule → authorization → session → claim → clearinghouse → 835 → denials → balance → dashboards → rule packs →
+// files, then reset.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -12,19 +14,24 @@ const outDir = mkdtempSync(join(tmpdir(), "openrcm-playground-"))
 let server: PreviewServer
 let browser: Browser
 let page: Page
+let url: string
 const pageErrors: Array<string> = []
+/** The claim the clinician's session became, followed through the cycle. */
+let billedClaimId = ""
 
 beforeAll(async () => {
   await build({ root, logLevel: "warn", build: { outDir, emptyOutDir: true } })
   server = await preview({ root, logLevel: "warn", build: { outDir }, preview: { port: 0, strictPort: false } })
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-  page = await browser.newPage()
+  page = await browser.newPage({ acceptDownloads: true })
+  page.setDefaultTimeout(30_000)
   page.on("pageerror", (error) => pageErrors.push(error.message))
   page.on("console", (message) => {
     if (message.type() === "error") pageErrors.push(message.text())
   })
-  const url = server.resolvedUrls?.local[0]
-  if (url === undefined) throw new Error("vite preview reported no local URL")
+  const local = server.resolvedUrls?.local[0]
+  if (local === undefined) throw new Error("vite preview reported no local URL")
+  url = local
   await page.goto(url)
 })
 
@@ -34,24 +41,141 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true })
 })
 
+const actAs = (role: "Front desk" | "Clinician" | "Biller" | "Admin") =>
+  page.getByLabel("Acting as").selectOption({ label: role })
+const open = (screen: string) =>
+  page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: screen }).click()
+
 describe("playground", () => {
-  it("shows the practice and today's date of service from the runtime", async () => {
-    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("OpenRCM playground")
-    const today = page.getByTestId("today")
-    await today.getByText(/\d{4}-\d{2}-\d{2}/).waitFor()
-    expect(await today.textContent()).toMatch(/^Today's date of service: \d{4}-\d{2}-\d{2}$/)
+  it("opens on the demo practice, with no account", async () => {
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("OpenRCM playground")
+    expect(await page.getByTestId("today").textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/)
   })
 
-  it("shows the fee schedule with amounts formatted by the kit", async () => {
-    const table = page.getByRole("table", { name: "Default rates per service, before payer contracts" })
-    const rows = table.getByRole("row")
-    expect(await rows.count()).toBe(7)
-    expect(await table.getByRole("row", { name: /90837/ }).textContent()).toContain("$180.00")
-    expect(await table.getByRole("row", { name: /90853/ }).textContent()).toContain("$45.50")
-    expect(await table.getByRole("row", { name: /One of each/ }).textContent()).toContain("$680.50")
+  it("front desk: the schedule shows every authorization state", async () => {
+    await actAs("Front desk")
+    await open("Schedule")
+    const table = page.getByRole("table", { name: "Upcoming visits and their authorizations" })
+    await table.getByRole("row").nth(1).waitFor()
+    const states = await table
+      .locator("tr[data-authorization]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-authorization")))
+    // Plenty left, nearly used up (its last session booked), expired, missing, and payers that need none.
+    expect(new Set(states)).toEqual(new Set(["Authorized", "Expired", "Missing", "NotRequired"]))
+    expect(await table.getByRole("row", { name: /\(12 left\)/ }).count()).toBe(1)
+    expect(await table.getByRole("row", { name: /\(0 left\)/ }).count()).toBe(1)
   })
 
-  it("renders without errors in the console", () => {
+  it("clinician: tracks a session to 45 minutes and bills it", async () => {
+    await actAs("Clinician")
+    await open("Session")
+    await page.getByLabel("Patient").selectOption("authorizationPlentyLeft")
+    const tracker = page.getByRole("region", { name: "Session" })
+    await tracker.getByRole("button", { name: "Start" }).click()
+    for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Skip ahead 15 minutes" }).click()
+    await tracker
+      .getByText(/→ 90834/)
+      .first()
+      .waitFor()
+    await tracker.getByRole("button", { name: "Stop" }).click()
+    await page.getByRole("button", { name: "Bill this session" }).click()
+    const billed = (await page.getByTestId("billed").textContent()) ?? ""
+    expect(billed).toMatch(/^Claim C[0-9a-f]+ \(90834\) built/)
+    billedClaimId = billed.split(" ")[1] ?? ""
+  })
+
+  it("biller: scrubs and submits the claim, sends it, and posts the 835", async () => {
+    await actAs("Biller")
+    await open("Claims")
+    await page.getByLabel("Status").selectOption("draft")
+    await page.locator(`li[data-claim-id="${billedClaimId}"] button`).click()
+    const editor = page.getByRole("form", { name: "Claim" })
+    await editor.getByRole("button", { name: "Submit claim" }).click()
+    await page.locator("form[data-state='submitted']").waitFor()
+    await page.getByRole("button", { name: "Send to the clearinghouse and check for answers" }).click()
+    const report = await page.getByTestId("cycle-report").textContent()
+    // Ours, and any batch the demo left queued.
+    expect(report).toMatch(
+      /^Sent [1-9]\d* batch\(es\); [1-9]\d* acknowledgement\(s\), [1-9]\d* claim status report\(s\) and [1-9]\d* remittance\(s\) posted/
+    )
+    // The sandbox's 835 paid it (the demo's Acme HMO contract).
+    await page.getByLabel("Status").selectOption("paid")
+    await page.locator(`li[data-claim-id="${billedClaimId}"]`).waitFor()
+  })
+
+  it("biller: works the denial queue in bulk, with a report per row", async () => {
+    await open("Denials")
+    const grid = page.getByRole("grid")
+    await grid.getByRole("row").nth(1).waitFor()
+    await grid.getByRole("row").nth(1).click()
+    await page.keyboard.press("Space")
+    await page.getByLabel(/Reason/).fill("Small balance, not worth appealing")
+    await page.getByRole("button", { name: "Write off" }).click()
+    await page.getByText("1 done, 0 skipped, 0 failed").waitFor()
+    expect(await grid.getByRole("row").nth(1).textContent()).toContain("Written off")
+  })
+
+  it("front desk: sees a patient's balance and statement", async () => {
+    await actAs("Front desk")
+    await open("Patient balances")
+    await page.getByRole("table", { name: "Statement" }).waitFor()
+    expect(
+      await page
+        .getByText(/^Balance due|^Credit/)
+        .first()
+        .textContent()
+    ).toMatch(/\$\d/)
+  })
+
+  it("admin: the dashboards read the practice at a glance", async () => {
+    await actAs("Admin")
+    await open("Dashboards")
+    await page.getByText(/% clean \(\d+ of \d+ claims\)/).waitFor()
+    await page.getByText(/collected from payers/).waitFor()
+  })
+
+  it("admin: a payer is data — editing its pack changes how sessions code", async () => {
+    await open("Rule packs")
+    await page.getByLabel("Payer pack").selectOption("acme-health")
+    await page.getByTestId("validation").getByText("Valid: acme-health@2025.1.0").waitFor()
+    const editor = page.getByLabel("The pack, as JSON (a payer is data, not code)")
+    const original = await editor.inputValue()
+    const pack = JSON.parse(original)
+    pack.telehealth[0].modifiers = ["GT"]
+    await editor.fill(JSON.stringify(pack, null, 2))
+    await page.getByTestId("coded").getByText("90834:GT × 1 at POS 10").waitFor()
+    pack.timelyFiling = { days: "ninety" }
+    await editor.fill(JSON.stringify(pack, null, 2))
+    await page
+      .getByTestId("validation")
+      .getByText(/timelyFiling/)
+      .first()
+      .waitFor()
+    await page.getByRole("button", { name: "Undo my changes" }).click()
+    await page.getByTestId("coded").getByText("90834:95 × 1 at POS 10").waitFor()
+  })
+
+  it("exports the X12 the packages wrote", async () => {
+    await open("X12 files")
+    const link = page.getByRole("link", { name: /\.837$|837/ }).first()
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()])
+    const path = await download.path()
+    const { readFileSync } = await import("node:fs")
+    expect(readFileSync(path, "utf8")).toMatch(/^ISA\*/)
+  })
+
+  it("reset starts over from the seeded practice", async () => {
+    await actAs("Biller")
+    await open("Claims")
+    await page.getByLabel("Status").selectOption("paid")
+    await page.locator(`li[data-claim-id="${billedClaimId}"]`).waitFor()
+    await page.getByRole("button", { name: "Reset the practice" }).click()
+    await page.locator(`li[data-claim-id="${billedClaimId}"]`).waitFor({ state: "detached" })
+    // The seeded history is back: the demo's paid claims are listed.
+    expect(await page.getByRole("list", { name: "paid claims" }).getByRole("listitem").count()).toBeGreaterThan(0)
+  })
+
+  it("raised no errors in the page", () => {
     expect(pageErrors).toEqual([])
   })
 })

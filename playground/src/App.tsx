@@ -1,53 +1,110 @@
-import { DateOfService, Money } from "@openrcm/core"
-import { Amount, useBillingEffect } from "@openrcm/react"
-import { practice } from "./practice.js"
+import { BillingProvider, ThemeScope } from "@openrcm/react"
+import { type ReactNode, useEffect, useRef, useState } from "react"
+import { callerOf, initialRuntime, type PlaygroundRuntime, type Role, reset, roles, today } from "./runtime.js"
+import { ClaimsScreen } from "./screens/Claims.js"
+import { DashboardsScreen } from "./screens/Dashboards.js"
+import { DenialsScreen } from "./screens/Denials.js"
+import { FilesScreen } from "./screens/Files.js"
+import { PatientsScreen } from "./screens/Patients.js"
+import { RulePacksScreen } from "./screens/RulePacks.js"
+import { ScheduleScreen } from "./screens/Schedule.js"
+import { SessionScreen } from "./screens/Session.js"
+
+interface Screen {
+  readonly id: string
+  readonly label: string
+  readonly roles: ReadonlyArray<Role>
+  readonly render: (runtime: PlaygroundRuntime) => ReactNode
+}
+
+/** The screens, in the order of the cycle: schedule → session → claim → clearinghouse → denials → balance → reports. */
+const screens: ReadonlyArray<Screen> = [
+  { id: "schedule", label: "Schedule", roles: ["front-desk", "clinician"], render: () => <ScheduleScreen /> },
+  { id: "session", label: "Session", roles: ["clinician"], render: () => <SessionScreen /> },
+  { id: "claims", label: "Claims", roles: ["biller"], render: (r) => <ClaimsScreen runtime={r} /> },
+  { id: "denials", label: "Denials", roles: ["biller"], render: () => <DenialsScreen /> },
+  { id: "patients", label: "Patient balances", roles: ["front-desk", "biller"], render: () => <PatientsScreen /> },
+  { id: "dashboards", label: "Dashboards", roles: ["biller", "admin"], render: () => <DashboardsScreen /> },
+  { id: "rule-packs", label: "Rule packs", roles: ["admin"], render: () => <RulePacksScreen /> },
+  { id: "files", label: "X12 files", roles: ["biller", "admin"], render: (r) => <FilesScreen runtime={r} /> }
+]
+
+const storedRole = (): Role => {
+  const saved = localStorage.getItem("openrcm-playground-role")
+  return roles.some((r) => r.role === saved) ? (saved as Role) : "biller"
+}
+
+const screenFromHash = () => window.location.hash.replace(/^#\/?/, "")
 
 export function App() {
-  const today = useBillingEffect(() => DateOfService.today(practice.timeZone), [])
-  const total = Money.sum(practice.feeSchedule.map((fee) => fee.rate))
+  const [role, setRole] = useState<Role>(storedRole)
+  const [screenId, setScreenId] = useState(screenFromHash)
+  const [current, setCurrent] = useState(initialRuntime)
+  // A replaced runtime is disposed once the screens have moved to the new one (their runs interrupted first).
+  const retired = useRef<Array<PlaygroundRuntime>>([])
+  useEffect(() => {
+    for (const old of retired.current.splice(0)) void old.dispose()
+  }, [current])
+  useEffect(() => {
+    const onHash = () => setScreenId(screenFromHash())
+    window.addEventListener("hashchange", onHash)
+    return () => window.removeEventListener("hashchange", onHash)
+  }, [])
+  useEffect(() => localStorage.setItem("openrcm-playground-role", role), [role])
+  const visible = screens.filter((s) => s.roles.includes(role))
+  const screen = visible.find((s) => s.id === screenId) ?? visible[0]
+  const caller = callerOf(role)
   return (
-    <main>
-      <header>
+    <ThemeScope theme="default" className="playground">
+      <header className="playground-header">
         <h1>OpenRCM playground</h1>
         <p>
-          {practice.name}: synthetic data, running in your browser, with no account anywhere.{" "}
-          <span data-testid="today">Today's date of service: {today._tag === "Success" ? today.value : "…"}</span>
+          A synthetic behavioral-health practice, running in your browser on the real packages, with no account
+          anywhere. Today is <span data-testid="today">{today}</span>.
         </p>
-      </header>
-      <section aria-labelledby="fees">
-        <h2 id="fees">Fee schedule</h2>
-        <table>
-          <caption>Default rates per service, before payer contracts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Service</th>
-              <th scope="col">Rate</th>
-            </tr>
-          </thead>
-          <tbody>
-            {practice.feeSchedule.map((fee) => (
-              <tr key={fee.code}>
-                <td>{fee.code}</td>
-                <td>{fee.description}</td>
-                <td>
-                  <Amount value={fee.rate} />
-                </td>
-              </tr>
+        <div className="playground-controls">
+          <label>
+            Acting as{" "}
+            <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+              {roles.map((r) => (
+                <option key={r.role} value={r.role}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => {
+              retired.current.push(current)
+              setCurrent(reset())
+            }}
+          >
+            Reset the practice
+          </button>
+        </div>
+        <nav aria-label="Screens">
+          <ul>
+            {visible.map((s) => (
+              <li key={s.id}>
+                <a href={`#/${s.id}`} aria-current={s.id === screen?.id ? "page" : undefined}>
+                  {s.label}
+                </a>
+              </li>
             ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={2}>
-                One of each
-              </th>
-              <td>
-                <Amount value={total} />
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </section>
-    </main>
+          </ul>
+        </nav>
+      </header>
+      <main>
+        <BillingProvider runtime={current} caller={caller}>
+          {screen ? (
+            <section aria-labelledby="screen-title" key={`${screen.id}-${role}`}>
+              <h2 id="screen-title">{screen.label}</h2>
+              {screen.render(current)}
+            </section>
+          ) : null}
+        </BillingProvider>
+      </main>
+    </ThemeScope>
   )
 }

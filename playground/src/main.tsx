@@ -1,22 +1,21 @@
-import { BillingRuntime } from "@openrcm/core"
-import { BillingErrorBoundary, BillingProvider } from "@openrcm/react"
-import { Layer } from "effect"
+import { BillingErrorBoundary, Result } from "@openrcm/react"
+import { Cause } from "effect"
 import { StrictMode } from "react"
 import { createRoot } from "react-dom/client"
 import { App } from "./App.js"
+import "@openrcm/react/theme.css"
+import "@openrcm/react/styles.css"
 import "./playground.css"
-
-// The runtime is built once, outside React. Later it gains the embedded store and the sandbox clearinghouse.
-const runtime = BillingRuntime.make(Layer.empty)
 
 const root = document.getElementById("root")
 if (root === null) throw new Error("index.html has no #root element")
 createRoot(root).render(
   <StrictMode>
-    <BillingErrorBoundary>
-      <BillingProvider runtime={runtime}>
-        <App />
-      </BillingProvider>
+    {/* The playground's data is synthetic, so a defect's whole cause goes to the console for the developer. */}
+    <BillingErrorBoundary
+      onError={(error) => console.error(error instanceof Result.BillingDefect ? Cause.pretty(error.cause) : error)}
+    >
+      <App />
     </BillingErrorBoundary>
   </StrictMode>
 )
