@@ -5,6 +5,7 @@ import {
   createContext,
   type ReactNode,
   useContext,
+  useEffect,
   useId,
   useLayoutEffect,
   useRef,
@@ -21,6 +22,8 @@ import {
 import { useText } from "./useText.js"
 
 const AlertContext = createContext<AuthorizationAlertState | null>(null)
+// The root's element, so the dialog can be portaled into the theme scope around it.
+const RootElementContext = createContext<{ readonly current: HTMLElement | null }>({ current: null })
 
 /** The state of the nearest `AuthorizationAlert.Root`, for a part of your own. */
 export function useAuthorizationAlertContext(part = "AuthorizationAlert part"): AuthorizationAlertState {
@@ -84,16 +87,20 @@ function RootWithHook(props: RootProps) {
 
 function RootView({ alert, children, ...props }: RootProps & { readonly alert: AuthorizationAlertState }) {
   const text = useText()
+  const element = useRef<HTMLElement | null>(null)
   return (
     <AlertContext.Provider value={alert}>
-      <section
-        aria-label={text("authorizationAlert.label", "Authorization")}
-        className="openrcm-authorization-alert"
-        data-state={stateOf(alert)}
-        {...props}
-      >
-        {children ?? <DefaultParts />}
-      </section>
+      <RootElementContext.Provider value={element}>
+        <section
+          ref={element}
+          aria-label={text("authorizationAlert.label", "Authorization")}
+          className="openrcm-authorization-alert"
+          data-state={stateOf(alert)}
+          {...props}
+        >
+          {children ?? <DefaultParts />}
+        </section>
+      </RootElementContext.Provider>
     </AlertContext.Provider>
   )
 }
@@ -345,7 +352,7 @@ const titleOf = (text: Text, check: Authorization.Check): string =>
       : text("authorizationAlert.missingTitle", "No authorization for this session")
 
 export interface BlockingDialogProps extends Omit<ComponentPropsWithoutRef<"div">, "children"> {
-  /** Where the dialog is portaled; `document.body` by default. Give a themed element to keep its tokens. */
+  /** Where the dialog is portaled: by default the nearest `[data-openrcm-theme]` around the root, else the body. */
   readonly container?: HTMLElement | null | undefined
 }
 
@@ -361,6 +368,14 @@ export function BlockingDialog({ container, ...props }: BlockingDialogProps) {
   const reasonId = useId()
   // The dialog has no trigger of its own (a start opens it), so it returns focus to what had it: the Start button.
   const returnTo = useRef<HTMLElement | null>(null)
+  // Portaled into the nearest theme scope (ThemeScope, data-openrcm-theme), so a dark or branded theme and a
+  // tenant's tokens reach the dialog; into the body when there is none.
+  const root = useContext(RootElementContext)
+  const [scope, setScope] = useState<HTMLElement | null>(null)
+  // After the commit (the root's ref is set by then), long before a person opens the dialog.
+  useEffect(() => {
+    setScope(root.current?.closest<HTMLElement>("[data-openrcm-theme]") ?? null)
+  }, [root])
   useLayoutEffect(() => {
     if (alert.open && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement
   }, [alert.open])
@@ -373,7 +388,7 @@ export function BlockingDialog({ container, ...props }: BlockingDialogProps) {
         if (!open) alert.cancel()
       }}
     >
-      <Dialog.Portal container={container}>
+      <Dialog.Portal container={container ?? scope}>
         {/* A plain backdrop, not Dialog.Overlay: its scroll lock (react-remove-scroll) resolves a second React in the
             React 18 test project. The content stays modal: focus trapped, the rest hidden from assistive tech. */}
         <div className="openrcm-authorization-alert-overlay" data-slot="overlay" aria-hidden="true" />

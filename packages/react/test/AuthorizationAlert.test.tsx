@@ -6,6 +6,7 @@ import {
   manualClock,
   type SessionTimer,
   SessionTracker,
+  ThemeScope,
   type UseAuthorizationAlertOptions,
   useAuthorizationAlert
 } from "@openrcm/react"
@@ -200,6 +201,22 @@ describe("AuthorizationAlert", () => {
     )
     const reached = await screen.findByText("Visit limit of 40 reached: the payer will likely deny (PR-119)")
     expect(reached.getAttribute("data-severity")).toBe("danger")
+  })
+
+  it("portals the dialog into the theme scope around it, so a tenant's tokens reach it", async () => {
+    const { clock, runtime } = setup()
+    render(
+      <BillingProvider runtime={runtime}>
+        <ThemeScope theme="dark" tokens={{ "color-accent": "#8a1c7c" }} data-testid="scope">
+          <Gated options={{ ...base, authorizations: [], ledger: [] }} timer={clock.timer} />
+        </ThemeScope>
+      </BillingProvider>
+    )
+    const start = screen.getByRole("button", { name: "Start" })
+    await vi.waitFor(() => expect((start as HTMLButtonElement).disabled).toBe(false))
+    await userEvent.click(start)
+    const dialog = await screen.findByRole("dialog")
+    expect(dialog.closest("[data-openrcm-theme]")).toBe(screen.getByTestId("scope"))
   })
 
   it("blocks an expired authorization", async () => {
