@@ -197,6 +197,23 @@ export const UsedUp: Story = {
   }
 }
 
+/** No authorization needed for this payer and visit: the empty state. */
+export const NotRequired: Story = {
+  render: () => (
+    <BillingProvider runtime={seeded} caller={caller}>
+      <Gated options={optionsFor("medicationManagement")} />
+    </BillingProvider>
+  ),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await expect(await canvas.findByText("No authorization is required.", {}, { timeout: 15_000 })).toBeInTheDocument()
+    await expect(region(canvasElement)).toHaveAttribute("data-state", "not-required")
+    await waitFor(() => expect(canvas.getByRole("button", { name: "Start" })).toBeEnabled())
+    await userEvent.click(canvas.getByRole("button", { name: "Start" }))
+    await expect(await canvas.findByRole("button", { name: "Pause" })).toBeInTheDocument()
+  }
+}
+
 /** Checking: the store has not answered; the start waits. */
 export const Loading: Story = {
   render: () => (
