@@ -138,7 +138,14 @@ export function Status(props: Omit<ComponentPropsWithoutRef<"div">, "children">)
       {q.result._tag === "Failure" ? (
         <ErrorMessage error={q.result.error} onRetry={q.refresh} />
       ) : state === "loading" ? (
-        <p role="status">{text("denialWorkqueue.loading", "Loading denials…")}</p>
+        <>
+          <p role="status">{text("denialWorkqueue.loading", "Loading denials…")}</p>
+          {q.progress > 0 ? (
+            <p data-slot="progress">
+              {text("denialWorkqueue.progress", "{count} loaded so far", { count: q.progress.toLocaleString("en-US") })}
+            </p>
+          ) : null}
+        </>
       ) : (
         <p role="status">{text("denialWorkqueue.empty", "No denials to work.")}</p>
       )}

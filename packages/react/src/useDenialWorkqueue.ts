@@ -74,7 +74,10 @@ export interface WorkqueueQuery {
   readonly payerId?: Ids.PayerId | undefined
 }
 
-const allPages = <A, E, R>(page: (cursor: string | undefined) => Effect.Effect<Store.Page<A>, E, R>) =>
+const allPages = <A, E, R>(
+  page: (cursor: string | undefined) => Effect.Effect<Store.Page<A>, E, R>,
+  onPage?: (loaded: number) => void
+) =>
   Effect.gen(function* () {
     const items: Array<A> = []
     let cursor: string | undefined
@@ -82,6 +85,7 @@ const allPages = <A, E, R>(page: (cursor: string | undefined) => Effect.Effect<S
       const next = yield* page(cursor)
       for (const item of next.items) items.push(item)
       cursor = next.next
+      if (onPage !== undefined && cursor !== undefined) yield* Effect.sync(() => onPage(items.length))
     } while (cursor !== undefined)
     return items
   })
@@ -95,12 +99,16 @@ export const loadWorkqueue = (options?: {
   readonly query?: WorkqueueQuery | undefined
   readonly asOf?: DateOfService.DateOfService | undefined
   readonly timeZone?: string | undefined
+  /** Called after each page but the last with how many denials are loaded so far (a large queue takes a while). */
+  readonly onProgress?: ((loaded: number) => void) | undefined
 }) =>
   Effect.gen(function* () {
     const store = yield* Store.Store
     const query = options?.query ?? {}
-    const denials = yield* allPages((cursor) =>
-      Billing.denialQueue({ ...query, limit: Store.maxPageSize, ...(cursor === undefined ? {} : { cursor }) })
+    const denials = yield* allPages(
+      (cursor) =>
+        Billing.denialQueue({ ...query, limit: Store.maxPageSize, ...(cursor === undefined ? {} : { cursor }) }),
+      options?.onProgress
     )
     const payers = yield* allPages((cursor) =>
       store.payers.list({ limit: Store.maxPageSize, ...(cursor === undefined ? {} : { cursor }) })
@@ -448,8 +456,15 @@ export function useDenialWorkqueue(options: UseDenialWorkqueueOptions = {}) {
   const given = options.data
   const query = options.query
   const queryKey = JSON.stringify(query ?? {})
+  const [progress, setProgress] = useState(0)
   const loaded = useBillingQuery(
-    () => (given === undefined ? loadWorkqueue({ query, asOf: options.asOf }) : Effect.succeed(given)),
+    () =>
+      given === undefined
+        ? Effect.andThen(
+            Effect.sync(() => setProgress(0)),
+            loadWorkqueue({ query, asOf: options.asOf, onProgress: setProgress })
+          )
+        : Effect.succeed(given),
     [queryKey, options.asOf, given === undefined]
   )
   const result: Result.Result<WorkqueueData, Store.StoreError> =
@@ -584,6 +599,8 @@ export function useDenialWorkqueue(options: UseDenialWorkqueueOptions = {}) {
   return {
     /** The queue as loaded: `Initial` (waiting) while loading, a typed `StoreError` on failure. */
     result,
+    /** While loading: how many denials are loaded so far (0 until the first page of several). */
+    progress,
     /** Loads the queue again (a retry after a retryable failure). */
     refresh: loaded.refresh,
     /** Every row, in queue order, with bulk actions' changes applied. */

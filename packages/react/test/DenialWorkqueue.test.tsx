@@ -1,6 +1,6 @@
-import { BillingRuntime, type Caller, Denial, Store } from "@openrcm/core"
+import { BillingRuntime, Caller, Denial, Store } from "@openrcm/core"
 import { DemoPractice, InMemoryStore } from "@openrcm/core/testing"
-import { BillingProvider, DenialWorkqueue, type WorkqueueData } from "@openrcm/react"
+import { BillingProvider, DenialWorkqueue, loadWorkqueue, type WorkqueueData } from "@openrcm/react"
 import { act, render, screen, waitFor, within } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { Effect, Layer } from "effect"
@@ -304,6 +304,27 @@ describe("DenialWorkqueue on the seeded practice", () => {
     expect(alert?.getAttribute("data-retryable")).toBe(String(retryable))
     expect(within(alert).queryByRole("button", { name: "Try again" }) !== null).toBe(retryable)
     expect(screen.queryByRole("grid")).toBeNull()
+  })
+})
+
+describe("loadWorkqueue", () => {
+  it("loads every page of the queue in priority order and reports progress between pages", {
+    timeout: 60_000
+  }, async () => {
+    const runtime = BillingRuntime.make(DemoPractice.layer({ today, denials: 2500 }))
+    runtimes.push(runtime)
+    const progress: Array<number> = []
+    const data = await runtime.runPromise(
+      loadWorkqueue({ asOf: today, onProgress: (n) => progress.push(n) }).pipe(
+        Effect.provideService(Caller.Caller, caller)
+      )
+    )
+    expect(data.denials.length).toBeGreaterThan(2500)
+    expect(progress).toEqual([1000, 2000])
+    const priorities = data.denials.map((d) => d.priority)
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a))
+    expect(data.payers.map((p) => p.id)).toContain(DemoPractice.ids.payers.medicare)
+    expect(data.asOf).toBe(today)
   })
 })
 
