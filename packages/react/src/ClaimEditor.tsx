@@ -3,11 +3,13 @@ import { Option, Schema } from "effect"
 import {
   type ComponentPropsWithoutRef,
   createContext,
+  memo,
   type ReactNode,
   useCallback,
   useContext,
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState
 } from "react"
@@ -36,21 +38,41 @@ import { useText } from "./useText.js"
 
 type Text = ReturnType<typeof useText>
 
-interface EditorContext {
-  readonly editor: ClaimEditorState
+/**
+ * What changes rarely: ids, the root, and stable ways to edit and fix. Lines read only this (and their own props),
+ * so a keystroke in one line does not redraw the other 49.
+ */
+interface StableContext {
   /** The id of a field's input, for labels, `aria-describedby` and focus. */
   readonly fieldId: (field: FieldKey) => string
   readonly findingsId: (field: FieldKey) => string
   readonly findingsRegionId: string
   readonly root: React.RefObject<HTMLElement | null>
+  readonly update: ClaimEditorState["update"]
+  readonly applyFix: ClaimEditorState["applyFix"]
+  /** True while a fix runs in the store. */
+  readonly fixing: boolean
 }
 
-const Context = createContext<EditorContext | null>(null)
+interface EditorContext extends StableContext {
+  readonly editor: ClaimEditorState
+}
+
+const Stable = createContext<StableContext | null>(null)
+const Editor = createContext<ClaimEditorState | null>(null)
 
 const useEditorContext = (part: string): EditorContext => {
-  const context = useContext(Context)
-  if (context === null) throw new Error(`ClaimEditor.${part} must be rendered inside <ClaimEditor.Root>.`)
-  return context
+  const stable = useContext(Stable)
+  const editor = useContext(Editor)
+  if (stable === null || editor === null)
+    throw new Error(`ClaimEditor.${part} must be rendered inside <ClaimEditor.Root>.`)
+  return { ...stable, editor }
+}
+
+const useStableContext = (part: string): StableContext => {
+  const stable = useContext(Stable)
+  if (stable === null) throw new Error(`ClaimEditor.${part} must be rendered inside <ClaimEditor.Root>.`)
+  return stable
 }
 
 /** The editor's state, for parts a host writes itself. */
@@ -100,24 +122,35 @@ export function Root({
   const text = useText()
   const fieldId = useCallback((field: FieldKey) => `${base}-${field.replaceAll(".", "-")}`, [base])
   const findingsId = useCallback((field: FieldKey) => `${fieldId(field)}-findings`, [fieldId])
-  const context: EditorContext = { editor, fieldId, findingsId, findingsRegionId: `${base}-findings`, root }
+  // The latest editor behind stable functions: a controlled host's new draft must not redraw every line.
+  const latest = useRef(editor)
+  latest.current = editor
+  const update = useCallback<ClaimEditorState["update"]>((edit) => latest.current.update(edit), [])
+  const applyFix = useCallback<ClaimEditorState["applyFix"]>((fix) => latest.current.applyFix(fix), [])
+  const fixing = editor.fixing.result.waiting
+  const stable = useMemo<StableContext>(
+    () => ({ fieldId, findingsId, findingsRegionId: `${base}-findings`, root, update, applyFix, fixing }),
+    [fieldId, findingsId, base, update, applyFix, fixing]
+  )
   return (
-    <Context.Provider value={context}>
-      <form
-        ref={root}
-        aria-label={text("claimEditor.label", "Claim")}
-        noValidate
-        className={className === undefined ? "openrcm-claim-editor" : `openrcm-claim-editor ${className}`}
-        data-state={stateOf(editor)}
-        data-claim-status={editor.claim?.status}
-        data-blocking={editor.scrub?.blocking ?? false}
-        data-dirty={editor.dirty}
-        onSubmit={(event) => event.preventDefault()}
-        {...props}
-      >
-        {children ?? <DefaultParts />}
-      </form>
-    </Context.Provider>
+    <Stable.Provider value={stable}>
+      <Editor.Provider value={editor}>
+        <form
+          ref={root}
+          aria-label={text("claimEditor.label", "Claim")}
+          noValidate
+          className={className === undefined ? "openrcm-claim-editor" : `openrcm-claim-editor ${className}`}
+          data-state={stateOf(editor)}
+          data-claim-status={editor.claim?.status}
+          data-blocking={editor.scrub?.blocking ?? false}
+          data-dirty={editor.dirty}
+          onSubmit={(event) => event.preventDefault()}
+          {...props}
+        >
+          {children ?? <DefaultParts />}
+        </form>
+      </Editor.Provider>
+    </Stable.Provider>
   )
 }
 
@@ -277,6 +310,7 @@ const partHints: Partial<Record<LinePart, [string, string]>> = {
  */
 function FieldInput({
   field,
+  findings,
   label,
   value,
   normalize,
@@ -286,6 +320,8 @@ function FieldInput({
   inputMode
 }: {
   readonly field: FieldKey
+  /** The findings about this field. */
+  readonly findings: ReadonlyArray<Scrub.Finding>
   readonly label: string
   /** The draft's value, as the input shows it. */
   readonly value: string
@@ -297,7 +333,7 @@ function FieldInput({
   readonly type?: "text" | "date"
   readonly inputMode?: "numeric" | "decimal" | "text" | undefined
 }) {
-  const { editor, fieldId, findingsId } = useEditorContext("Field")
+  const { fieldId, findingsId } = useStableContext("Field")
   const [text, setText] = useState(value)
   const textRef = useRef(text)
   textRef.current = text
@@ -308,7 +344,6 @@ function FieldInput({
     if (normalizeRef.current(textRef.current) !== value) setText(value)
   }, [value])
   const invalid = normalize(text) === undefined
-  const findings = editor.findingsFor(field)
   const id = fieldId(field)
   const hintId = `${id}-hint`
   const describedBy = [invalid ? hintId : undefined, findings.length > 0 ? findingsId(field) : undefined]
@@ -339,7 +374,7 @@ function FieldInput({
           {invalidHint}
         </p>
       ) : null}
-      <FieldFindings field={field} />
+      <FindingList id={findingsId(field)} findings={findings} />
     </div>
   )
 }
@@ -373,7 +408,7 @@ const describeCode = (lookup: (code: string) => Option.Option<DenialCatalog.Code
 
 /** One finding: severity, message, suggestion, the denial the payer would likely send, and its certain fix. */
 export function Finding({ finding, withFix = true }: { readonly finding: Scrub.Finding; readonly withFix?: boolean }) {
-  const { editor } = useEditorContext("Finding")
+  const { applyFix, fixing } = useStableContext("Finding")
   const text = useText()
   const { denial } = finding
   const carc = describeCode(DenialCatalog.carc, denial.carc)
@@ -397,12 +432,7 @@ export function Finding({ finding, withFix = true }: { readonly finding: Scrub.F
         </abbr>
       </span>
       {withFix && fix !== undefined ? (
-        <button
-          type="button"
-          data-slot="finding-fix"
-          disabled={editor.fixing.result.waiting}
-          onClick={() => void editor.applyFix(fix)}
-        >
+        <button type="button" data-slot="finding-fix" disabled={fixing} onClick={() => void applyFix(fix)}>
           {fixLabel(fix, text)}
         </button>
       ) : null}
@@ -413,18 +443,21 @@ export function Finding({ finding, withFix = true }: { readonly finding: Scrub.F
 // A finding is one edit on one line (or the claim) with one message: what the scrubber emits once.
 const findingKey = (finding: Scrub.Finding) => `${finding.edit}|${finding.line ?? ""}|${finding.message}`
 
-/** The findings of one field, under it; the input names this list in `aria-describedby`. */
-export function FieldFindings({ field }: { readonly field: FieldKey }) {
-  const { editor, findingsId } = useEditorContext("FieldFindings")
-  const findings = editor.findingsFor(field)
+function FindingList({ id, findings }: { readonly id: string; readonly findings: ReadonlyArray<Scrub.Finding> }) {
   if (findings.length === 0) return null
   return (
-    <ul id={findingsId(field)} data-slot="field-findings">
+    <ul id={id} data-slot="field-findings">
       {findings.map((finding) => (
         <Finding key={findingKey(finding)} finding={finding} />
       ))}
     </ul>
   )
+}
+
+/** The findings of one field, under it; the input names this list in `aria-describedby`. */
+export function FieldFindings({ field }: { readonly field: FieldKey }) {
+  const { editor, findingsId } = useEditorContext("FieldFindings")
+  return <FindingList id={findingsId(field)} findings={editor.findingsFor(field)} />
 }
 
 /**
@@ -512,6 +545,7 @@ export function Diagnoses(props: ComponentPropsWithoutRef<"fieldset">) {
           <li key={k} data-slot="diagnosis">
             <FieldInput
               field={`diagnosis.${k}`}
+              findings={editor.findingsFor(`diagnosis.${k}`)}
               label={
                 k === 0
                   ? text("claimEditor.diagnosis.principal", "Diagnosis 1 (principal)")
@@ -567,6 +601,7 @@ export function PriorAuthorization() {
     <div data-slot="prior-authorization">
       <FieldInput
         field="priorAuthorization"
+        findings={editor.findingsFor("priorAuthorization")}
         label={text("claimEditor.priorAuthorization", "Prior authorization number")}
         value={claim.priorAuthorization ?? ""}
         invalidHint=""
@@ -582,86 +617,131 @@ export function PriorAuthorization() {
 // ---------------------------------------------------------------------------------------------------------------
 // Lines
 
-/** One service line: its parts, its findings, and removing it. */
+const lineParts: ReadonlyArray<LinePart> = [
+  "code",
+  "modifiers",
+  "units",
+  "charge",
+  "dateOfService",
+  "placeOfService",
+  "pointers"
+]
+
+/** One service line: its parts, its findings, and adding a line after it or removing it. */
 export function Line({ index }: { readonly index: number }) {
-  const { editor, fieldId } = useEditorContext("Line")
-  const text = useText()
+  const { editor } = useEditorContext("Line")
   const claim = editor.claim
   const line = claim?.lines[index]
+  const findings = useMemo(
+    () => Object.fromEntries(lineParts.map((part) => [part, editor.findingsFor(lineField(index, part))])),
+    [editor.findingsFor, index]
+  ) as Record<LinePart, ReadonlyArray<Scrub.Finding>>
   if (claim === undefined || line === undefined) return null
-  const parts: ReadonlyArray<LinePart> = [
-    "code",
-    "modifiers",
-    "units",
-    "charge",
-    "dateOfService",
-    "placeOfService",
-    "pointers"
-  ]
-  const invalid = parts.some((part) =>
-    editor.findingsFor(lineField(index, part)).some((finding) => finding.severity === "error")
-  )
-  const legendId = `${fieldId(lineField(index, "code"))}-legend`
   return (
-    <fieldset data-slot="line" data-line={index} data-invalid={invalid} aria-labelledby={legendId}>
-      <legend id={legendId}>
-        {text("claimEditor.line", "Line {number}", { number: index + 1 })}
-        <span data-slot="line-charge">
-          {" "}
-          <Amount value={line.charge} />
-        </span>
-      </legend>
-      {parts.map((part) => {
-        const [key, fallback] = partLabels[part]
-        const [hintKey, hintFallback] = partHints[part] ?? ["", ""]
-        return (
-          <FieldInput
-            key={part}
-            field={lineField(index, part)}
-            label={text(key, fallback)}
-            value={formatters[part](line)}
-            type={part === "dateOfService" ? "date" : "text"}
-            inputMode={part === "units" ? "numeric" : part === "charge" ? "decimal" : undefined}
-            invalidHint={text(hintKey, hintFallback)}
-            normalize={(value) => {
-              const parsed = parsers[part](value)
-              return parsed.ok ? formatters[part]({ ...line, ...parsed.value }) : undefined
-            }}
-            commit={(value) => {
-              const parsed = parsers[part](value)
-              if (parsed.ok) editor.update((current) => editLine(current, index, parsed.value))
-            }}
-          />
-        )
-      })}
-      <div data-slot="line-actions">
-        <button
-          type="button"
-          data-slot="line-add"
-          disabled={claim.lines.length >= maxLines}
-          onClick={() => {
-            editor.update((current) => addLine(current, index))
-            requestAnimationFrame(() => document.getElementById(fieldId(lineField(index + 1, "code")))?.focus())
-          }}
-        >
-          {text("claimEditor.line.addAfter", "Add a line after line {number}", { number: index + 1 })}
-        </button>
-        <button
-          type="button"
-          data-slot="line-remove"
-          disabled={claim.lines.length <= 1}
-          onClick={() => {
-            editor.update((current) => removeLine(current, index))
-            const target = lineField(Math.max(0, index - 1), "code")
-            requestAnimationFrame(() => document.getElementById(fieldId(target))?.focus())
-          }}
-        >
-          {text("claimEditor.line.remove", "Remove line {number}", { number: index + 1 })}
-        </button>
-      </div>
-    </fieldset>
+    <LineFields
+      index={index}
+      line={line}
+      count={claim.lines.length}
+      findings={findings}
+      signature={JSON.stringify(findings)}
+    />
   )
 }
+
+// A claim's constructor copies its lines, so an untouched line is a new object with the same content.
+const sameLine = (a: Claim.Line, b: Claim.Line): boolean =>
+  a.code === b.code &&
+  a.units === b.units &&
+  a.charge === b.charge &&
+  a.dateOfService === b.dateOfService &&
+  a.placeOfService === b.placeOfService &&
+  a.sessionId === b.sessionId &&
+  a.modifiers.join(" ") === b.modifiers.join(" ") &&
+  a.diagnosisPointers.join(" ") === b.diagnosisPointers.join(" ")
+
+interface LineFieldsProps {
+  readonly index: number
+  readonly line: Claim.Line
+  readonly count: number
+  readonly findings: Readonly<Record<LinePart, ReadonlyArray<Scrub.Finding>>>
+  /** The findings as text: the scrub makes new objects on every edit, the same findings compare equal by this. */
+  readonly signature: string
+}
+
+// Redrawn only when its line, position, the number of lines or its findings change.
+const LineFields = memo(
+  function LineFields({ index, line, count, findings }: LineFieldsProps) {
+    const { fieldId, update } = useStableContext("Line")
+    const text = useText()
+    const invalid = lineParts.some((part) => findings[part].some((finding) => finding.severity === "error"))
+    const legendId = `${fieldId(lineField(index, "code"))}-legend`
+    return (
+      <fieldset data-slot="line" data-line={index} data-invalid={invalid} aria-labelledby={legendId}>
+        <legend id={legendId}>
+          {text("claimEditor.line", "Line {number}", { number: index + 1 })}
+          <span data-slot="line-charge">
+            {" "}
+            <Amount value={line.charge} />
+          </span>
+        </legend>
+        {lineParts.map((part) => {
+          const [key, fallback] = partLabels[part]
+          const [hintKey, hintFallback] = partHints[part] ?? ["", ""]
+          return (
+            <FieldInput
+              key={part}
+              field={lineField(index, part)}
+              findings={findings[part]}
+              label={text(key, fallback)}
+              value={formatters[part](line)}
+              type={part === "dateOfService" ? "date" : "text"}
+              inputMode={part === "units" ? "numeric" : part === "charge" ? "decimal" : undefined}
+              invalidHint={text(hintKey, hintFallback)}
+              normalize={(value) => {
+                const parsed = parsers[part](value)
+                return parsed.ok ? formatters[part]({ ...line, ...parsed.value }) : undefined
+              }}
+              commit={(value) => {
+                const parsed = parsers[part](value)
+                if (parsed.ok) update((current) => editLine(current, index, parsed.value))
+              }}
+            />
+          )
+        })}
+        <div data-slot="line-actions">
+          <button
+            type="button"
+            data-slot="line-add"
+            disabled={count >= maxLines}
+            onClick={() => {
+              update((current) => addLine(current, index))
+              requestAnimationFrame(() => document.getElementById(fieldId(lineField(index + 1, "code")))?.focus())
+            }}
+          >
+            {text("claimEditor.line.addAfter", "Add a line after line {number}", { number: index + 1 })}
+          </button>
+          <button
+            type="button"
+            data-slot="line-remove"
+            disabled={count <= 1}
+            onClick={() => {
+              update((current) => removeLine(current, index))
+              const target = lineField(Math.max(0, index - 1), "code")
+              requestAnimationFrame(() => document.getElementById(fieldId(target))?.focus())
+            }}
+          >
+            {text("claimEditor.line.remove", "Remove line {number}", { number: index + 1 })}
+          </button>
+        </div>
+      </fieldset>
+    )
+  },
+  (a, b) =>
+    a.index === b.index &&
+    a.count === b.count &&
+    a.signature === b.signature &&
+    (a.line === b.line || sameLine(a.line, b.line))
+)
 
 /** Every line, in order (up to 50). */
 export function Lines(props: ComponentPropsWithoutRef<"section">) {

@@ -1,6 +1,16 @@
 import { DenialCatalog, Money, type RemittancePosting } from "@openrcm/core"
 import { Option } from "effect"
-import { type ComponentPropsWithoutRef, createContext, type ReactNode, useContext, useId, useState } from "react"
+import {
+  type ComponentPropsWithoutRef,
+  createContext,
+  memo,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useId,
+  useRef,
+  useState
+} from "react"
 import { Amount } from "./Amount.js"
 import { ErrorMessage } from "./ErrorMessage.js"
 import type * as Result from "./Result.js"
@@ -74,11 +84,15 @@ export function Root({
   const [own, setOwn] = useState<ReadonlyArray<string>>(defaultExpanded ?? [])
   const open = expanded ?? own
   const isExpanded = (key: string) => open.includes(key)
-  const toggle = (key: string) => {
-    const next = open.includes(key) ? open.filter((k) => k !== key) : [...open, key]
-    if (expanded === undefined) setOwn(next)
-    onExpandedChange?.(next)
-  }
+  // Stable, reading the latest state: rows are memoized and must not redraw because a toggle was recreated.
+  const latest = useRef({ open, controlled: expanded !== undefined, onExpandedChange })
+  latest.current = { open, controlled: expanded !== undefined, onExpandedChange }
+  const toggle = useCallback((key: string) => {
+    const { open: current, controlled, onExpandedChange: notify } = latest.current
+    const next = current.includes(key) ? current.filter((k) => k !== key) : [...current, key]
+    if (!controlled) setOwn(next)
+    notify?.(next)
+  }, [])
   const view = result._tag === "Success" && result.value !== null ? result.value : undefined
   const balanced =
     view === undefined ? undefined : view.balancing.length === 0 && view.claims.every((c) => c.balancing.length === 0)
@@ -412,10 +426,19 @@ export function ClaimDetail({ claim, id }: { readonly claim: ClaimView; readonly
   )
 }
 
-function ClaimRow({ claim, columns }: { readonly claim: ClaimView; readonly columns: number }) {
+// Redrawn only when its claim, or whether it is open, changes: showing 100 more claims draws 100 rows.
+const ClaimRow = memo(function ClaimRow({
+  claim,
+  columns,
+  open,
+  toggle
+}: {
+  readonly claim: ClaimView
+  readonly columns: number
+  readonly open: boolean
+  readonly toggle: (key: string) => void
+}) {
   const text = useText()
-  const { isExpanded, toggle } = useViewerContext("Claims")
-  const open = isExpanded(claim.key)
   const detailId = `${useId()}-detail`
   const unbalanced = claim.balancing.length > 0
   return (
@@ -474,7 +497,7 @@ function ClaimRow({ claim, columns }: { readonly claim: ClaimView; readonly colu
       ) : null}
     </>
   )
-}
+})
 
 export interface ClaimsProps extends ComponentPropsWithoutRef<"table"> {
   /** How many claims show at first, and how many more each "show more" adds (an 835 may carry thousands). */
@@ -486,7 +509,7 @@ export interface ClaimsProps extends ComponentPropsWithoutRef<"table"> {
  * adjustments, remarks and lines. The first `pageSize` claims show (100 by default); a button shows more.
  */
 export function Claims({ pageSize = 100, ...props }: ClaimsProps) {
-  const { view } = useViewerContext("Claims")
+  const { view, isExpanded, toggle } = useViewerContext("Claims")
   const text = useText()
   const [shown, setShown] = useState(pageSize)
   if (view === undefined) return null
@@ -520,7 +543,7 @@ export function Claims({ pageSize = 100, ...props }: ClaimsProps) {
       </thead>
       <tbody>
         {visible.map((claim) => (
-          <ClaimRow key={claim.key} claim={claim} columns={columns} />
+          <ClaimRow key={claim.key} claim={claim} columns={columns} open={isExpanded(claim.key)} toggle={toggle} />
         ))}
         {left > 0 ? (
           <tr data-slot="more-claims">
