@@ -181,6 +181,30 @@ describe("SessionTracker", () => {
     expect(screen.queryByRole("button", { name: "Start" })).toBeNull()
   })
 
+  it("records a late cancellation with the policy's fee through core", async () => {
+    const { clock, runtime } = setup()
+    const onSessionChange = vi.fn()
+    render(
+      <BillingProvider runtime={runtime}>
+        <SessionTracker.Root
+          defaultSession={scheduled()}
+          onSessionChange={onSessionChange}
+          feePolicy={{ lateCancel: Money.dollars(40), noShow: Money.dollars(75) }}
+          timer={clock.timer}
+        />
+      </BillingProvider>
+    )
+    await userEvent.click(screen.getByRole("button", { name: "Late cancel" }))
+    expect(await screen.findByText("Cancelled late.")).toBeTruthy()
+    expect(onSessionChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        status: "late-cancelled",
+        cancellation: { kind: "late-cancelled", at: start, billTo: "patient", patientFee: Money.dollars(40) }
+      })
+    )
+    expect(screen.getByRole("region", { name: "Bills now" }).textContent).toContain("$40.00")
+  })
+
   it("sets crisis, interactive complexity, E/M time and delivery through core", async () => {
     const { clock, runtime } = setup()
     const onSessionChange = vi.fn()
