@@ -96,6 +96,8 @@ describe("DenialWorkqueue with host data", () => {
     await userEvent.click(amount)
     expect(amount.closest("th")?.getAttribute("aria-sort")).toBe("descending")
     expect(bodyRows()[0]?.textContent).toContain("clm-5")
+    // The priority column keeps the queue's rank whatever the sort.
+    expect(bodyRows()[0]?.querySelector("td[data-column=priority]")?.textContent).toBe("5")
     await userEvent.click(amount)
     expect(amount.closest("th")?.getAttribute("aria-sort")).toBe("ascending")
     expect(bodyRows()[0]?.textContent).toContain("clm-1")
