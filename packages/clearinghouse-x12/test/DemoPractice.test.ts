@@ -3,7 +3,7 @@
  * claim is corrected and resent (a replacement carries the patient, the coverage and its subscriber, the payer,
  * the rendering and supervising clinicians and any prior payer into the 837P), with the claim the demo left ready,
  * the one it left in the outbox and the one held for its telehealth modifier once fixed; the sandbox's 999 and
- * 277CA accept them all.
+ * 277CA accept them all, and its 835s post against them.
  */
 import { expect, it } from "@effect/vitest"
 import { Billing, Caller, type Claim, DateOfService, RuleSet, Store } from "@openrcm/core"
@@ -79,6 +79,18 @@ it.effect(
           for (const id of [...resend, ...ready, ...queued]) {
             const claim = yield* store.claims.get(id)
             expect([id, claim._tag === "Some" ? claim.value.status : "missing"]).toEqual([id, "accepted"])
+          }
+
+          // An hour later the payers' 835s come and post: every claim adjudicated, none left unmatched.
+          yield* TestClock.adjust("2 hours")
+          const answered = yield* Billing.processResponses()
+          const posted = answered.responses.flatMap((o) => (o._tag === "Posted" ? [o.report] : []))
+          expect(posted.length).toBeGreaterThan(0)
+          for (const report of posted) expect(report.unmatched).toEqual([])
+          for (const id of [...resend, ...ready, ...queued]) {
+            const claim = yield* store.claims.get(id)
+            const status = claim._tag === "Some" ? claim.value.status : "missing"
+            expect([id, ["paid", "partially-paid", "denied"].includes(status)]).toEqual([id, true])
           }
         })
       )
