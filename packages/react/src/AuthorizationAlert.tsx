@@ -379,6 +379,16 @@ export function BlockingDialog({ container, ...props }: BlockingDialogProps) {
   useLayoutEffect(() => {
     if (alert.open && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement
   }, [alert.open])
+  // The page behind stays still while the dialog is open (Dialog.Overlay's scroll lock is not used: see below).
+  useEffect(() => {
+    if (!alert.open) return
+    const body = document.body
+    const before = body.style.overflow
+    body.style.overflow = "hidden"
+    return () => {
+      body.style.overflow = before
+    }
+  }, [alert.open])
   const check = alert.result._tag === "Success" ? alert.result.value.check : undefined
   if (check === undefined || !isBlocking(check)) return null
   return (
@@ -390,7 +400,8 @@ export function BlockingDialog({ container, ...props }: BlockingDialogProps) {
     >
       <Dialog.Portal container={container ?? scope}>
         {/* A plain backdrop, not Dialog.Overlay: its scroll lock (react-remove-scroll) resolves a second React in the
-            React 18 test project. The content stays modal: focus trapped, the rest hidden from assistive tech. */}
+            React 18 test project; the body's overflow is locked above instead. The content stays modal: focus
+            trapped, the rest hidden from assistive tech. */}
         <div className="openrcm-authorization-alert-overlay" data-slot="overlay" aria-hidden="true" />
         <Dialog.Content
           className="openrcm-authorization-alert-dialog"

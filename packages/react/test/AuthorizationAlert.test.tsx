@@ -123,8 +123,11 @@ describe("AuthorizationAlert", () => {
       await userEvent.tab()
       expect(dialog.contains(document.activeElement)).toBe(true)
     }
+    // The page behind does not scroll while the dialog is open.
+    expect(document.body.style.overflow).toBe("hidden")
     await userEvent.keyboard("{Escape}")
     await vi.waitFor(() => expect(screen.queryByRole("dialog")).toBeNull())
+    expect(document.body.style.overflow).toBe("")
     expect(trackerState()).toBe("scheduled")
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole("button", { name: "Start" })))
   })
