@@ -4,11 +4,13 @@
  * detail (the remittance, what the codes mean, the recommended action).
  */
 import { Billing, type Denial, Money } from "@openrcm/core"
+import { FlexRender, type Row } from "@tanstack/react-table"
 import { useVirtualizer } from "@tanstack/react-virtual"
 import {
   type ComponentPropsWithoutRef,
   createContext,
   type KeyboardEvent,
+  memo,
   type ReactNode,
   type RefObject,
   useCallback,
@@ -36,6 +38,7 @@ import {
   type UseDenialWorkqueueOptions,
   useDenialRemittances,
   useDenialWorkqueue,
+  type WorkqueueFeatures,
   type WorkqueueRow
 } from "./useDenialWorkqueue.js"
 import { useText } from "./useText.js"
@@ -455,6 +458,14 @@ export function Table({
   })
 
   const selection = useMemo(() => selectionOf(rows, q.selection), [rows, q.selection])
+  const { setDetail, returnFocus } = q
+  const open = useCallback(
+    (id: string, from: HTMLElement | null) => {
+      returnFocus.current = from
+      setDetail(id as Denial.DenialId)
+    },
+    [setDetail, returnFocus]
+  )
   if (stateOf(q) !== "ready") return null
 
   const { selected, allShownSelected, someShownSelected } = selection
@@ -607,66 +618,18 @@ export function Table({
           {items.map((item) => {
             const row = rows[item.index]
             if (row === undefined) return null
-            const isSelected = selected.has(row.id)
-            const original = row.original
             return (
-              <tr
+              <BodyRow
                 key={row.id}
-                style={virtualize ? { height: rowHeight } : undefined}
-                data-index={item.index}
-                aria-rowindex={item.index + 2}
-                aria-selected={isSelected}
-                tabIndex={item.index === current ? 0 : -1}
-                data-state={isSelected ? "selected" : undefined}
-                data-denial-status={original.denial.status}
-                data-category={original.category}
-                data-overdue={original.daysLeft !== undefined && original.daysLeft < 0 ? true : undefined}
-                data-open={q.detail?.id === row.id ? true : undefined}
-                onFocus={() => setActive(item.index)}
-                onDoubleClick={(event) => {
-                  q.returnFocus.current = event.currentTarget
-                  q.setDetail(row.id as Denial.DenialId)
-                }}
-              >
-                <td data-column="select">
-                  <input
-                    type="checkbox"
-                    tabIndex={-1}
-                    data-slot="select-row"
-                    aria-label={text("denialWorkqueue.selectRow", "Select {code} on claim {claim}", {
-                      code: original.code,
-                      claim: original.denial.claimId
-                    })}
-                    checked={isSelected}
-                    onChange={row.getToggleSelectedHandler()}
-                  />
-                </td>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} data-column={cell.column.id}>
-                    {cell.column.id === "amount" ? (
-                      <Amount value={original.amount} />
-                    ) : cell.column.id === "code" ? (
-                      <button
-                        type="button"
-                        tabIndex={-1}
-                        data-slot="open-detail"
-                        aria-label={text("denialWorkqueue.openDetail", "Details of {code} on claim {claim}", {
-                          code: original.code,
-                          claim: original.denial.claimId
-                        })}
-                        onClick={(event) => {
-                          q.returnFocus.current = event.currentTarget.closest("tr")
-                          q.setDetail(row.id as Denial.DenialId)
-                        }}
-                      >
-                        {original.code}
-                      </button>
-                    ) : (
-                      <q.table.FlexRender cell={cell} />
-                    )}
-                  </td>
-                ))}
-              </tr>
+                row={row}
+                index={item.index}
+                height={virtualize ? rowHeight : undefined}
+                selected={selected.has(row.id)}
+                active={item.index === current}
+                open={q.detail?.id === row.id}
+                onActivate={setActive}
+                onOpen={open}
+              />
             )
           })}
           {paddingBottom > 0 ? (
@@ -680,6 +643,84 @@ export function Table({
     </div>
   )
 }
+
+interface BodyRowProps {
+  readonly row: Row<WorkqueueFeatures, WorkqueueRow>
+  readonly index: number
+  readonly height: number | undefined
+  readonly selected: boolean
+  readonly active: boolean
+  readonly open: boolean
+  readonly onActivate: (index: number) => void
+  readonly onOpen: (id: string, from: HTMLElement | null) => void
+}
+
+// Memoized: while scrolling, only the rows that enter the view render; the others keep their props.
+const BodyRow = memo(function BodyRow({
+  row,
+  index,
+  height,
+  selected,
+  active,
+  open,
+  onActivate,
+  onOpen
+}: BodyRowProps) {
+  const text = useText()
+  const original = row.original
+  return (
+    <tr
+      style={height === undefined ? undefined : { height }}
+      data-index={index}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={active ? 0 : -1}
+      data-state={selected ? "selected" : undefined}
+      data-denial-status={original.denial.status}
+      data-category={original.category}
+      data-overdue={original.daysLeft !== undefined && original.daysLeft < 0 ? true : undefined}
+      data-open={open ? true : undefined}
+      onFocus={() => onActivate(index)}
+      onDoubleClick={(event) => onOpen(row.id, event.currentTarget)}
+    >
+      <td data-column="select">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          data-slot="select-row"
+          aria-label={text("denialWorkqueue.selectRow", "Select {code} on claim {claim}", {
+            code: original.code,
+            claim: original.denial.claimId
+          })}
+          checked={selected}
+          onChange={row.getToggleSelectedHandler()}
+        />
+      </td>
+      {row.getAllCells().map((cell) => (
+        <td key={cell.id} data-column={cell.column.id}>
+          {cell.column.id === "amount" ? (
+            <Amount value={original.amount} />
+          ) : cell.column.id === "code" ? (
+            <button
+              type="button"
+              tabIndex={-1}
+              data-slot="open-detail"
+              aria-label={text("denialWorkqueue.openDetail", "Details of {code} on claim {claim}", {
+                code: original.code,
+                claim: original.denial.claimId
+              })}
+              onClick={(event) => onOpen(row.id, event.currentTarget.closest("tr"))}
+            >
+              {original.code}
+            </button>
+          ) : (
+            <FlexRender cell={cell} />
+          )}
+        </td>
+      ))}
+    </tr>
+  )
+})
 
 /**
  * The open denial: its codes and what they mean (CARC and RARC descriptions), the recommended action and why, the
