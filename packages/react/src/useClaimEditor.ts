@@ -1,4 +1,4 @@
-import { Billing, Claim, type Coding, DateOfService, type Ids, Money, RuleSet, Scrub, Store } from "@openrcm/core"
+import { Billing, Claim, DateOfService, type Ids, Money, RuleSet, Scrub, Session, Store } from "@openrcm/core"
 import { Effect, Exit, Option } from "effect"
 import { useCallback, useMemo, useRef, useState } from "react"
 import * as Result from "./Result.js"
@@ -175,9 +175,18 @@ export const setPriorAuthorization = (claim: Claim.Claim, number: string): Claim
 
 interface LoadedContext {
   readonly base: Omit<Scrub.ScrubContext, "lines">
-  /** How each session was delivered: lines are matched to it by session id as they move. */
-  readonly delivery: ReadonlyMap<string, Coding.Delivery>
+  /** What each session tells of its lines (delivery, minutes): lines are matched by session id as they move. */
+  readonly facts: ReadonlyMap<string, Scrub.LineFacts>
 }
+
+/**
+ * A line's facts from its stored session, as `Billing.scrubClaims` reads them: how it was delivered and, once every
+ * segment has ended, its minutes of service (for `minutes-below-minimum`).
+ */
+const lineFactsOf = (session: Session.TrackedSession): Scrub.LineFacts =>
+  session.segments.length > 0 && session.segments.every((segment) => segment.endedAt !== undefined)
+    ? { delivery: session.delivery, minutes: Session.minutesAt(session, 0).service }
+    : { delivery: session.delivery }
 
 const contextKey = (claim: Claim.Claim) =>
   [
@@ -223,11 +232,11 @@ const loadContext = (claim: Claim.Claim, asOf: DateOfService.DateOfService | und
     )
     const ledger = []
     for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
-    const delivery = new Map<string, Coding.Delivery>()
+    const facts = new Map<string, Scrub.LineFacts>()
     for (const sessionId of new Set(claim.lines.map((line) => line.sessionId))) {
       if (sessionId === undefined) continue
       const session = get(yield* store.sessions.get(sessionId))
-      if (session !== undefined) delivery.set(sessionId, session.delivery)
+      if (session !== undefined) facts.set(sessionId, lineFactsOf(session))
     }
     const others: Array<Claim.Claim> = []
     let cursor: string | undefined
@@ -258,17 +267,14 @@ const loadContext = (claim: Claim.Claim, asOf: DateOfService.DateOfService | und
       authorizations: { authorizations, ledger },
       sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id && !prior.has(other.id)))
     }
-    return { base, delivery } satisfies LoadedContext
+    return { base, facts } satisfies LoadedContext
   })
 
 /** Scrubs a draft locally, synchronously, against a loaded context. */
 export const scrubDraft = (claim: Claim.Claim, loaded: LoadedContext): Scrub.ScrubResult =>
   Scrub.scrub(claim, {
     ...loaded.base,
-    lines: claim.lines.map((line) => {
-      const delivery = line.sessionId === undefined ? undefined : loaded.delivery.get(line.sessionId)
-      return delivery === undefined ? undefined : { delivery }
-    })
+    lines: claim.lines.map((line) => (line.sessionId === undefined ? undefined : loaded.facts.get(line.sessionId)))
   })
 
 // ---------------------------------------------------------------------------------------------------------------

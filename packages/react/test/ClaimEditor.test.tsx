@@ -99,6 +99,17 @@ describe("ClaimEditor", () => {
     expect(screen.getByText("No findings: the claim passes every edit.")).toBeTruthy()
   })
 
+  it("scrubs with the session's minutes, as the store does: a code the minutes do not reach is flagged", async () => {
+    const draft = await claimOf(shared, patients.supervised, "draft")
+    const { container } = renderEditor(shared, { claimId: draft.id })
+    await screen.findByText("No findings: the claim passes every edit.")
+    const code = input("Procedure code", screen.getByRole("group", { name: /Line 1/ }))
+    await userEvent.clear(code)
+    await userEvent.type(code, "90837")
+    await waitFor(() => expect(container.querySelector('[data-edit="minutes-below-minimum"]')).not.toBeNull())
+    expect(code.getAttribute("aria-invalid")).toBe("true")
+  })
+
   it("marks text that is not a value invalid, with a hint, and leaves the draft as it was", async () => {
     const ready = await claimOf(shared, patients.medicare, "ready")
     const onClaimChange = vi.fn()
