@@ -1,4 +1,15 @@
-import { Billing, Claim, DateOfService, type Ids, Money, RuleSet, Scrub, Session, Store } from "@openrcm/core"
+import {
+  Billing,
+  Claim,
+  DateOfService,
+  type Ids,
+  Money,
+  type RulePack,
+  RuleSet,
+  Scrub,
+  Session,
+  Store
+} from "@openrcm/core"
 import { Effect, Exit, Option } from "effect"
 import { useCallback, useMemo, useRef, useState } from "react"
 import * as Result from "./Result.js"
@@ -353,12 +364,13 @@ export interface UseClaimEditorOptions {
   readonly onSubmitted?: ((result: SubmitResult) => void) | undefined
 }
 
+/** What loading, scrubbing, fixing or submitting can fail with (worded by `ErrorMessage`). */
 export type ClaimEditorError =
   | Store.StoreError
   | RuleSet.RulePackNotFound
+  | RulePack.RulePackError
   | Billing.ClaimNotFound
   | Claim.IllegalTransition
-  | unknown
 
 export interface ClaimEditor {
   /** The stored claim (or `null` when there is none with that id); `Initial` with `waiting` while it loads. */
