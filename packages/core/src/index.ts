@@ -327,7 +327,8 @@ export * as RuleSet from "./RuleSet.js"
 
 /**
  * The claim scrubber: every edit of the payer's rule packs, run on a claim before it is submitted. Same-day code
- * pairs, more than one time-based code of a family a day, add-ons without their primary, units per day, who may
+ * pairs, more than one time-based code of a family a day, add-ons without their primary, units per day, a time-based
+ * code billed for fewer minutes than its minimum (when the host gives the session's minutes), who may
  * bill the code and the credential modifier it needs, telehealth place of service and modifiers, diagnoses invalid
  * on the date of service or not specific enough, pointers to no diagnosis, authorizations, timely filing,
  * duplicates of claims already sent, coverage dates, member id and date-of-birth data, NPI check digits, taxonomy
