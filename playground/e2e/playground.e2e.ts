@@ -66,6 +66,32 @@ describe("playground", () => {
     expect(await table.getByRole("row", { name: /\(0 left\)/ }).count()).toBe(1)
   })
 
+  it("front desk: checks a patient in — eligibility from the payer and what the visit will cost", async () => {
+    await page
+      .getByRole("button", { name: /^Check in / })
+      .first()
+      .click()
+    await page.getByRole("region", { name: "Eligibility" }).getByText("Active", { exact: true }).waitFor()
+    await page
+      .getByRole("region", { name: "Patient estimate" })
+      .getByText(/\$\d+\.\d\d/)
+      .first()
+      .waitFor()
+  })
+
+  it("clinician: an expired authorization stops the start until a reason is given", async () => {
+    await actAs("Clinician")
+    await open("Session")
+    await page.getByLabel("Patient").selectOption("authorizationExpired")
+    await page.getByRole("region", { name: "Session" }).getByRole("button", { name: "Start" }).click()
+    const dialog = page.getByRole("dialog")
+    await dialog.waitFor()
+    await dialog.getByLabel("Reason for starting anyway").fill("Renewal requested, payer confirmed by phone")
+    await dialog.getByRole("button", { name: "Start anyway" }).click()
+    expect(await page.getByTestId("override").textContent()).toContain("Renewal requested, payer confirmed by phone")
+    await page.getByRole("region", { name: "Session" }).getByRole("button", { name: "Stop" }).waitFor()
+  })
+
   it("clinician: tracks a session to 45 minutes and bills it", async () => {
     await actAs("Clinician")
     await open("Session")
@@ -101,6 +127,21 @@ describe("playground", () => {
     // The sandbox's 835 paid it (the demo's Acme HMO contract).
     await page.getByLabel("Status").selectOption("paid")
     await page.locator(`li[data-claim-id="${billedClaimId}"]`).waitFor()
+  })
+
+  it("biller: reads an 835 as it was posted", async () => {
+    await open("Remittances")
+    await page.getByRole("list", { name: "Remittances" }).getByRole("button").first().click()
+    const viewer = page.getByRole("region", { name: "Remittance" })
+    await viewer.getByRole("table", { name: /^Claims \(\d+\)$/ }).waitFor()
+    await viewer
+      .getByRole("button", { name: /show detail/ })
+      .first()
+      .click()
+    await viewer
+      .getByText(/\b(CO|PR|OA|PI)-?\d+/)
+      .first()
+      .waitFor()
   })
 
   it("biller: works the denial queue in bulk, with a report per row", async () => {

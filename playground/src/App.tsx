@@ -6,6 +6,7 @@ import { DashboardsScreen } from "./screens/Dashboards.js"
 import { DenialsScreen } from "./screens/Denials.js"
 import { FilesScreen } from "./screens/Files.js"
 import { PatientsScreen } from "./screens/Patients.js"
+import { RemittancesScreen } from "./screens/Remittances.js"
 import { RulePacksScreen } from "./screens/RulePacks.js"
 import { ScheduleScreen } from "./screens/Schedule.js"
 import { SessionScreen } from "./screens/Session.js"
@@ -22,6 +23,7 @@ const screens: ReadonlyArray<Screen> = [
   { id: "schedule", label: "Schedule", roles: ["front-desk", "clinician"], render: () => <ScheduleScreen /> },
   { id: "session", label: "Session", roles: ["clinician"], render: () => <SessionScreen /> },
   { id: "claims", label: "Claims", roles: ["biller"], render: (r) => <ClaimsScreen runtime={r} /> },
+  { id: "remittances", label: "Remittances", roles: ["biller"], render: () => <RemittancesScreen /> },
   { id: "denials", label: "Denials", roles: ["biller"], render: () => <DenialsScreen /> },
   { id: "patients", label: "Patient balances", roles: ["front-desk", "biller"], render: () => <PatientsScreen /> },
   { id: "dashboards", label: "Dashboards", roles: ["biller", "admin"], render: () => <DashboardsScreen /> },
@@ -42,6 +44,7 @@ export function App() {
   const [current, setCurrent] = useState(initialRuntime)
   // A replaced runtime is disposed once the screens have moved to the new one (their runs interrupted first).
   const retired = useRef<Array<PlaygroundRuntime>>([])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after each switch to a new runtime, by design.
   useEffect(() => {
     for (const old of retired.current.splice(0)) void old.dispose()
   }, [current])

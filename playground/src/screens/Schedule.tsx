@@ -2,7 +2,9 @@ import { Billing, Store } from "@openrcm/core"
 import { DemoPractice } from "@openrcm/core/testing"
 import { ErrorMessage, useBillingQuery } from "@openrcm/react"
 import { Effect, Option } from "effect"
+import { useState } from "react"
 import { today } from "../runtime.js"
+import { CheckIn } from "./CheckIn.js"
 
 const patientKeys = Object.keys(DemoPractice.ids.patients) as ReadonlyArray<DemoPractice.PatientKey>
 
@@ -30,29 +32,44 @@ const loadSchedule = Effect.gen(function* () {
 
 export function ScheduleScreen() {
   const { result, refresh } = useBillingQuery(() => loadSchedule, [])
+  const [checkingIn, setCheckingIn] = useState<DemoPractice.PatientKey | undefined>(undefined)
+  const next = checkingIn === undefined ? undefined : DemoPractice.nextVisit(checkingIn, today)
   if (result._tag === "Failure") return <ErrorMessage error={result.error} onRetry={refresh} />
   if (result._tag !== "Success") return <p aria-busy="true">Loading the schedule…</p>
   return (
-    <table className="playground-table">
-      <caption>Upcoming visits and their authorizations</caption>
-      <thead>
-        <tr>
-          <th scope="col">Patient</th>
-          <th scope="col">Date</th>
-          <th scope="col">Services</th>
-          <th scope="col">Authorization</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.value.map((row) => (
-          <tr key={row.key} data-patient={row.key} data-authorization={row.check._tag}>
-            <th scope="row">{row.name}</th>
-            <td>{row.visit.dateOfService}</td>
-            <td>{row.visit.lines.map((line) => line.code).join(" + ")}</td>
-            <td>{row.check.text}</td>
+    <div className="playground-split">
+      <table className="playground-table">
+        <caption>Upcoming visits and their authorizations</caption>
+        <thead>
+          <tr>
+            <th scope="col">Patient</th>
+            <th scope="col">Date</th>
+            <th scope="col">Services</th>
+            <th scope="col">Authorization</th>
+            <th scope="col">Arrival</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {result.value.map((row) => (
+            <tr key={row.key} data-patient={row.key} data-authorization={row.check._tag}>
+              <th scope="row">{row.name}</th>
+              <td>{row.visit.dateOfService}</td>
+              <td>{row.visit.lines.map((line) => line.code).join(" + ")}</td>
+              <td>{row.check.text}</td>
+              <td>
+                <button type="button" aria-pressed={checkingIn === row.key} onClick={() => setCheckingIn(row.key)}>
+                  Check in {row.name}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {next === undefined ? (
+        <p>Check a patient in to see their eligibility and estimate.</p>
+      ) : (
+        <CheckIn key={checkingIn} next={next} />
+      )}
+    </div>
   )
 }

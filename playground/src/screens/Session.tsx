@@ -1,6 +1,13 @@
 import { Billing, type Diagnosis, type Ids, type Session, Store } from "@openrcm/core"
 import { DemoPractice } from "@openrcm/core/testing"
-import { ErrorMessage, SessionTracker, useBillingAction, useBillingQuery } from "@openrcm/react"
+import {
+  AuthorizationAlert,
+  ErrorMessage,
+  SessionTracker,
+  useAuthorizationAlert,
+  useBillingAction,
+  useBillingQuery
+} from "@openrcm/react"
 import { Effect, Option } from "effect"
 import { useId, useState } from "react"
 import { minutesAhead, skipAhead, timer } from "../clock.js"
@@ -18,8 +25,44 @@ const loadVisit = (key: DemoPractice.PatientKey) =>
     const coverages = yield* store.coverages.forPatient(next.visit.patientId)
     const primary = coverages.find((coverage) => coverage.order === 1)
     const recent = yield* store.claims.query({ patientId: next.visit.patientId, limit: 1 })
-    return { session, primary, diagnoses: recent.items[0]?.diagnoses ?? [] }
+    return { session, primary, diagnoses: recent.items[0]?.diagnoses ?? [], next }
   })
+
+/** The tracker, its start gated by the visit's authorization: a missing, expired or used-up one asks for a reason. */
+function GatedTracker({
+  next,
+  session,
+  onSessionChange
+}: {
+  readonly next: NonNullable<ReturnType<typeof DemoPractice.nextVisit>>
+  readonly session: Session.TrackedSession
+  readonly onSessionChange: (session: Session.TrackedSession) => void
+}) {
+  const [override, setOverride] = useState<string | undefined>(undefined)
+  const alert = useAuthorizationAlert({
+    visit: next.visit,
+    rulePack: next.rulePack,
+    timeZone: DemoPractice.timeZone,
+    onOverride: ({ reason }) => setOverride(reason)
+  })
+  return (
+    <>
+      <AuthorizationAlert.Root alert={alert} />
+      {override === undefined ? null : (
+        <p role="note" data-testid="override">
+          Started without a valid authorization: “{override}” (kept with the session for the biller).
+        </p>
+      )}
+      <SessionTracker.Root
+        session={session}
+        timer={timer}
+        canStart={alert.canStart}
+        onBeforeStart={alert.requestStart}
+        onSessionChange={onSessionChange}
+      />
+    </>
+  )
+}
 
 export function SessionScreen() {
   const [key, setKey] = useState<DemoPractice.PatientKey>("authorizationPlentyLeft")
@@ -67,7 +110,7 @@ export function SessionScreen() {
         </select>
       </label>
       {visit.result._tag === "Failure" ? <ErrorMessage error={visit.result.error} onRetry={visit.refresh} /> : null}
-      {current === undefined ? (
+      {current === undefined || loaded?.next === undefined ? (
         visit.result._tag === "Success" ? (
           <p>This patient has no booked session.</p>
         ) : (
@@ -75,10 +118,10 @@ export function SessionScreen() {
         )
       ) : (
         <>
-          <SessionTracker.Root
+          <GatedTracker
             key={current.id}
+            next={loaded.next}
             session={current}
-            timer={timer}
             onSessionChange={(next) => {
               setSession(next)
               void save.run(next)
