@@ -127,8 +127,9 @@ export const projects: Array<TestProjectInlineConfiguration> = [
       root: "playground",
       include: ["e2e/**/*.e2e.ts"],
       environment: "node",
-      testTimeout: 120_000,
-      hookTimeout: 180_000
+      // The first visit and a reset write the demo practice into PGlite in the page: 20–40 s on a loaded machine.
+      testTimeout: 240_000,
+      hookTimeout: 300_000
     }
   },
   {

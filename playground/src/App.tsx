@@ -1,6 +1,6 @@
 import { BillingProvider, ThemeScope } from "@openrcm/react"
-import { type ReactNode, useEffect, useRef, useState } from "react"
-import { callerOf, initialRuntime, type PlaygroundRuntime, type Role, reset, roles, today } from "./runtime.js"
+import { type ReactNode, useEffect, useState } from "react"
+import { callerOf, initialRuntime, type PlaygroundRuntime, type Role, ready, reset, roles, today } from "./runtime.js"
 import { ClaimsScreen } from "./screens/Claims.js"
 import { DashboardsScreen } from "./screens/Dashboards.js"
 import { DenialsScreen } from "./screens/Denials.js"
@@ -42,11 +42,21 @@ export function App() {
   const [role, setRole] = useState<Role>(storedRole)
   const [screenId, setScreenId] = useState(screenFromHash)
   const [current, setCurrent] = useState(initialRuntime)
-  // A replaced runtime is disposed once the screens have moved to the new one (their runs interrupted first).
-  const retired = useRef<Array<PlaygroundRuntime>>([])
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after each switch to a new runtime, by design.
+  // The screens show only while the store is open: not while it starts (seeded on a first visit) or resets.
+  const [phase, setPhase] = useState<"starting" | "ready" | "resetting" | "failed">("starting")
   useEffect(() => {
-    for (const old of retired.current.splice(0)) void old.dispose()
+    let live = true
+    setPhase((p) => (p === "resetting" ? p : "starting"))
+    ready(current).then(
+      () => live && setPhase("ready"),
+      (error: unknown) => {
+        console.error(error)
+        if (live) setPhase("failed")
+      }
+    )
+    return () => {
+      live = false
+    }
   }, [current])
   useEffect(() => {
     const onHash = () => setScreenId(screenFromHash())
@@ -78,9 +88,11 @@ export function App() {
           </label>
           <button
             type="button"
-            onClick={() => {
-              retired.current.push(current)
-              setCurrent(reset())
+            disabled={phase !== "ready"}
+            onClick={async () => {
+              // The screens leave first, so nothing runs on the store while it is deleted.
+              setPhase("resetting")
+              setCurrent(await reset(current))
             }}
           >
             Reset the practice
@@ -99,8 +111,23 @@ export function App() {
         </nav>
       </header>
       <main>
+        {phase === "starting" ? (
+          <p role="status" aria-busy="true" data-testid="phase">
+            Opening the practice in your browser. The first visit writes five months of synthetic history through the
+            real operations, which takes a little while; later visits find it in this browser's storage.
+          </p>
+        ) : phase === "resetting" ? (
+          <p role="status" aria-busy="true" data-testid="phase">
+            Deleting this browser's practice and writing a fresh one…
+          </p>
+        ) : phase === "failed" ? (
+          <p role="alert">
+            The practice could not be opened in this browser (it needs IndexedDB and a secure context). The console has
+            the details.
+          </p>
+        ) : null}
         <BillingProvider runtime={current} caller={caller}>
-          {screen ? (
+          {screen && phase === "ready" ? (
             <section aria-labelledby="screen-title" key={`${screen.id}-${role}`}>
               <h2 id="screen-title">{screen.label}</h2>
               {screen.render(current)}

@@ -1,10 +1,13 @@
-// The playground's runtime: the real packages, wired as a host would wire them. The store is the demo practice
-// (seeded through the real Billing operations) and the clearinghouse is the sandbox, which answers with real X12
+// The playground's runtime: the real packages, wired as a host would wire them. The store is the browser store
+// (PGlite kept in IndexedDB, so the practice is there on the next visit), seeded with the demo practice through
+// the real Billing operations on the first visit; the clearinghouse is the sandbox, which answers with real X12
 // (999, 277CA, 835) it writes from the payers' rule packs. Built once, outside React.
 // The sandbox module alone: the package root also exports the SFTP mailbox, which is Node-only.
 import * as Sandbox from "@openrcm/clearinghouse-x12/Sandbox"
-import { BillingRuntime, type Caller, DateOfService } from "@openrcm/core"
+import { BillingRuntime, Caller, DateOfService } from "@openrcm/core"
 import { DemoPractice } from "@openrcm/core/testing"
+// The browser store's module alone: the package root also exports the Node-only embedded and server stores.
+import * as BrowserStore from "@openrcm/store-sql/BrowserStore"
 import { Effect, Layer } from "effect"
 import { clockLayer } from "./clock.js"
 
@@ -28,11 +31,19 @@ export const callerOf = (role: Role): Caller.CallerInfo => ({
 /** Today in the practice's time zone: the demo's history counts back from it. */
 export const today = Effect.runSync(DateOfService.today(DemoPractice.timeZone))
 
+/** Where the practice is kept between visits. */
+const dataDir = "idb://openrcm-playground"
+
+/** The browser store, seeded with the demo practice unless an earlier visit did (then the seed writes nothing). */
+const store = Layer.effectDiscard(
+  DemoPractice.seed({ today }).pipe(Effect.provideService(Caller.Caller, DemoPractice.caller), Effect.orDie)
+).pipe(Layer.provideMerge(BrowserStore.layer({ dataDir })))
+
 const makeRuntime = () =>
   BillingRuntime.make(
     Layer.mergeAll(
       clockLayer,
-      DemoPractice.layer({ today }),
+      store,
       // Answers come as soon as the person asks for them: the sandbox's clock delays are for tests.
       Sandbox.layerBuiltin({
         members: DemoPractice.members(today),
@@ -47,8 +58,20 @@ export type PlaygroundRuntime = ReturnType<typeof makeRuntime>
 /** The first runtime; `reset` makes another (the app disposes the old one once nothing on screen uses it). */
 export const initialRuntime = makeRuntime()
 
-/** A fresh runtime: the practice as seeded. */
-export const reset = (): PlaygroundRuntime => makeRuntime()
+/** Resolves once the store is open (and, on a first visit, seeded): the first visit takes a while. */
+export const ready = (playground: PlaygroundRuntime): Promise<unknown> => playground.managed.context()
+
+/** Deletes the kept practice (database and keys) and starts a fresh one, seeded anew. */
+export const reset = async (playground: PlaygroundRuntime): Promise<PlaygroundRuntime> => {
+  await playground.runPromise(
+    Effect.gen(function* () {
+      const database = yield* BrowserStore.BrowserDatabase
+      yield* database.reset
+    })
+  )
+  await playground.dispose()
+  return makeRuntime()
+}
 
 /** Every X12 file the sandbox exchanged this visit: the 837Ps sent and the 999, 277CA and 835 answers. */
 export const sandboxFiles = (playground: PlaygroundRuntime) =>
