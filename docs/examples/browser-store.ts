@@ -1,11 +1,12 @@
-// docs/store.md, "In a browser": the store on PGlite in IndexedDB, a first visit, a later visit, and a reset.
+// docs/store.md, "In a browser": the store on PGlite in the page, a first visit, a later visit, and a reset.
 import { Caller, Patient, Store } from "@openrcm/core"
 import * as BrowserStore from "@openrcm/store-sql/BrowserStore"
 import { Effect, ManagedRuntime, Option, Schema } from "effect"
 
-// One runtime for the page. The database lives in IndexedDB under this name; its master key in localStorage.
+// One runtime for the page. The database lives in the origin-private file system under this name (or in
+// IndexedDB: "idb://openrcm-playground"); its master key in localStorage.
 export const openStore = (options: BrowserStore.Options = {}) =>
-  ManagedRuntime.make(BrowserStore.layer({ dataDir: "idb://openrcm-playground", ...options }))
+  ManagedRuntime.make(BrowserStore.layer({ dataDir: "memfs2opfs://openrcm-playground", ...options }))
 
 type Runtime = ReturnType<typeof openStore>
 
@@ -33,6 +34,8 @@ export const visit = (runtime: Runtime): Promise<string> =>
       const found = yield* store.patients.get(patient.id)
       if (Option.isSome(found)) return `welcome back, ${found.value.firstName}`
       yield* store.patients.put(patient)
+      // PGlite writes to storage in the background; flush waits until the data is kept.
+      yield* Effect.flatMap(BrowserStore.BrowserDatabase, (database) => database.flush)
       return "first visit: practice saved"
     }).pipe(frontDesk)
   )

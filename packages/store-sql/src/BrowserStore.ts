@@ -1,7 +1,9 @@
 /**
- * The store in a browser: PGlite kept in IndexedDB (`idb://<name>`), reached through `PgliteClient`, migrated at
- * start, tenant transactions under a role that row-level security binds, and PHI sealed with Web Crypto. The
- * data outlives the page; `BrowserDatabase.reset` (or `reset` with the layer closed) deletes it with its keys.
+ * The store in a browser: PGlite in the page, its files kept in the origin-private file system
+ * (`memfs2opfs://<name>`, the default) or IndexedDB (`idb://<name>`), reached through `PgliteClient`, migrated at
+ * start, tenant transactions under a role that row-level security binds, and PHI sealed with Web Crypto. The data
+ * outlives the page (on OPFS written in the background: `BrowserDatabase.flush` waits for it);
+ * `BrowserDatabase.reset` (or `reset` with the layer closed) deletes it with its keys.
  *
  * Key custody is demo grade: unless `masterKeys` are given, one master key is generated on first start and kept
  * in `localStorage` beside the database, so anyone who can run script on the origin reads the PHI. That suits
@@ -13,6 +15,7 @@
 import type { PGliteOptions } from "@electric-sql/pglite"
 import { KeyProvider } from "@openrcm/core"
 import { Context, Effect, Layer, Schema } from "effect"
+import type { SqlError } from "effect/sql/SqlError"
 import * as PgliteClient from "./PgliteClient.js"
 import * as SqlStore from "./SqlStore.js"
 
@@ -28,7 +31,7 @@ export const tenantRole = "openrcm_tenant"
  *
  * @since 0.1.0
  */
-export const defaultDataDir = "idb://openrcm-playground"
+export const defaultDataDir = "memfs2opfs://openrcm-playground"
 
 /**
  * Where master keys are kept between visits: `localStorage`, or anything with its three methods.
@@ -61,13 +64,23 @@ export class BrowserStoreError extends Schema.TaggedError<BrowserStoreError>()("
  * @since 0.1.0
  */
 export interface Options extends SqlStore.Options {
-  /** `idb://<name>` (default `idb://openrcm-playground`); `memory://` keeps nothing. */
+  /**
+   * Where PGlite keeps its files: `memfs2opfs://<name>` (the default, `memfs2opfs://openrcm-playground`: in memory,
+   * changed pages mirrored to the origin-private file system), `idb://<name>` (IndexedDB; slow for bulk writes),
+   * or `memory://` (nothing kept).
+   */
   readonly dataDir?: string | undefined
   /** Master keys; absent, they are generated once and kept in `keyStorage`. */
   readonly masterKeys?: KeyProvider.MasterKeys | undefined
   /** Default `globalThis.localStorage`. */
   readonly keyStorage?: KeyStorage | undefined
-  /** PGlite's own options (`relaxedDurability`, extensions, a preloaded `pgliteWasmModule`, ...). */
+  /**
+   * PGlite's own options (extensions, a preloaded `pgliteWasmModule`, ...). `relaxedDurability` defaults to true on
+   * `memfs2opfs://`: PGlite then copies its changed pages to storage in the background instead of making each
+   * statement wait (seeding the demo practice: about 26 s instead of about 3.5 minutes); a tab closed within a
+   * moment of a write can lose it, and `BrowserDatabase.flush` waits until it is kept. On `idb://` it defaults to
+   * false: IndexedDB copies whole files, lazily, and a background copy races the statements that change them.
+   */
   readonly pglite?: Omit<PGliteOptions, "dataDir" | "username" | "database"> | undefined
   readonly client?: PgliteClient.ClientOptions | undefined
 }
@@ -80,7 +93,12 @@ export interface Options extends SqlStore.Options {
  */
 export class BrowserDatabase extends Context.Service<
   BrowserDatabase,
-  { readonly dataDir: string; readonly reset: Effect.Effect<void, BrowserStoreError> }
+  {
+    readonly dataDir: string
+    /** Waits until everything written so far is in the browser's storage (see `Options.pglite`). */
+    readonly flush: Effect.Effect<void, SqlError>
+    readonly reset: Effect.Effect<void, BrowserStoreError>
+  }
 >()("@openrcm/store-sql/BrowserDatabase") {}
 
 /**
@@ -145,8 +163,23 @@ const deleteIndexedDb = (dataDir: string) =>
     })
   )
 
+const opfsPrefix = "memfs2opfs://"
+
+const deleteOpfsDirectory = (dataDir: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage
+      if (storage === undefined) return
+      const root = await storage.getDirectory()
+      await root.removeEntry(dataDir.slice(opfsPrefix.length), { recursive: true }).catch((error: unknown) => {
+        if ((error as { name?: unknown } | null)?.name !== "NotFoundError") throw error
+      })
+    },
+    catch: () => new BrowserStoreError({ dataDir, reason: "DeleteFailed" })
+  })
+
 /**
- * Deletes the database of `dataDir` (when it is `idb://`) and its kept keys. Run it with the store closed (or
+ * Deletes the database of `dataDir` (when it is `idb://` or `memfs2opfs://`) and its kept keys. Run it with the store closed (or
  * use `BrowserDatabase.reset`, which closes it first); another open page of the origin makes it fail with
  * `DeleteBlocked` after 10 seconds.
  *
@@ -158,6 +191,7 @@ export const reset = (
 ): Effect.Effect<void, BrowserStoreError> =>
   Effect.gen(function* () {
     if (dataDir.startsWith("idb://")) yield* deleteIndexedDb(dataDir)
+    if (dataDir.startsWith(opfsPrefix)) yield* deleteOpfsDirectory(dataDir)
     const storage = yield* storageOf(dataDir, keyStorage).pipe(Effect.option)
     if (storage._tag === "Some") {
       yield* Effect.try({
@@ -170,15 +204,24 @@ export const reset = (
 const database = (dataDir: string, keyStorage: KeyStorage | undefined) =>
   Layer.effect(
     BrowserDatabase,
-    Effect.map(PgliteClient.PgliteDatabase, ({ db }) =>
+    Effect.map(PgliteClient.PgliteDatabase, ({ db, flush }) =>
       BrowserDatabase.of({
         dataDir,
-        reset: Effect.promise(() => (db.closed ? Promise.resolve() : db.close())).pipe(
+        flush,
+        reset: flush.pipe(
+          Effect.ignore,
+          Effect.andThen(PgliteClient.close(db)),
           Effect.andThen(reset(dataDir, keyStorage))
         )
       })
     )
   )
+
+const clientLayer = (dataDir: string, options: Pick<Options, "client" | "pglite">) =>
+  PgliteClient.layerFrom(dataDir, {
+    ...options.client,
+    pglite: { relaxedDurability: dataDir.startsWith(opfsPrefix), ...options.pglite }
+  })
 
 /**
  * The Store (and `StoreKeys`, `Tenancy`, `SqlClient`, `PgliteDatabase` and `BrowserDatabase`) on PGlite in this
@@ -188,7 +231,7 @@ const database = (dataDir: string, keyStorage: KeyStorage | undefined) =>
  */
 export const layerWith = (options: Omit<Options, "masterKeys" | "keyStorage"> = {}) => {
   const dataDir = options.dataDir ?? defaultDataDir
-  const client = PgliteClient.layerFrom(dataDir, { ...options.client, pglite: options.pglite })
+  const client = clientLayer(dataDir, options)
   return SqlStore.layerMigrated({ ...options, tenantRole }).pipe(
     Layer.provideMerge(Layer.merge(client, database(dataDir, undefined).pipe(Layer.provide(client))))
   )
@@ -210,7 +253,7 @@ export const layer = (options: Options = {}) => {
     options.masterKeys === undefined
       ? Layer.effect(KeyProvider.KeyProvider, Effect.flatMap(loadKeys(dataDir, options.keyStorage), KeyProvider.make))
       : KeyProvider.layerStatic(options.masterKeys)
-  const client = PgliteClient.layerFrom(dataDir, { ...options.client, pglite: options.pglite })
+  const client = clientLayer(dataDir, options)
   return SqlStore.layerMigrated({ ...options, tenantRole }).pipe(
     Layer.provideMerge(Layer.merge(client, database(dataDir, options.keyStorage).pipe(Layer.provide(client)))),
     Layer.provide(keys)

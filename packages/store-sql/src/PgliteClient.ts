@@ -38,7 +38,16 @@ import * as Statement from "effect/sql/Statement"
  */
 export class PgliteDatabase extends Context.Service<
   PgliteDatabase,
-  { readonly db: PGlite; readonly dataDir: string | undefined }
+  {
+    readonly db: PGlite
+    readonly dataDir: string | undefined
+    /**
+     * Writes everything committed so far to the data directory's storage (IndexedDB, OPFS, a folder) and waits
+     * for it, between statements. With `relaxedDurability`, PGlite writes in the background after statements
+     * and does not wait: this is how to know the data is kept (after a seed, before telling the user "saved").
+     */
+    readonly flush: Effect.Effect<void, SqlError>
+  }
 >()("@openrcm/store-sql/PgliteDatabase") {}
 
 /**
@@ -187,11 +196,16 @@ const commit = (conn: Connection): Effect.Effect<void, SqlError> =>
 export const make = (
   db: PGlite,
   options: ClientOptions = {}
+): Effect.Effect<Client.SqlClient, never, Reactivity.Reactivity> => makeOn(db, Semaphore.makeUnsafe(1), options)
+
+const makeOn = (
+  db: PGlite,
+  permit: Semaphore.Semaphore,
+  options: ClientOptions
 ): Effect.Effect<Client.SqlClient, never, Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const connection = new PgliteConnection(db)
     // One session: whoever holds the permit (a transaction, or one statement) has PGlite to itself.
-    const permit = Semaphore.makeUnsafe(1)
     const lease = Effect.uninterruptibleMask((restore) => Effect.as(restore(permit.takeScoped(1)), connection))
     const transformRows =
       options.transformResultNames === undefined
@@ -239,14 +253,93 @@ export const makeCompiler = (transform?: (name: string) => string): Statement.Co
     onCustom: () => ["", []]
   })
 
+interface SyncingFs {
+  syncToFs: (relaxedDurability?: boolean) => Promise<void>
+}
+
+interface Syncs {
+  /** A full write of the files to storage after those already under way, awaited; fails if any since failed. */
+  readonly flush: () => Promise<void>
+  /** Resolves when no write is under way (before closing: PGlite does not wait for its background writes). */
+  readonly idle: () => Promise<void>
+}
+
+const syncsOf = new WeakMap<PGlite, Syncs>()
+
+/**
+ * PGlite's writes to storage, one after another and known to the client. With `relaxedDurability` PGlite starts a
+ * write after statements and does not wait for it; one still running when the database closes rejects unhandled.
+ * Its calls go through this queue instead, never reject (a failure is kept for the next `flush`), and are skipped
+ * once the database is closed.
+ */
+const trackSyncs = (db: PGlite): Syncs => {
+  const known = syncsOf.get(db)
+  if (known !== undefined) return known
+  const fs = (db as unknown as { readonly fs?: SyncingFs }).fs
+  if (fs === undefined) return { flush: () => Promise.resolve(), idle: () => Promise.resolve() }
+  const write = fs.syncToFs.bind(fs)
+  let queue: Promise<void> = Promise.resolve()
+  let failure: { readonly cause: unknown } | undefined
+  const enqueue = (relaxed: boolean | undefined) => {
+    const next = queue.then(() => (db.closed ? undefined : write(relaxed)))
+    queue = next.catch((cause: unknown) => {
+      if (!db.closed) failure = { cause }
+    })
+    return next
+  }
+  fs.syncToFs = (relaxed) => enqueue(relaxed).catch(() => undefined)
+  const syncs: Syncs = {
+    flush: async () => {
+      await enqueue(false)
+      const failed = failure
+      failure = undefined
+      if (failed !== undefined) throw failed.cause
+    },
+    idle: () => queue
+  }
+  syncsOf.set(db, syncs)
+  return syncs
+}
+
+/** Writes everything to storage and waits, between statements. */
+const flushOf = (db: PGlite, permit: Semaphore.Semaphore): Effect.Effect<void, SqlError> =>
+  permit.withPermit(Effect.tryPromise({ try: () => trackSyncs(db).flush(), catch: toSqlError("flush") }))
+
+/**
+ * Closes `db` after writing everything to storage (a closed database is left as it is).
+ *
+ * @since 0.1.0
+ */
+export const close = (db: PGlite): Effect.Effect<void> =>
+  db.closed
+    ? Effect.void
+    : Effect.promise(async () => {
+        // Everything written is kept before closing (PGlite's own close does not write to IndexedDB).
+        await trackSyncs(db)
+          .flush()
+          .catch(() => undefined)
+        if (!db.closed) await db.close()
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: "10 seconds",
+          orElse: () => Effect.logWarning("PGlite: close did not finish within 10 s")
+        }),
+        Effect.ignoreCause({ log: "Warn" })
+      )
+
 const layerOn = (
   db: PGlite,
   dataDir: string | undefined,
   options: ClientOptions
-): Effect.Effect<Context.Context<Client.SqlClient | PgliteDatabase>, never, Reactivity.Reactivity> =>
-  Effect.map(make(db, options), (client) =>
-    Context.make(Client.SqlClient, client).pipe(Context.add(PgliteDatabase, { db, dataDir }))
+): Effect.Effect<Context.Context<Client.SqlClient | PgliteDatabase>, never, Reactivity.Reactivity> => {
+  const permit = Semaphore.makeUnsafe(1)
+  trackSyncs(db)
+  return Effect.map(makeOn(db, permit, options), (client) =>
+    Context.make(Client.SqlClient, client).pipe(
+      Context.add(PgliteDatabase, { db, dataDir, flush: flushOf(db, permit) })
+    )
   )
+}
 
 /**
  * `SqlClient` (and `PgliteDatabase`) on an instance the caller opened and will close.
@@ -298,14 +391,5 @@ export const open = (
         }),
       catch: (cause) => new PgliteError({ reason: "StartFailed", cause })
     }),
-    (db) =>
-      db.closed
-        ? Effect.void
-        : Effect.promise(() => db.close()).pipe(
-            Effect.timeoutOrElse({
-              duration: "10 seconds",
-              orElse: () => Effect.logWarning("PGlite: close did not finish within 10 s")
-            }),
-            Effect.ignoreCause({ log: "Warn" })
-          )
+    (db) => close(db)
   )

@@ -1,13 +1,13 @@
-// BrowserStore in headless Chromium: the harness page (page.ts) served by Vite as an app is served, once built
-// and previewed, once by the dev server (PGlite excluded from pre-bundling), each in a fresh browser context,
-// and driven through `window.storeHarness`. A patient written with PHI sealed by Web Crypto survives a reload,
-// and a reset deletes the IndexedDB database and the kept keys.
+// BrowserStore in headless Chromium: the harness page (page.ts) served by Vite as an app is served, built and
+// previewed or by the dev server (PGlite excluded from pre-bundling), each in a fresh browser context, on the
+// origin-private file system (the default) and on IndexedDB, driven through `window.storeHarness`. A patient
+// written with PHI sealed by Web Crypto survives a reload, and a reset deletes the database and the kept keys.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { build, createServer, preview } from "vite"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { chromiumArgs, chromiumPath } from "../../../../scripts/chromium.js"
 import { browserStoreVite } from "./vite.js"
 
@@ -57,12 +57,19 @@ const servedDev = async (): Promise<Served> => {
 }
 
 describe.each([
-  ["a production build", servedBuild],
-  ["the dev server", servedDev]
-])("BrowserStore in Chromium, served as %s", (_, serve) => {
+  ["on OPFS (the default), served as a production build", servedBuild, "", "opfs:openrcm-store-harness"],
+  ["on OPFS (the default), served by the dev server", servedDev, "", "opfs:openrcm-store-harness"],
+  [
+    "in IndexedDB, served as a production build",
+    servedBuild,
+    "?dir=idb://openrcm-store-harness",
+    "/pglite/openrcm-store-harness"
+  ]
+])("BrowserStore in Chromium, %s", (_, serve, query, storedAs) => {
   let served: Served
   let page: Page
   const pageErrors: Array<string> = []
+  let step = "start"
 
   type Harness = Window["storeHarness"]
   const call = <K extends keyof Harness>(name: K): Promise<Awaited<ReturnType<Harness[K]>>> =>
@@ -73,16 +80,20 @@ describe.each([
     await call("open")
   }
 
+  beforeEach((context) => {
+    step = context.task.name
+  })
+
   beforeAll(async () => {
     served = await serve()
     // A context of its own: its own IndexedDB and localStorage.
     const context = await browser.newContext()
     page = await context.newPage()
-    page.on("pageerror", (error) => pageErrors.push(error.message))
+    page.on("pageerror", (error) => pageErrors.push(`${error.message} ${error.stack ?? ""} during: ${step}`))
     page.on("console", (message) => {
       if (message.type() === "error") pageErrors.push(`${message.text()} ${message.location().url}`)
     })
-    await page.goto(served.url)
+    await page.goto(`${served.url}${query}`)
     await ready()
   })
 
@@ -91,9 +102,9 @@ describe.each([
     await served?.close()
   })
 
-  it("starts empty, with its database in IndexedDB and a master key kept beside it", async () => {
+  it("starts empty, with its database in the browser's storage and a master key kept beside it", async () => {
     expect(await call("read")).toBeNull()
-    expect(await call("databases")).toContain("/pglite/openrcm-store-harness")
+    expect(await call("stored")).toContain(storedAs)
     expect(await call("keptKeys")).toBe(true)
   })
 
@@ -107,6 +118,8 @@ describe.each([
   })
 
   it("reads the patient back after a reload", async () => {
+    // On OPFS written in the background: flush waits for it, as a page does before saying "saved".
+    await call("flush")
     await page.reload()
     await ready()
     expect(await call("read")).toBe("Zephyrina Quillfeather 1987-04-23")
@@ -115,7 +128,7 @@ describe.each([
   it("reset deletes the database and the keys: the patient is gone, after a reload too", async () => {
     await call("reset")
     expect(await call("keptKeys")).toBe(false)
-    expect(await call("databases")).not.toContain("/pglite/openrcm-store-harness")
+    expect(await call("stored")).not.toContain(storedAs)
     await page.reload()
     await ready()
     expect(await call("read")).toBeNull()
