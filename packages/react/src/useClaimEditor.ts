@@ -1,13 +1,12 @@
 import {
   Billing,
   Claim,
-  DateOfService,
+  type DateOfService,
   type Ids,
   Money,
   type RulePack,
-  RuleSet,
+  type RuleSet,
   Scrub,
-  Session,
   Store
 } from "@openrcm/core"
 import { Effect, Exit, Option } from "effect"
@@ -184,20 +183,7 @@ export const setPriorAuthorization = (claim: Claim.Claim, number: string): Claim
 // ---------------------------------------------------------------------------------------------------------------
 // The scrub context, loaded once per claim and payer: the pure scrubber then runs on every edit.
 
-interface LoadedContext {
-  readonly base: Omit<Scrub.ScrubContext, "lines">
-  /** What each session tells of its lines (delivery, minutes): lines are matched by session id as they move. */
-  readonly facts: ReadonlyMap<string, Scrub.LineFacts>
-}
-
-/**
- * A line's facts from its stored session, as `Billing.scrubClaims` reads them: how it was delivered and, once every
- * segment has ended, its minutes of service (for `minutes-below-minimum`).
- */
-const lineFactsOf = (session: Session.TrackedSession): Scrub.LineFacts =>
-  session.segments.length > 0 && session.segments.every((segment) => segment.endedAt !== undefined)
-    ? { delivery: session.delivery, minutes: Session.minutesAt(session, 0).service }
-    : { delivery: session.delivery }
+type LoadedContext = Billing.ScrubContextFor
 
 const contextKey = (claim: Claim.Claim) =>
   [
@@ -212,81 +198,13 @@ const contextKey = (claim: Claim.Claim) =>
     [...new Set(claim.lines.map((line) => line.sessionId ?? ""))].sort().join(",")
   ].join("|")
 
-const sentStatuses: ReadonlyArray<Claim.Status> = [
-  "submitted",
-  "accepted",
-  "paid",
-  "partially-paid",
-  "denied",
-  "appealed",
-  "corrected"
-]
-
-// The same reads as `Billing.scrubClaims`, so the local scrub finds what the stored one will.
+// The same reads as `Billing.scrubClaims` (core's `Billing.scrubContext`), so the local scrub finds what the stored one will.
 const loadContext = (claim: Claim.Claim, asOf: DateOfService.DateOfService | undefined) =>
-  Effect.gen(function* () {
-    const store = yield* Store.Store
-    const packs = yield* RuleSet.RulePacks
-    const get = Option.getOrUndefined
-    const patient = get(yield* store.patients.get(claim.patientId))
-    const coverage = get(yield* store.coverages.get(claim.coverageId))
-    const payer = get(yield* store.payers.get(claim.payerId))
-    if (payer === undefined) return undefined
-    const billingProvider = get(yield* store.organizations.get(claim.billingProviderId))
-    const rendering = get(yield* store.clinicians.get(claim.renderingClinicianId))
-    const supervising =
-      claim.supervisingClinicianId === undefined
-        ? undefined
-        : get(yield* store.clinicians.get(claim.supervisingClinicianId))
-    const authorizations = (yield* store.authorizations.forPatient(claim.patientId)).filter(
-      (authorization) => authorization.payerId === claim.payerId
-    )
-    const ledger = []
-    for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
-    const facts = new Map<string, Scrub.LineFacts>()
-    for (const sessionId of new Set(claim.lines.map((line) => line.sessionId))) {
-      if (sessionId === undefined) continue
-      const session = get(yield* store.sessions.get(sessionId))
-      if (session !== undefined) facts.set(sessionId, lineFactsOf(session))
-    }
-    const others: Array<Claim.Claim> = []
-    let cursor: string | undefined
-    do {
-      const page = yield* store.claims.query({
-        limit: Store.maxPageSize,
-        cursor,
-        patientId: claim.patientId,
-        status: sentStatuses
-      })
-      others.push(...page.items)
-      cursor = page.next
-    } while (cursor !== undefined)
-    const prior = new Set<string>((claim.priorPayers ?? []).map((p) => p.claimId))
-    const ruleSets = new Map<string, RuleSet.RuleSet>()
-    for (const date of new Set([claim.serviceDate, ...claim.lines.map((line) => line.dateOfService)])) {
-      ruleSets.set(date, yield* packs.resolve(payer.rulePack, date))
-    }
-    const atService = ruleSets.get(claim.serviceDate) as RuleSet.RuleSet
-    const base: Omit<Scrub.ScrubContext, "lines"> = {
-      ruleSets: (_, date) => ruleSets.get(date) ?? atService,
-      asOf: asOf ?? (yield* DateOfService.today("UTC")),
-      ...(patient === undefined ? {} : { patient }),
-      ...(coverage === undefined ? {} : { coverage }),
-      ...(billingProvider === undefined ? {} : { billingProvider }),
-      ...(rendering === undefined ? {} : { rendering }),
-      ...(supervising === undefined ? {} : { supervising }),
-      authorizations: { authorizations, ledger },
-      sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id && !prior.has(other.id)))
-    }
-    return { base, facts } satisfies LoadedContext
-  })
+  Billing.scrubContext(claim, { asOf })
 
 /** Scrubs a draft locally, synchronously, against a loaded context. */
 export const scrubDraft = (claim: Claim.Claim, loaded: LoadedContext): Scrub.ScrubResult =>
-  Scrub.scrub(claim, {
-    ...loaded.base,
-    lines: claim.lines.map((line) => (line.sessionId === undefined ? undefined : loaded.facts.get(line.sessionId)))
-  })
+  Billing.scrubWithContext(claim, loaded)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Submission: save the draft, scrub it in the store, queue it.

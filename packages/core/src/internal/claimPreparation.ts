@@ -15,15 +15,7 @@ import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
 import { minutesAt, type TrackedSession } from "../Session.js"
-import {
-  maxPageSize,
-  type Page,
-  type PageRequest,
-  Store,
-  StoreError,
-  type StoreShape,
-  TenantMismatch
-} from "../Store.js"
+import { maxPageSize, type Page, type PageRequest, Store, StoreError, TenantMismatch } from "../Store.js"
 import { ClaimNotFound } from "./claimSubmission.js"
 
 const everyPage = <A, R>(
@@ -191,55 +183,88 @@ const lineFactsOf = (session: TrackedSession): Scrub.LineFacts =>
     ? { delivery: session.delivery, minutes: minutesAt(session, 0).service }
     : { delivery: session.delivery }
 
-/** Everything one claim is scrubbed against, from the store and the rule packs. */
-const contextFor = (store: StoreShape, claim: Claim.Claim, asOf: DateOfService.DateOfService) =>
-  Effect.gen(function* () {
-    const packs = yield* RulePacks
-    const get = <A>(found: Option.Option<A>) => Option.getOrUndefined(found)
-    const patient = get(yield* store.patients.get(claim.patientId))
-    const coverage = get(yield* store.coverages.get(claim.coverageId))
-    const payer = get(yield* store.payers.get(claim.payerId))
-    const billingProvider = get(yield* store.organizations.get(claim.billingProviderId))
-    const rendering = get(yield* store.clinicians.get(claim.renderingClinicianId))
-    const supervising =
-      claim.supervisingClinicianId === undefined
-        ? undefined
-        : get(yield* store.clinicians.get(claim.supervisingClinicianId))
-    const authorizations: Array<Authorization> = (yield* store.authorizations.forPatient(claim.patientId)).filter(
-      (authorization) => authorization.payerId === claim.payerId
-    )
-    const ledger: Array<LedgerEntry> = []
-    for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
-    const lines: Array<Scrub.LineFacts | undefined> = []
-    for (const line of claim.lines) {
-      const session = line.sessionId === undefined ? undefined : get(yield* store.sessions.get(line.sessionId))
-      lines.push(session === undefined ? undefined : lineFactsOf(session))
-    }
-    const others = yield* everyPage((page) =>
-      store.claims.query({ ...page, patientId: claim.patientId, status: sentStatuses })
-    )
-    const priorClaims = new Set<string>((claim.priorPayers ?? []).map((prior) => prior.claimId))
-    // Each date of service's rule set, resolved now so that the scrubber's lookups are plain and synchronous.
-    if (payer === undefined) return undefined
-    const ruleSets = new Map<string, RuleSet>()
-    for (const date of new Set([claim.serviceDate, ...claim.lines.map((line) => line.dateOfService)])) {
-      ruleSets.set(date, yield* packs.resolve(payer.rulePack, date))
-    }
-    const atService = ruleSets.get(claim.serviceDate) as RuleSet
-    const context: Scrub.ScrubContext = {
-      ruleSets: (_, date) => ruleSets.get(date) ?? atService,
-      asOf,
-      ...(patient === undefined ? {} : { patient }),
-      ...(coverage === undefined ? {} : { coverage }),
-      ...(billingProvider === undefined ? {} : { billingProvider }),
-      ...(rendering === undefined ? {} : { rendering }),
-      ...(supervising === undefined ? {} : { supervising }),
-      lines,
-      authorizations: { authorizations, ledger },
-      // A secondary or tertiary claim bills the same lines as the claims of its prior payers: not duplicates.
-      sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id && !priorClaims.has(other.id)))
-    }
-    return context
+/**
+ * What a claim is scrubbed against, loaded once from the store and the rule packs: the parties, authorizations,
+ * claims already sent and the rule set of each date (`base`), and each session's facts (`facts`, by session id), so
+ * a draft whose lines change can be scrubbed again synchronously with `scrubWithContext`. `undefined` when the
+ * claim's payer is unknown.
+ *
+ * @since 0.1.0
+ */
+export interface ScrubContextFor {
+  readonly base: Omit<Scrub.ScrubContext, "lines">
+  readonly facts: ReadonlyMap<string, Scrub.LineFacts>
+}
+
+/**
+ * Loads what a claim is scrubbed against (see `ScrubContextFor`): the reads `scrubClaims` makes, for a host that
+ * scrubs a draft as it is edited (the React ClaimEditor) and finds what the stored scrub will.
+ *
+ * @since 0.1.0
+ */
+export const scrubContext = Effect.fn("Billing.scrubContext")(function* (
+  claim: Claim.Claim,
+  options?: { readonly asOf?: DateOfService.DateOfService | undefined }
+) {
+  const store = yield* Store
+  const packs = yield* RulePacks
+  const asOf = options?.asOf ?? (yield* DateOfService.today("UTC"))
+  const get = <A>(found: Option.Option<A>) => Option.getOrUndefined(found)
+  const payer = get(yield* store.payers.get(claim.payerId))
+  if (payer === undefined) return undefined
+  const patient = get(yield* store.patients.get(claim.patientId))
+  const coverage = get(yield* store.coverages.get(claim.coverageId))
+  const billingProvider = get(yield* store.organizations.get(claim.billingProviderId))
+  const rendering = get(yield* store.clinicians.get(claim.renderingClinicianId))
+  const supervising =
+    claim.supervisingClinicianId === undefined
+      ? undefined
+      : get(yield* store.clinicians.get(claim.supervisingClinicianId))
+  const authorizations: Array<Authorization> = (yield* store.authorizations.forPatient(claim.patientId)).filter(
+    (authorization) => authorization.payerId === claim.payerId
+  )
+  const ledger: Array<LedgerEntry> = []
+  for (const authorization of authorizations) ledger.push(...(yield* store.authorizations.ledger(authorization.id)))
+  const facts = new Map<string, Scrub.LineFacts>()
+  for (const sessionId of new Set(claim.lines.map((line) => line.sessionId))) {
+    if (sessionId === undefined) continue
+    const session = get(yield* store.sessions.get(sessionId))
+    if (session !== undefined) facts.set(sessionId, lineFactsOf(session))
+  }
+  const others = yield* everyPage((page) =>
+    store.claims.query({ ...page, patientId: claim.patientId, status: sentStatuses })
+  )
+  const priorClaims = new Set<string>((claim.priorPayers ?? []).map((prior) => prior.claimId))
+  // Each date of service's rule set, resolved now so that the scrubber's lookups are plain and synchronous.
+  const ruleSets = new Map<string, RuleSet>()
+  for (const date of new Set([claim.serviceDate, ...claim.lines.map((line) => line.dateOfService)])) {
+    ruleSets.set(date, yield* packs.resolve(payer.rulePack, date))
+  }
+  const atService = ruleSets.get(claim.serviceDate) as RuleSet
+  const base: Omit<Scrub.ScrubContext, "lines"> = {
+    ruleSets: (_, date) => ruleSets.get(date) ?? atService,
+    asOf,
+    ...(patient === undefined ? {} : { patient }),
+    ...(coverage === undefined ? {} : { coverage }),
+    ...(billingProvider === undefined ? {} : { billingProvider }),
+    ...(rendering === undefined ? {} : { rendering }),
+    ...(supervising === undefined ? {} : { supervising }),
+    authorizations: { authorizations, ledger },
+    // A secondary or tertiary claim bills the same lines as the claims of its prior payers: not duplicates.
+    sent: Scrub.sentIndex(others.filter((other) => other.id !== claim.id && !priorClaims.has(other.id)))
+  }
+  return { base, facts } satisfies ScrubContextFor
+})
+
+/**
+ * Scrubs a claim (or an edited draft of it) against a loaded context, synchronously.
+ *
+ * @since 0.1.0
+ */
+export const scrubWithContext = (claim: Claim.Claim, loaded: ScrubContextFor): Scrub.ScrubResult =>
+  Scrub.scrub(claim, {
+    ...loaded.base,
+    lines: claim.lines.map((line) => (line.sessionId === undefined ? undefined : loaded.facts.get(line.sessionId)))
   })
 
 /**
@@ -267,12 +292,12 @@ export const scrubClaims = Effect.fn("Billing.scrubClaims")(function* (
       outcomes.push({ _tag: "Skipped", claimId, status: claim.status })
       continue
     }
-    const context = yield* contextFor(store, claim, asOf)
+    const context = yield* scrubContext(claim, { asOf })
     if (context === undefined) {
       outcomes.push({ _tag: "Skipped", claimId, status: claim.status })
       continue
     }
-    const result = Scrub.scrub(claim, context)
+    const result = scrubWithContext(claim, context)
     const reasons = result.findings.map((finding) => finding.edit)
     const path = movesAfterScrub[claim.status as Scrubbable][result.blocking ? "blocked" : "clean"]
     let current = claim
