@@ -2,7 +2,7 @@
  * The store in a browser: PGlite in the page, its files kept in the origin-private file system
  * (`memfs2opfs://<name>`, the default) or IndexedDB (`idb://<name>`), reached through `PgliteClient`, migrated at
  * start, tenant transactions under a role that row-level security binds, and PHI sealed with Web Crypto. The data
- * outlives the page (on OPFS written in the background: `BrowserDatabase.flush` waits for it);
+ * outlives the page (written a moment after each change: `BrowserDatabase.flush` waits for it);
  * `BrowserDatabase.reset` (or `reset` with the layer closed) deletes it with its keys.
  *
  * Key custody is demo grade: unless `masterKeys` are given, one master key is generated on first start and kept
@@ -66,8 +66,8 @@ export class BrowserStoreError extends Schema.TaggedError<BrowserStoreError>()("
 export interface Options extends SqlStore.Options {
   /**
    * Where PGlite keeps its files: `memfs2opfs://<name>` (the default, `memfs2opfs://openrcm-playground`: in memory,
-   * changed pages mirrored to the origin-private file system), `idb://<name>` (IndexedDB; slow for bulk writes),
-   * or `memory://` (nothing kept).
+   * changed pages mirrored to the origin-private file system), `idb://<name>` (IndexedDB, which copies whole
+   * files), or `memory://` (nothing kept).
    */
   readonly dataDir?: string | undefined
   /** Master keys; absent, they are generated once and kept in `keyStorage`. */
@@ -75,11 +75,11 @@ export interface Options extends SqlStore.Options {
   /** Default `globalThis.localStorage`. */
   readonly keyStorage?: KeyStorage | undefined
   /**
-   * PGlite's own options (extensions, a preloaded `pgliteWasmModule`, ...). `relaxedDurability` defaults to true on
-   * `memfs2opfs://`: PGlite then copies its changed pages to storage in the background instead of making each
-   * statement wait (seeding the demo practice: about 26 s instead of about 3.5 minutes); a tab closed within a
-   * moment of a write can lose it, and `BrowserDatabase.flush` waits until it is kept. On `idb://` it defaults to
-   * false: IndexedDB copies whole files, lazily, and a background copy races the statements that change them.
+   * PGlite's own options (extensions, a preloaded `pgliteWasmModule`, ...). Statements do not wait for storage
+   * (`client.writeInBackground`, default true here): the changed files are written a moment later, between
+   * transactions (seeding the demo practice: about 20–30 s, against minutes on OPFS and more than 15 minutes on
+   * IndexedDB waiting on every statement). A tab closed within that moment can lose the last writes:
+   * `BrowserDatabase.flush` waits until they are kept.
    */
   readonly pglite?: Omit<PGliteOptions, "dataDir" | "username" | "database"> | undefined
   readonly client?: PgliteClient.ClientOptions | undefined
@@ -219,8 +219,9 @@ const database = (dataDir: string, keyStorage: KeyStorage | undefined) =>
 
 const clientLayer = (dataDir: string, options: Pick<Options, "client" | "pglite">) =>
   PgliteClient.layerFrom(dataDir, {
+    writeInBackground: true,
     ...options.client,
-    pglite: { relaxedDurability: dataDir.startsWith(opfsPrefix), ...options.pglite }
+    pglite: options.pglite
   })
 
 /**

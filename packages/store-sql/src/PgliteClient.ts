@@ -5,7 +5,9 @@
  * `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as `@effect/sql-pg` sends them
  * to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint, `date` as `YYYY-MM-DD`,
  * `numeric` as a string, JSON parsed), so one SQL layer runs on both. Errors carry the SQLSTATE, never the query
- * or its parameters (PGlite attaches both to its errors, and they may be PHI). Browser-safe.
+ * or its parameters (PGlite attaches both to its errors, and they may be PHI). With `writeInBackground`, statements
+ * return before PGlite writes their changes to storage (a moment later, between transactions); `flush` waits for
+ * it. Browser-safe.
  *
  * @since 0.1.0
  */
@@ -76,6 +78,13 @@ export interface ClientOptions {
   /** Apply the name transforms inside JSON values too (default true, as in `@effect/sql-pg`). */
   readonly transformJson?: boolean | undefined
   readonly spanAttributes?: Record<string, unknown> | undefined
+  /**
+   * Let statements return before PGlite writes their changes to storage: the write happens a moment later, between
+   * transactions, shared by the statements in between (`flush` waits for it). Unlike PGlite's `relaxedDurability`,
+   * whose writes run while later statements change the files (IndexedDB then reads some half-changed or gone), and
+   * which applies while PGlite starts too.
+   */
+  readonly writeInBackground?: boolean | undefined
 }
 
 const oid = { int8: 20, int8Array: 1016, date: 1082, dateArray: 1182 } as const
@@ -266,13 +275,16 @@ interface Syncs {
 
 const syncsOf = new WeakMap<PGlite, Syncs>()
 
+/** How long a background write waits after it is asked for: the statements in between share it. */
+const backgroundDelayMillis = 250
+
 /**
- * PGlite's writes to storage, one after another and known to the client. With `relaxedDurability` PGlite starts a
- * write after statements and does not wait for it; one still running when the database closes rejects unhandled.
- * Its calls go through this queue instead, never reject (a failure is kept for the next `flush`), and are skipped
- * once the database is closed.
+ * PGlite's writes to storage, one after another and known to the client, skipped once the database is closed;
+ * they never reject (a failure is kept for the next `flush`). In the background (`writeInBackground`), a write
+ * PGlite asks for after a statement is put off a moment, the statements meanwhile sharing it, and then runs
+ * holding the session's permit: between transactions, never while a statement changes the files it copies.
  */
-const trackSyncs = (db: PGlite): Syncs => {
+const trackSyncs = (db: PGlite, permit?: Semaphore.Semaphore, background = false): Syncs => {
   const known = syncsOf.get(db)
   if (known !== undefined) return known
   const fs = (db as unknown as { readonly fs?: SyncingFs }).fs
@@ -280,6 +292,7 @@ const trackSyncs = (db: PGlite): Syncs => {
   const write = fs.syncToFs.bind(fs)
   let queue: Promise<void> = Promise.resolve()
   let failure: { readonly cause: unknown } | undefined
+  let scheduled = false
   const enqueue = (relaxed: boolean | undefined) => {
     const next = queue.then(() => (db.closed ? undefined : write(relaxed)))
     queue = next.catch((cause: unknown) => {
@@ -287,7 +300,27 @@ const trackSyncs = (db: PGlite): Syncs => {
     })
     return next
   }
-  fs.syncToFs = (relaxed) => enqueue(relaxed).catch(() => undefined)
+  const inBackground = (relaxed: boolean) => {
+    if (scheduled || permit === undefined) return
+    scheduled = true
+    setTimeout(() => {
+      void Effect.runPromise(
+        permit.withPermit(
+          Effect.promise(() => {
+            scheduled = false
+            return enqueue(relaxed).catch(() => undefined)
+          })
+        )
+      )
+    }, backgroundDelayMillis)
+  }
+  fs.syncToFs = (relaxed) => {
+    if (background && permit !== undefined) {
+      inBackground(relaxed === true)
+      return Promise.resolve()
+    }
+    return enqueue(relaxed).catch(() => undefined)
+  }
   const syncs: Syncs = {
     flush: async () => {
       await enqueue(false)
@@ -333,7 +366,7 @@ const layerOn = (
   options: ClientOptions
 ): Effect.Effect<Context.Context<Client.SqlClient | PgliteDatabase>, never, Reactivity.Reactivity> => {
   const permit = Semaphore.makeUnsafe(1)
-  trackSyncs(db)
+  trackSyncs(db, permit, options.writeInBackground === true)
   return Effect.map(makeOn(db, permit, options), (client) =>
     Context.make(Client.SqlClient, client).pipe(
       Context.add(PgliteDatabase, { db, dataDir, flush: flushOf(db, permit) })

@@ -4,7 +4,7 @@
  * The store in a browser: PGlite in the page, its files kept in the origin-private file system
  * (`memfs2opfs://<name>`, the default) or IndexedDB (`idb://<name>`), reached through `PgliteClient`, migrated at
  * start, tenant transactions under a role that row-level security binds, and PHI sealed with Web Crypto. The data
- * outlives the page (on OPFS written in the background: `BrowserDatabase.flush` waits for it);
+ * outlives the page (written a moment after each change: `BrowserDatabase.flush` waits for it);
  * `BrowserDatabase.reset` (or `reset` with the layer closed) deletes it with its keys.
  *
  * Key custody is demo grade: unless `masterKeys` are given, one master key is generated on first start and kept
@@ -69,7 +69,9 @@ export * as NodeSha256 from "./NodeSha256.js"
  * `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as `@effect/sql-pg` sends them
  * to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint, `date` as `YYYY-MM-DD`,
  * `numeric` as a string, JSON parsed), so one SQL layer runs on both. Errors carry the SQLSTATE, never the query
- * or its parameters (PGlite attaches both to its errors, and they may be PHI). Browser-safe.
+ * or its parameters (PGlite attaches both to its errors, and they may be PHI). With `writeInBackground`, statements
+ * return before PGlite writes their changes to storage (a moment later, between transactions); `flush` waits for
+ * it. Browser-safe.
  */
 export * as PgliteClient from "./PgliteClient.js"
 

@@ -1,7 +1,7 @@
 // PgliteClient on its own: what the Store contract does not look at directly (one session shared by turns, a
 // failed transaction's COMMIT, savepoints, decoding as @effect/sql-pg decodes, errors without the parameters).
-import { describe, expect, layer } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber } from "effect"
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import * as PgliteClient from "../src/PgliteClient.js"
@@ -145,6 +145,59 @@ describe("PgliteClient", () => {
       })
     )
   })
+
+  it.live("writeInBackground: PGlite's writes wait for the open transaction, and its statements share one", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const db = yield* PgliteClient.open("memory://")
+        const fs = (db as unknown as { fs: { syncToFs: () => Promise<void> } }).fs
+        let inTransaction = false
+        const writes: Array<boolean> = []
+        fs.syncToFs = () => {
+          writes.push(inTransaction)
+          return Promise.resolve()
+        }
+        const context = yield* Layer.build(PgliteClient.layer({ pglite: db, writeInBackground: true }))
+        const sql = Context.get(context, SqlClient)
+        yield* sql.withTransaction(
+          Effect.gen(function* () {
+            inTransaction = true
+            for (let i = 0; i < 20; i++) yield* sql`select ${i}::int4 as n`
+            // Longer than the write's delay: it is due, and must still wait.
+            yield* Effect.sleep("600 millis")
+            inTransaction = false
+          })
+        )
+        yield* Effect.sleep("600 millis")
+        expect(writes.length).toBeGreaterThan(0)
+        expect(writes.length).toBeLessThanOrEqual(2)
+        expect(writes).not.toContain(true)
+      })
+    )
+  )
+
+  it.live("a background write that failed is reported by the next flush, and never left unhandled", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const db = yield* PgliteClient.open("memory://", { relaxedDurability: true })
+        const fs = (db as unknown as { fs: { syncToFs: () => Promise<void> } }).fs
+        let failing = true
+        fs.syncToFs = () => (failing ? Promise.reject(new Error("storage full")) : Promise.resolve())
+        const context = yield* Layer.build(PgliteClient.layer({ pglite: db }))
+        const { flush } = Context.get(context, PgliteClient.PgliteDatabase)
+        // PGlite starts a write to storage after the statement, without waiting for it; it fails.
+        yield* Effect.provideContext(
+          Effect.flatMap(SqlClient, (sql) => sql`create table t (n int)`),
+          context
+        )
+        yield* Effect.sleep("50 millis")
+        failing = false
+        const first = yield* Effect.exit(flush)
+        expect(sqlErrorOf(first).message).toContain("flush")
+        yield* flush
+      })
+    )
+  )
 
   layer(
     PgliteClient.layerFrom(undefined, {

@@ -118,7 +118,7 @@ describe.each([
   })
 
   it("reads the patient back after a reload", async () => {
-    // On OPFS written in the background: flush waits for it, as a page does before saying "saved".
+    // Written to storage a moment after the change: flush waits for it, as a page does before saying "saved".
     await call("flush")
     await page.reload()
     await ready()
