@@ -63,8 +63,9 @@ export * as Migrations from "./Migrations.js"
 export * as NodeSha256 from "./NodeSha256.js"
 
 /**
- * effect's `SqlClient` straight on a PGlite instance, with no socket: the way to reach PGlite in a browser (and
- * in Node too, where it is faster than the socket). PGlite is one session, so the client holds it through one
+ * effect's `SqlClient` straight on a PGlite instance, with no socket: the way to reach PGlite in a browser. It
+ * runs in Node too, but slower there than `Embedded`'s socket (the Store contract suite: about 67 s against 31 s),
+ * as PGlite's `query` makes several calls into PostgreSQL a statement. PGlite is one session, so the client holds it through one
  * permit: a transaction (or a lone statement) has it to itself until it ends, and `BEGIN` / `SAVEPOINT` /
  * `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as `@effect/sql-pg` sends them
  * to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint, `date` as `YYYY-MM-DD`,
