@@ -65,14 +65,14 @@ export * as NodeSha256 from "./NodeSha256.js"
 /**
  * effect's `SqlClient` straight on a PGlite instance, with no socket: the way to reach PGlite in a browser. It
  * runs in Node too, but slower there than `Embedded`'s socket (the Store contract suite: about 67 s against 31 s),
- * as PGlite's `query` makes several calls into PostgreSQL a statement. PGlite is one session, so the client holds it through one
- * permit: a transaction (or a lone statement) has it to itself until it ends, and `BEGIN` / `SAVEPOINT` /
- * `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as `@effect/sql-pg` sends them
- * to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint, `date` as `YYYY-MM-DD`,
- * `numeric` as a string, JSON parsed), so one SQL layer runs on both. Errors carry the SQLSTATE, never the query
- * or its parameters (PGlite attaches both to its errors, and they may be PHI). With `writeInBackground`, statements
- * return before PGlite writes their changes to storage (a moment later, between transactions); `flush` waits for
- * it. Browser-safe.
+ * as PGlite's `query` makes several calls into PostgreSQL a statement. PGlite is one session, so the client holds
+ * it through one permit: a transaction (or a lone statement) has it to itself until it ends, and `BEGIN` /
+ * `SAVEPOINT` / `ROLLBACK TO SAVEPOINT` / `RELEASE SAVEPOINT` / `COMMIT` are sent as statements, as
+ * `@effect/sql-pg` sends them to a server. Values come back as `@effect/sql-pg` returns them (`int8` as bigint,
+ * `date` as `YYYY-MM-DD`, `numeric` as a string, JSON parsed), so one SQL layer runs on both. Errors carry the
+ * SQLSTATE, never the query or its parameters (PGlite attaches both to its errors, and they may be PHI). With
+ * `writeInBackground`, statements return before PGlite writes their changes to storage (a moment later, between
+ * transactions); `flush` waits for it. Browser-safe.
  */
 export * as PgliteClient from "./PgliteClient.js"
 
