@@ -46,8 +46,8 @@ export class PgliteDatabase extends Context.Service<
     readonly dataDir: string | undefined
     /**
      * Writes everything committed so far to the data directory's storage (IndexedDB, OPFS, a folder) and waits
-     * for it, between statements. With `relaxedDurability`, PGlite writes in the background after statements
-     * and does not wait: this is how to know the data is kept (after a seed, before telling the user "saved").
+     * for it, between statements. With `writeInBackground` (or PGlite's `relaxedDurability`) statements do not
+     * wait for storage: this is how to know the data is kept (after a seed, before telling the user "saved").
      */
     readonly flush: Effect.Effect<void, SqlError>
   }
