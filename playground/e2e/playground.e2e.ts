@@ -157,6 +157,15 @@ describe("playground", () => {
     await page.getByRole("button", { name: "Write off" }).click()
     await page.getByText("1 done, 0 skipped, 0 failed").waitFor()
     expect(await grid.getByRole("row").nth(1).textContent()).toContain("Written off")
+    // Correct and resubmit another (a replacement claim, frequency 7, goes to the outbox).
+    await page.getByRole("button", { name: "Dismiss report" }).click()
+    await page.getByRole("button", { name: "Clear selection" }).click()
+    const openDenial = grid.getByRole("row").filter({ hasText: "Open" }).first()
+    await openDenial.click()
+    await page.keyboard.press("Space")
+    await page.getByRole("button", { name: "Resubmit" }).click()
+    await page.getByText("1 done, 0 skipped, 0 failed").waitFor()
+    await page.getByText(/Done: replacement C[0-9a-f]+-r\d+ \(frequency 7\) created/).waitFor()
   })
 
   it("front desk: sees a patient's balance and statement", async () => {
@@ -176,6 +185,31 @@ describe("playground", () => {
     await open("Dashboards")
     await page.getByText(/% clean \(\d+ of \d+ claims\)/).waitFor()
     await page.getByText(/collected from payers/).waitFor()
+    // The reports download as JSON and the aging as CSV.
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      page
+        .getByTestId("report-downloads")
+        .getByRole("link", { name: /\.csv$/ })
+        .click()
+    ])
+    const { readFileSync } = await import("node:fs")
+    expect(readFileSync(await csv.path(), "utf8")).toMatch(
+      /^payer,claims,0-30,31-60,61-90,91-120,120\+,total\n[\w-]+,\d+,\d+(\.\d+)?,/
+    )
+    const [json] = await Promise.all([
+      page.waitForEvent("download"),
+      page
+        .getByTestId("report-downloads")
+        .getByRole("link", { name: /\.json$/ })
+        .click()
+    ])
+    expect(Object.keys(JSON.parse(readFileSync(await json.path(), "utf8")))).toEqual([
+      "aging",
+      "denialTrends",
+      "cleanClaimRate",
+      "collections"
+    ])
   })
 
   it("admin: a payer is data — editing its pack changes how sessions code", async () => {
@@ -188,6 +222,10 @@ describe("playground", () => {
     pack.telehealth[0].modifiers = ["GT"]
     await editor.fill(JSON.stringify(pack, null, 2))
     await page.getByTestId("coded").getByText("90834:GT × 1 at POS 10").waitFor()
+    // A one-day filing window: the payer's latest claim, scrubbed under the edited pack, is now late.
+    pack.timelyFiling = { days: 1 }
+    await editor.fill(JSON.stringify(pack, null, 2))
+    await page.getByTestId("scrubbed").locator("li[data-edit='timely-filing']").waitFor()
     pack.timelyFiling = { days: "ninety" }
     await editor.fill(JSON.stringify(pack, null, 2))
     await page

@@ -1,6 +1,16 @@
 import { BillingProvider, ThemeScope } from "@openrcm/react"
 import { type ReactNode, useEffect, useState } from "react"
-import { callerOf, initialRuntime, type PlaygroundRuntime, type Role, ready, reset, roles, today } from "./runtime.js"
+import {
+  callerOf,
+  flush,
+  initialRuntime,
+  type PlaygroundRuntime,
+  type Role,
+  ready,
+  reset,
+  roles,
+  today
+} from "./runtime.js"
 import { ClaimsScreen } from "./screens/Claims.js"
 import { DashboardsScreen } from "./screens/Dashboards.js"
 import { DenialsScreen } from "./screens/Denials.js"
@@ -44,6 +54,18 @@ export function App() {
   const [current, setCurrent] = useState(initialRuntime)
   // The screens show only while the store is open: not while it starts (seeded on a first visit) or resets.
   const [phase, setPhase] = useState<"starting" | "ready" | "resetting" | "failed">("starting")
+  // The store writes to IndexedDB in the background; a page being hidden (closed, reloaded) flushes it.
+  useEffect(() => {
+    const onHide = () => {
+      if (phase === "ready") void flush(current)
+    }
+    window.addEventListener("pagehide", onHide)
+    document.addEventListener("visibilitychange", onHide)
+    return () => {
+      window.removeEventListener("pagehide", onHide)
+      document.removeEventListener("visibilitychange", onHide)
+    }
+  }, [current, phase])
   useEffect(() => {
     let live = true
     setPhase((p) => (p === "resetting" ? p : "starting"))

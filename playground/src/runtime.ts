@@ -34,9 +34,16 @@ export const today = Effect.runSync(DateOfService.today(DemoPractice.timeZone))
 /** Where the practice is kept between visits. */
 const dataDir = "idb://openrcm-playground"
 
-/** The browser store, seeded with the demo practice unless an earlier visit did (then the seed writes nothing). */
+/**
+ * The browser store, seeded with the demo practice unless an earlier visit did (then the seed writes nothing), and
+ * flushed to IndexedDB before the screens show (the store writes in the background between transactions).
+ */
 const store = Layer.effectDiscard(
-  DemoPractice.seed({ today }).pipe(Effect.provideService(Caller.Caller, DemoPractice.caller), Effect.orDie)
+  Effect.gen(function* () {
+    yield* DemoPractice.seed({ today }).pipe(Effect.provideService(Caller.Caller, DemoPractice.caller))
+    const database = yield* BrowserStore.BrowserDatabase
+    yield* database.flush
+  }).pipe(Effect.orDie)
 ).pipe(Layer.provideMerge(BrowserStore.layer({ dataDir })))
 
 const makeRuntime = () =>
@@ -60,6 +67,15 @@ export const initialRuntime = makeRuntime()
 
 /** Resolves once the store is open (and, on a first visit, seeded): the first visit takes a while. */
 export const ready = (playground: PlaygroundRuntime): Promise<unknown> => playground.managed.context()
+
+/** Writes what the store still holds in memory to IndexedDB: when the page is hidden or closed. */
+export const flush = (playground: PlaygroundRuntime): Promise<void> =>
+  playground.runPromise(
+    Effect.gen(function* () {
+      const database = yield* BrowserStore.BrowserDatabase
+      yield* database.flush
+    })
+  )
 
 /** Deletes the kept practice (database and keys) and starts a fresh one, seeded anew. */
 export const reset = async (playground: PlaygroundRuntime): Promise<PlaygroundRuntime> => {

@@ -1,4 +1,4 @@
-import { Billing, type Coding, DateOfService, RulePack, RuleSet } from "@openrcm/core"
+import { Billing, type Coding, DateOfService, RulePack, RuleSet, Store } from "@openrcm/core"
 import { ErrorMessage, useBillingEffect } from "@openrcm/react"
 import { Effect, Schema } from "effect"
 import { useId, useMemo, useState } from "react"
@@ -55,22 +55,41 @@ const describe = (result: Coding.CodingResult) =>
         .join(" + ")
     : `not billable: ${result.text}`
 
-/** Codes the samples with the edited pack in place of the built-in one of the same id. */
+/** The built-in packs with the edited one in place of the one of the same id. */
+const packsWith = (edited: RulePack.RulePack) =>
+  RuleSet.makeRulePacks([
+    ...packs.filter((p) => p.id !== edited.id).map((p) => Schema.decodeUnknownSync(RulePack.RulePack)(p)),
+    edited
+  ])
+
+/** Codes the samples under the edited pack. */
 const codeSamples = (edited: RulePack.RulePack) =>
-  Effect.gen(function* () {
-    const others = packs.filter((p) => p.id !== edited.id).map((p) => Schema.decodeUnknownSync(RulePack.RulePack)(p))
-    const rulePacks = RuleSet.makeRulePacks([...others, edited])
-    return yield* Effect.forEach(samples(edited.id), ({ label, request }) =>
-      Billing.codeSession(request).pipe(
-        Effect.map((result) => ({
-          label,
-          coded: describe(result),
-          why: result._tag === "Billable" ? result.lines.flatMap((l) => l.explanations.map((e) => e.text)) : []
-        })),
-        Effect.provideService(RuleSet.RulePacks, rulePacks)
-      )
+  Effect.forEach(samples(edited.id), ({ label, request }) =>
+    Billing.codeSession(request).pipe(
+      Effect.map((result) => ({
+        label,
+        coded: describe(result),
+        why: result._tag === "Billable" ? result.lines.flatMap((l) => l.explanations.map((e) => e.text)) : []
+      })),
+      Effect.provideService(RuleSet.RulePacks, packsWith(edited))
     )
-  })
+  )
+
+/**
+ * Scrubs the latest claim of a payer on this pack under the edited pack, as the biller's scrub would, without
+ * changing the claim: the edits a pack tunes (timely filing, modifiers, authorizations, ...) show at once.
+ */
+const scrubSample = (edited: RulePack.RulePack) =>
+  Effect.gen(function* () {
+    const store = yield* Store.Store
+    const payer = (yield* store.payers.list({ limit: 100 })).items.find((p) => p.rulePack === edited.id)
+    if (payer === undefined) return undefined
+    const [claim] = (yield* store.claims.query({ payerId: payer.id, limit: 1 })).items
+    if (claim === undefined) return undefined
+    const context = yield* Billing.scrubContext(claim, { asOf: today })
+    if (context === undefined) return undefined
+    return { claim, payer: payer.name, result: Billing.scrubWithContext(claim, context) }
+  }).pipe(Effect.provideService(RuleSet.RulePacks, packsWith(edited)))
 
 export function RulePacksScreen() {
   const [packId, setPackId] = useState("acme-health")
@@ -102,10 +121,9 @@ export function RulePacksScreen() {
       parsed._tag === "Json" ? Billing.validateRulePack(parsed.value) : Effect.fail(parsed.message),
     [parsed]
   )
-  const coded = useBillingEffect(
-    () => (validated._tag === "Success" ? codeSamples(validated.value) : Effect.succeed(undefined)),
-    [validated._tag === "Success" ? validated.value : undefined]
-  )
+  const pack = validated._tag === "Success" ? validated.value : undefined
+  const coded = useBillingEffect(() => (pack ? codeSamples(pack) : Effect.succeed(undefined)), [pack])
+  const scrubbed = useBillingEffect(() => (pack ? scrubSample(pack) : Effect.succeed(undefined)), [pack])
   return (
     <div className="playground-split">
       <div className="playground-stack">
@@ -178,6 +196,29 @@ export function RulePacksScreen() {
         ) : (
           <p>Fix the pack to see how sessions code under it.</p>
         )}
+        <h3>How a claim scrubs under it</h3>
+        {scrubbed._tag === "Success" && scrubbed.value !== undefined ? (
+          <div data-testid="scrubbed">
+            <p>
+              {scrubbed.value.payer}'s claim {scrubbed.value.claim.id} ({scrubbed.value.claim.serviceDate},{" "}
+              {scrubbed.value.claim.lines.map((l) => l.code).join(", ")}):{" "}
+              {scrubbed.value.result.findings.length === 0
+                ? "clean"
+                : `${scrubbed.value.result.findings.length} finding(s)`}
+            </p>
+            <ul>
+              {scrubbed.value.result.findings.map((finding) => (
+                <li key={`${finding.edit}:${finding.message}`} data-edit={finding.edit}>
+                  <strong>{finding.severity}</strong> {finding.edit}: {finding.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : scrubbed._tag === "Failure" ? (
+          <ErrorMessage error={scrubbed.error} />
+        ) : scrubbed._tag === "Success" ? (
+          <p>No claim of a payer on this pack yet.</p>
+        ) : null}
         <p>Dates of service are read as {DateOfService.make(today)}; the pack's effective dates must cover it.</p>
       </div>
     </div>
