@@ -458,5 +458,4 @@ export function BlockingDialog({ container, ...props }: BlockingDialogProps) {
   )
 }
 
-export type { AuthorizationAlertState, AuthorizationOverride, AuthorizationStatus } from "./useAuthorizationAlert.js"
 export { ErrorPart as Error }

@@ -343,5 +343,4 @@ export function Refresh(props: Omit<ComponentPropsWithoutRef<"button">, "childre
   )
 }
 
-export type { EligibilityState, UseEligibilityOptions } from "./useEligibility.js"
 export { ErrorPart as Error }

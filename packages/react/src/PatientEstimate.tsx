@@ -326,5 +326,4 @@ export function Explanation(props: Omit<ComponentPropsWithoutRef<"ul">, "childre
   )
 }
 
-export type { PatientEstimateState, PatientEstimateValue, UsePatientEstimateOptions } from "./usePatientEstimate.js"
 export { ErrorPart as Error }

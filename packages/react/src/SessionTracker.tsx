@@ -476,5 +476,4 @@ export function Attendance(props: Omit<ComponentPropsWithoutRef<"fieldset">, "ch
   )
 }
 
-export type { SessionMove, SessionTimer, UseSessionTrackerOptions } from "./useSessionTracker.js"
 export { ErrorPart as Error }
