@@ -6,7 +6,7 @@
  * 277CA accept them all, and its 835s post against them.
  */
 import { expect, it } from "@effect/vitest"
-import { Billing, Caller, type Claim, DateOfService, RuleSet, Store } from "@openrcm/core"
+import { Billing, Caller, type Claim, DateOfService, type Ids, RuleSet, Store } from "@openrcm/core"
 import { DemoPractice, InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
@@ -36,10 +36,10 @@ it.effect(
       yield* run(
         Effect.gen(function* () {
           yield* DemoPractice.seed({ today })
-          const all: Array<Claim.Claim> = (yield* store.claims.query({ limit: Store.maxPageSize })).items
+          const all: ReadonlyArray<Claim.Claim> = (yield* store.claims.query({ limit: Store.maxPageSize })).items
 
           // The last paid claim of each covered patient, corrected: its replacement goes out.
-          const resend: Array<Claim.ClaimId> = []
+          const resend: Array<Ids.ClaimId> = []
           for (const patientId of Object.values(DemoPractice.ids.patients)) {
             const paid = all.filter((c) => c.patientId === patientId && c.status === "paid").at(-1)
             if (paid === undefined) continue
@@ -50,7 +50,7 @@ it.effect(
           // The claim held for its telehealth modifier, fixed as the claim editor would.
           const held = all.find((c) => c.status === "scrubbed" && c.patientId === DemoPractice.ids.patients.family)
           expect(held).toBeDefined()
-          const [outcome] = yield* Billing.scrubClaims([held?.id as Claim.ClaimId])
+          const [outcome] = yield* Billing.scrubClaims([held?.id as Ids.ClaimId])
           const fix = outcome?._tag === "Scrubbed" ? outcome.result.findings.find((f) => f.fix)?.fix : undefined
           expect(fix?._tag).toBe("AddModifier")
           if (held !== undefined && fix !== undefined) yield* Billing.applyClaimFix(held.id, fix)
