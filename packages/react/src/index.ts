@@ -74,6 +74,13 @@ export {
 } from "./useDenialWorkqueue.js"
 export { type EligibilityState, type UseEligibilityOptions, useEligibility } from "./useEligibility.js"
 export {
+  benefitsFromEligibility,
+  type PatientEstimateState,
+  type PatientEstimateValue,
+  type UsePatientEstimateOptions,
+  usePatientEstimate
+} from "./usePatientEstimate.js"
+export {
   type AdjustmentView as RemittanceAdjustmentView,
   type ClaimView as RemittanceClaimView,
   fromAdvice as remittanceViewFromAdvice,
@@ -84,13 +91,6 @@ export {
   type UseRemittanceViewOptions,
   useRemittanceView
 } from "./useRemittanceViewer.js"
-export {
-  benefitsFromEligibility,
-  type PatientEstimateState,
-  type PatientEstimateValue,
-  type UsePatientEstimateOptions,
-  usePatientEstimate
-} from "./usePatientEstimate.js"
 export {
   type Directory,
   type ReportPeriod,

@@ -145,12 +145,27 @@ export const loadKeys = (
     return keys
   })
 
+// The few browser storage APIs used here, described structurally: the module also type-checks in Node-only
+// programs (the CLI compiles this package's sources) where the DOM library is absent.
+interface DeleteRequest {
+  onsuccess: (() => void) | null
+  onerror: (() => void) | null
+}
+interface IndexedDbLike {
+  readonly deleteDatabase: (name: string) => DeleteRequest
+}
+interface StorageManagerLike {
+  readonly getDirectory: () => Promise<{
+    readonly removeEntry: (name: string, options: { readonly recursive: boolean }) => Promise<void>
+  }>
+}
+
 /** IndexedDB as PGlite names it: Emscripten's IDBFS names the database after its mount point. */
 const indexedDbName = (dataDir: string) => `/pglite/${dataDir.slice("idb://".length)}`
 
 const deleteIndexedDb = (dataDir: string) =>
   Effect.callback<void, BrowserStoreError>((resume) => {
-    const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB
+    const idb = (globalThis as { indexedDB?: IndexedDbLike }).indexedDB
     if (idb === undefined) return resume(Effect.void)
     const request = idb.deleteDatabase(indexedDbName(dataDir))
     request.onsuccess = () => resume(Effect.void)
@@ -168,7 +183,7 @@ const opfsPrefix = "memfs2opfs://"
 const deleteOpfsDirectory = (dataDir: string) =>
   Effect.tryPromise({
     try: async () => {
-      const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage
+      const storage = (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator?.storage
       if (storage === undefined) return
       const root = await storage.getDirectory()
       await root.removeEntry(dataDir.slice(opfsPrefix.length), { recursive: true }).catch((error: unknown) => {

@@ -1,7 +1,7 @@
 // Runtimes for stories: every state a component can be in comes from a real runtime, not from props faked
 // around it. `seeded` is the in-memory store with the synthetic demo practice; `failing` and `pending` are stores
 // whose every operation fails with one error or never answers, for the error and loading states.
-import { BillingRuntime, Caller, Clearinghouse, Store } from "@openrcm/core"
+import { BillingRuntime, type Caller, Clearinghouse, Store } from "@openrcm/core"
 import { DemoPractice, InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Layer } from "effect"
 
@@ -29,10 +29,21 @@ const storeAnswering = (answer: () => Effect.Effect<never, Store.StoreError>): S
 
 /** Every store operation fails with `error`: the error states. */
 export const failing = (error: Store.StoreError) =>
-  BillingRuntime.make(Layer.succeed(Store.Store, storeAnswering(() => Effect.fail(error))))
+  BillingRuntime.make(
+    Layer.succeed(
+      Store.Store,
+      storeAnswering(() => Effect.fail(error))
+    )
+  )
 
 /** Every store operation waits forever: the loading states. */
-export const pending = () => BillingRuntime.make(Layer.succeed(Store.Store, storeAnswering(() => Effect.never)))
+export const pending = () =>
+  BillingRuntime.make(
+    Layer.succeed(
+      Store.Store,
+      storeAnswering(() => Effect.never)
+    )
+  )
 
 /** An empty in-memory store: the empty states. */
 export const empty = () => BillingRuntime.make(InMemoryStore.layer)
