@@ -15,22 +15,9 @@ import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
 import { minutesAt, type TrackedSession } from "../Session.js"
-import { maxPageSize, type Page, type PageRequest, Store, StoreError, TenantMismatch } from "../Store.js"
+import { Store, StoreError, TenantMismatch } from "../Store.js"
 import { ClaimNotFound } from "./claimSubmission.js"
-
-const everyPage = <A, R>(
-  page: (request: PageRequest) => Effect.Effect<Page<A>, StoreError, R>
-): Effect.Effect<Array<A>, StoreError, R> =>
-  Effect.gen(function* () {
-    const all: Array<A> = []
-    let cursor: string | undefined
-    do {
-      const next = yield* page({ limit: maxPageSize, cursor })
-      all.push(...next.items)
-      cursor = next.next
-    } while (cursor !== undefined)
-    return all
-  })
+import { everyPage } from "./paging.js"
 
 /**
  * What `buildClaims` did: the claims it created (drafts); those it found already built from the same sessions

@@ -14,9 +14,10 @@ import { type ClaimId, PayerId, type SessionId } from "../Ids.js"
 import * as Money from "../Money.js"
 import type { RulePackError } from "../RulePack.js"
 import { type RulePackNotFound, RulePacks } from "../RuleSet.js"
-import { type DenialQuery, maxPageSize, type Page, Store, type StoreError, type StoreShape } from "../Store.js"
+import { type DenialQuery, Store, type StoreError, type StoreShape } from "../Store.js"
 import { ClaimNotFound, correctClaim, type MissingPayerClaimNumber, transitionClaim } from "./claimSubmission.js"
 import { fnv1a64 } from "./fnv.js"
+import { everyPage } from "./paging.js"
 
 // --- Errors ----------------------------------------------------------------------------------------------------
 
@@ -348,9 +349,7 @@ export const refreshDenialPriorities = Effect.fn("Billing.refreshDenialPrioritie
   const store = yield* Store
   const today = yield* todayOf(options)
   const workable = new Set<string>(workableStatuses)
-  const denials = yield* allPages((cursor) =>
-    store.denials.queue({ status: workableStatuses, limit: maxPageSize, cursor })
-  )
+  const denials = yield* everyPage((page) => store.denials.queue({ ...page, status: workableStatuses }))
   const stale = denials.filter((denial) => denialPriority(denial.amount, denial.deadline, today) !== denial.priority)
   let updated = 0
   for (let i = 0; i < stale.length; i += refreshChunk) {
@@ -893,18 +892,6 @@ export const adjudicatedStatuses: ReadonlyArray<Claim.Status> = [
   "closed"
 ]
 
-const allPages = <A, E, R>(page: (cursor: string | undefined) => Effect.Effect<Page<A>, E, R>) =>
-  Effect.gen(function* () {
-    const items: Array<A> = []
-    let cursor: string | undefined
-    do {
-      const next = yield* page(cursor)
-      items.push(...next.items)
-      cursor = next.next
-    } while (cursor !== undefined)
-    return items
-  })
-
 /**
  * Denial rates of the claims adjudicated with a service date in `from`–`to`: by payer, category, CARC, rendering
  * clinician and month. Reads the claims (`store.claims.query`) and every denial (`store.denials.queue`), and counts
@@ -917,19 +904,16 @@ export const denialTrends = Effect.fn("Billing.denialTrends")(function* (period:
   readonly to: DateOfService.DateOfService
 }) {
   const store = yield* Store
-  const claims = (yield* allPages((cursor) =>
+  const claims = (yield* everyPage((page) =>
     store.claims.query({
+      ...page,
       status: adjudicatedStatuses,
       servedOnOrAfter: period.from,
-      servedOnOrBefore: period.to,
-      limit: maxPageSize,
-      cursor
+      servedOnOrBefore: period.to
     })
   )).filter((claim) => claim.status !== "closed" || claim.submittedAt !== undefined)
   const byId = new Map(claims.map((claim) => [claim.id, claim]))
-  const denials = (yield* allPages((cursor) => store.denials.queue({ limit: maxPageSize, cursor }))).filter((d) =>
-    byId.has(d.claimId)
-  )
+  const denials = (yield* everyPage((page) => store.denials.queue(page))).filter((d) => byId.has(d.claimId))
   const row = (key: string, rowClaims: ReadonlyArray<Claim.Claim>, rowDenials: ReadonlyArray<Denial.Denial>) => {
     const deniedClaims = new Set(rowDenials.map((d) => d.claimId)).size
     return {

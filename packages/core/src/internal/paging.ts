@@ -1,13 +1,21 @@
 import { Effect } from "effect"
-import type { Page } from "../Store.js"
+import { maxPageSize, type Page } from "../Store.js"
 
-/** Every item of a paged store query, page after page from the first. */
-export const everyPage = <A, E, R>(page: (cursor: string | undefined) => Effect.Effect<Page<A>, E, R>) =>
+/** The page a paged read asks for: the largest the store serves, from where the last one left off. */
+export interface FullPage {
+  readonly limit: number
+  readonly cursor: string | undefined
+}
+
+/** Every item of a paged store read, a full page at a time from the first. */
+export const everyPage = <A, E, R>(
+  page: (request: FullPage) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Array<A>, E, R> =>
   Effect.gen(function* () {
     const items: Array<A> = []
     let cursor: string | undefined
     do {
-      const next = yield* page(cursor)
+      const next = yield* page({ limit: maxPageSize, cursor })
       items.push(...next.items)
       cursor = next.next
     } while (cursor !== undefined)

@@ -10,7 +10,7 @@ import type { ClaimId, ClinicianId, PatientId, PayerId } from "../Ids.js"
 import * as Money from "../Money.js"
 import type * as PatientLedger from "../PatientLedger.js"
 import type * as Remittance from "../Remittance.js"
-import { type Aging, agingBucket, maxPageSize, Store } from "../Store.js"
+import { type Aging, agingBucket, Store } from "../Store.js"
 import { everyPage } from "./paging.js"
 
 /** A report's day: `asOf`, else today in `timeZone` (UTC by default). */
@@ -73,13 +73,8 @@ const unclean: ReadonlySet<Claim.Status> = new Set<Claim.Status>(["rejected", "d
  */
 export const cleanClaimRate = Effect.fn("Billing.cleanClaimRate")(function* (period: Period) {
   const store = yield* Store
-  const claims = (yield* everyPage((cursor) =>
-    store.claims.query({
-      servedOnOrAfter: period.from,
-      servedOnOrBefore: period.to,
-      limit: maxPageSize,
-      cursor
-    })
+  const claims = (yield* everyPage((page) =>
+    store.claims.query({ ...page, servedOnOrAfter: period.from, servedOnOrBefore: period.to })
   )).filter((claim) => claim.frequency === "1" && claim.submittedAt !== undefined)
   const cleanById = new Map<ClaimId, boolean>()
   yield* Effect.forEach(
@@ -141,12 +136,10 @@ export interface CollectionsReport {
  */
 export const collections = Effect.fn("Billing.collections")(function* (period: Period) {
   const store = yield* Store
-  const remittances = (yield* everyPage((cursor) => store.remittances.list({ limit: maxPageSize, cursor }))).filter(
-    (remittance) => {
-      const day = paidOn(remittance)
-      return day >= period.from && day <= period.to
-    }
-  )
+  const remittances = (yield* everyPage((page) => store.remittances.list(page))).filter((remittance) => {
+    const day = paidOn(remittance)
+    return day >= period.from && day <= period.to
+  })
   const postings = (yield* Effect.forEach(
     remittances,
     (remittance) =>
