@@ -33,6 +33,14 @@ export {
   type UseAuthorizationAlertOptions,
   useAuthorizationAlert
 } from "./useAuthorizationAlert.js"
+export {
+  useClaims,
+  useCoding,
+  useExchangeWithClearinghouse,
+  usePostRemittance,
+  useScrubClaims,
+  useSubmitClaims
+} from "./useBilling.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
 export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
 export {
