@@ -15,6 +15,7 @@ export const xssPayloads: ReadonlyArray<string> = [
   "<math><mtext><table><mglyph><style><img src=x onerror=window.__openrcmXss=1>",
   "&lt;script&gt;window.__openrcmXss=1&lt;/script&gt;",
   "{{constructor.constructor('window.__openrcmXss=1')()}}",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the payload is a template placeholder, as text.
   "${window.__openrcmXss=1}",
   "\u0000<script>window.__openrcmXss=1</script>",
   "<style>*{display:none}</style>"
