@@ -32,11 +32,15 @@ step changesets pnpm exec changeset status || failed+=(changesets)
 step storybook-build pnpm run storybook:build || failed+=(storybook-build)
 
 mkdir -p reports
-rm -f reports/vitest.json
-step tests pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json ||
-  failed+=(tests)
+rm -f reports/vitest.json reports/vitest-e2e.json
+# The end-to-end projects (a whole app in Chromium on PGlite in the page) run after the rest, alone: beside the
+# other projects on 2 cores their pages starve (see vitest.workspace.ts).
+step tests env OPENRCM_TEST_GROUP=main pnpm exec vitest run --reporter=default --reporter=json \
+  --outputFile.json=reports/vitest.json || failed+=(tests)
+step end-to-end-tests env OPENRCM_TEST_GROUP=end-to-end pnpm exec vitest run --reporter=default --reporter=json \
+  --outputFile.json=reports/vitest-e2e.json || failed+=(end-to-end-tests)
 
 [ ${#failed[@]} -eq 0 ] || echo "::: failed steps: ${failed[*]}"
-node scripts/test-summary.mjs reports/vitest.json
+node scripts/test-summary.mjs reports/vitest.json reports/vitest-e2e.json
 summary=$?
 [ ${#failed[@]} -eq 0 ] && [ $summary -eq 0 ]

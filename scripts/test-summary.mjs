@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// Prints "N passed, N failed" (", N skipped" when any) from vitest's JSON report across all projects, as the
-// last line of the run. Exits non-zero when a test failed, when no test ran, or when there is no report.
+// Prints "N passed, N failed" (", N skipped" when any) from vitest's JSON reports (one per run) across all
+// projects, as the last line of the run. Exits non-zero when a test failed, when no test ran, or when a report is
+// missing.
 import { readFileSync } from "node:fs"
 
-const file = process.argv[2] ?? "reports/vitest.json"
-let report
-try {
-  report = JSON.parse(readFileSync(file, "utf8"))
-} catch {
-  console.log(`no vitest report at ${file}`)
-  console.log("0 passed, 1 failed")
-  process.exit(1)
+const files = process.argv.length > 2 ? process.argv.slice(2) : ["reports/vitest.json"]
+const reports = []
+for (const file of files) {
+  try {
+    reports.push(JSON.parse(readFileSync(file, "utf8")))
+  } catch {
+    console.log(`no vitest report at ${file}`)
+    console.log("0 passed, 1 failed")
+    process.exit(1)
+  }
 }
 let passed = 0
 let failed = 0
 let skipped = 0
-for (const suite of report.testResults ?? []) {
+for (const suite of reports.flatMap((report) => report.testResults ?? [])) {
   for (const test of suite.assertionResults ?? []) {
     if (test.status === "passed") passed++
     else if (test.status === "failed") failed++

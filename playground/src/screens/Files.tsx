@@ -25,7 +25,7 @@ function DownloadLink({ file }: { readonly file: Download }) {
   )
 }
 
-/** Every 837P the outbox holds (sent or not), from the store. */
+/** The batches the outbox still holds, from the store: JSON until a clearinghouse adapter writes them as an 837P. */
 const storedSubmissions = Effect.gen(function* () {
   const store = yield* Store.Store
   return yield* store.submissions.pending(1000)
@@ -45,14 +45,14 @@ export function FilesScreen({ runtime }: { readonly runtime: PlaygroundRuntime }
   }, [runtime])
   const waiting =
     pending.result._tag === "Success"
-      ? pending.result.value.map((s) => ({ name: `${s.key}.837`, kind: "837 (queued)", text: s.payload }))
+      ? pending.result.value.map((s) => ({ name: `${s.key}.batch.json`, kind: "batch queued (JSON)", text: s.payload }))
       : []
   const files = [...waiting, ...exchanged]
   return files.length === 0 ? (
-    <p>No X12 yet: submit claims and send them to the clearinghouse from the Claims screen.</p>
+    <p>Nothing yet: submit claims and send them to the clearinghouse from the Claims screen.</p>
   ) : (
     <table className="playground-table">
-      <caption>X12 files written and received this visit</caption>
+      <caption>X12 files exchanged with the sandbox this visit, and batches still queued</caption>
       <thead>
         <tr>
           <th scope="col">Kind</th>
