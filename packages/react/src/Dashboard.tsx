@@ -4,7 +4,7 @@
  */
 import type { Billing } from "@openrcm/core"
 import { Money } from "@openrcm/core"
-import type { ComponentPropsWithoutRef, ReactNode } from "react"
+import { type ComponentPropsWithoutRef, createContext, type ReactNode, useContext, useMemo } from "react"
 import { ChartTable } from "./internal/ChartTable.js"
 import { ResultView } from "./internal/ResultView.js"
 import {
@@ -21,14 +21,38 @@ import { useText } from "./useText.js"
 const money = (cents: number) => Money.format(cents as Money.Money)
 const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`
 
-/** A payer's or clinician's name for a report row; the id when the directory does not know it. */
-const useNames = () => {
+interface Names {
+  readonly payer: (id: string) => string
+  readonly clinician: (id: string) => string
+}
+
+/** The names of the nearest `Root` (or lone part), read from the store once for all the parts below it. */
+const NamesContext = createContext<Names | null>(null)
+
+/** Loads the tenant's payer and clinician names and gives them to the parts below. */
+function WithNames({ children }: { readonly children: ReactNode }) {
   const { result } = useDirectory()
   const directory: Directory | undefined = result._tag === "Success" ? result.value : undefined
-  return {
-    payer: (id: string) => directory?.payers.get(id) ?? id,
-    clinician: (id: string) => directory?.clinicians.get(id) ?? id
-  }
+  const names = useMemo<Names>(
+    () => ({
+      payer: (id) => directory?.payers.get(id) ?? id,
+      clinician: (id) => directory?.clinicians.get(id) ?? id
+    }),
+    [directory]
+  )
+  return <NamesContext.Provider value={names}>{children}</NamesContext.Provider>
+}
+
+/** A part placed alone loads the names itself; inside `Root` it uses the Root's. */
+function Named({ children }: { readonly children: ReactNode }) {
+  return useContext(NamesContext) === null ? <WithNames>{children}</WithNames> : children
+}
+
+/** A payer's or clinician's name for a report row; the id when the directory does not know it. */
+const useNames = (): Names => {
+  const names = useContext(NamesContext)
+  if (names === null) throw new Error("Dashboard parts read names inside <Named>")
+  return names
 }
 
 interface PartProps extends Omit<ComponentPropsWithoutRef<"section">, "children" | "title"> {
@@ -60,7 +84,7 @@ function Part({
 }
 
 /** Accounts receivable by payer, in 0–30 … 120+ day buckets. */
-export function Aging({
+function AgingReport({
   asOf,
   timeZone,
   view,
@@ -117,7 +141,7 @@ export function Aging({
 }
 
 /** Denial rate and denied amount by category (or payer, code, clinician, month). */
-export function DenialTrends({
+function DenialTrendsReport({
   period,
   view,
   defaultView,
@@ -184,7 +208,7 @@ export function DenialTrends({
 }
 
 /** The share of claims the payers took on the first pass, in all and by payer. */
-export function CleanClaimRate({ period, view, defaultView, onViewChange, ...props }: PartProps) {
+function CleanClaimRateReport({ period, view, defaultView, onViewChange, ...props }: PartProps) {
   const text = useText()
   const names = useNames()
   const { result, refresh } = useCleanClaimRate(period)
@@ -233,7 +257,7 @@ export function CleanClaimRate({ period, view, defaultView, onViewChange, ...pro
 }
 
 /** Payer payments collected, by clinician (or payer, month). */
-export function Collections({
+function CollectionsReport({
   period,
   view,
   defaultView,
@@ -286,6 +310,42 @@ export function Collections({
   )
 }
 
+/** Accounts receivable by payer, in 0–30 … 120+ day buckets. */
+export function Aging(props: Parameters<typeof AgingReport>[0]) {
+  return (
+    <Named>
+      <AgingReport {...props} />
+    </Named>
+  )
+}
+
+/** Denial rate and denied amount by category (or payer, code, clinician, month). */
+export function DenialTrends(props: Parameters<typeof DenialTrendsReport>[0]) {
+  return (
+    <Named>
+      <DenialTrendsReport {...props} />
+    </Named>
+  )
+}
+
+/** The share of claims the payers took on the first pass, in all and by payer. */
+export function CleanClaimRate(props: Parameters<typeof CleanClaimRateReport>[0]) {
+  return (
+    <Named>
+      <CleanClaimRateReport {...props} />
+    </Named>
+  )
+}
+
+/** Payer payments collected, by clinician (or payer, month). */
+export function Collections(props: Parameters<typeof CollectionsReport>[0]) {
+  return (
+    <Named>
+      <CollectionsReport {...props} />
+    </Named>
+  )
+}
+
 export interface RootProps extends ComponentPropsWithoutRef<"section"> {
   readonly period?: ReportPeriod | undefined
 }
@@ -299,14 +359,16 @@ export function Root({ period, children, className, ...props }: RootProps) {
       aria-label={text("dashboard.title", "Revenue dashboard")}
       {...props}
     >
-      {children ?? (
-        <>
-          <Aging {...(period?.to === undefined ? {} : { asOf: period.to })} timeZone={period?.timeZone} />
-          <DenialTrends period={period} />
-          <CleanClaimRate period={period} />
-          <Collections period={period} />
-        </>
-      )}
+      <WithNames>
+        {children ?? (
+          <>
+            <Aging {...(period?.to === undefined ? {} : { asOf: period.to })} timeZone={period?.timeZone} />
+            <DenialTrends period={period} />
+            <CleanClaimRate period={period} />
+            <Collections period={period} />
+          </>
+        )}
+      </WithNames>
     </section>
   )
 }

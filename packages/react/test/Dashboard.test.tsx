@@ -117,6 +117,61 @@ describe("Dashboard", { timeout: 30_000 }, () => {
   })
 })
 
+let payerListings = 0
+// The demo practice, counting how often the payers are listed (the names of every report row).
+const counting = BillingRuntime.make(
+  Layer.effect(
+    Store.Store,
+    Effect.gen(function* () {
+      const store = yield* Store.Store
+      return {
+        ...store,
+        payers: {
+          ...store.payers,
+          list: (page?: Store.PageRequest) => {
+            payerListings++
+            return store.payers.list(page)
+          }
+        }
+      }
+    })
+  ).pipe(Layer.provide(DemoPractice.layer({ today })))
+)
+afterAll(() => counting.dispose())
+
+describe("Dashboard parts", { timeout: 30_000 }, () => {
+  it("read the payers' and clinicians' names once for the whole dashboard", async () => {
+    render(
+      <BillingProvider runtime={counting} caller={caller}>
+        <Dashboard.Root period={period} />
+      </BillingProvider>
+    )
+    await screen.findByText(/collected from payers/)
+    await screen.findByText(/% clean/)
+    expect(payerListings).toBe(1)
+  })
+
+  it("show the view the host controls, and ask it to change", async () => {
+    const asked: Array<string> = []
+    const { rerender } = render(
+      <BillingProvider runtime={seeded} caller={caller}>
+        <Dashboard.Aging asOf={today} view="chart" onViewChange={(view) => asked.push(view)} />
+      </BillingProvider>
+    )
+    await userEvent.click(await screen.findByRole("button", { name: "Table" }))
+    expect(asked).toEqual(["table"])
+    // Controlled: it stays a chart until the host says otherwise.
+    expect(screen.getByRole("button", { name: "Chart" }).getAttribute("aria-pressed")).toBe("true")
+    expect(screen.queryByRole("table")).toBeNull()
+    rerender(
+      <BillingProvider runtime={seeded} caller={caller}>
+        <Dashboard.Aging asOf={today} view="table" onViewChange={(view) => asked.push(view)} />
+      </BillingProvider>
+    )
+    expect(await screen.findByRole("table", { name: "Accounts receivable by age" })).toBeTruthy()
+  })
+})
+
 describe("PatientBalance", { timeout: 30_000 }, () => {
   it("shows what the self-pay patient owes, by claim, with its age", async () => {
     render(
