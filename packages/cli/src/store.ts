@@ -142,12 +142,6 @@ export const withStore = <A, E, R>(
 export const claimIdsIn = (statuses: ReadonlyArray<Claim.Status>) =>
   Effect.gen(function* () {
     const store = yield* Store.Store
-    const ids: Array<Ids.ClaimId> = []
-    let cursor: string | undefined
-    do {
-      const page = yield* store.claims.query({ status: statuses, limit: Store.maxPageSize, cursor })
-      for (const claim of page.items) ids.push(claim.id)
-      cursor = page.next
-    } while (cursor !== undefined)
-    return ids
+    const claims = yield* Store.everyPage((page) => store.claims.query({ ...page, status: statuses }))
+    return claims.map((claim): Ids.ClaimId => claim.id)
   })

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Context, type Effect, type Option, Schema } from "effect"
+import { Context, Effect, type Option, Schema } from "effect"
 import type * as Audit from "./Audit.js"
 import type { Authorization, LedgerEntry } from "./Authorization.js"
 import type { Caller } from "./Caller.js"
@@ -373,3 +373,33 @@ export interface StoreShape {
  * @since 0.1.0
  */
 export class Store extends Context.Service<Store, StoreShape>()("@openrcm/core/Store") {}
+
+/**
+ * The page a paged read asks for in `everyPage`: the largest the store serves, from where the last one left off.
+ *
+ * @since 0.1.0
+ */
+export interface FullPage {
+  readonly limit: number
+  readonly cursor: string | undefined
+}
+
+/**
+ * Every item of a paged read, a full page at a time from the first:
+ * `everyPage((page) => store.claims.query({ ...page, status: ["ready"] }))`.
+ *
+ * @since 0.1.0
+ */
+export const everyPage = <A, E, R>(
+  page: (request: FullPage) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Array<A>, E, R> =>
+  Effect.gen(function* () {
+    const items: Array<A> = []
+    let cursor: string | undefined
+    do {
+      const next = yield* page({ limit: maxPageSize, cursor })
+      items.push(...next.items)
+      cursor = next.next
+    } while (cursor !== undefined)
+    return items
+  })

@@ -48,17 +48,7 @@ export interface Directory {
 const everyName = <A extends { readonly id: string }, R>(
   list: (page: Store.PageRequest) => Effect.Effect<Store.Page<A>, Store.StoreError, R>,
   name: (a: A) => string
-) =>
-  Effect.gen(function* () {
-    const names = new Map<string, string>()
-    let cursor: string | undefined
-    do {
-      const page = yield* list({ limit: Store.maxPageSize, cursor })
-      for (const item of page.items) names.set(item.id, name(item))
-      cursor = page.next
-    } while (cursor !== undefined)
-    return names
-  })
+) => Effect.map(Store.everyPage(list), (items) => new Map(items.map((item) => [item.id, name(item)])))
 
 /** The tenant's payer and clinician names, for labelling report rows. */
 export const useDirectory = () =>

@@ -15,9 +15,8 @@ import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
 import { minutesAt, type TrackedSession } from "../Session.js"
-import { Store, StoreError, TenantMismatch } from "../Store.js"
+import { everyPage, Store, StoreError, TenantMismatch } from "../Store.js"
 import { ClaimNotFound } from "./claimSubmission.js"
-import { everyPage } from "./paging.js"
 
 /**
  * What `buildClaims` did: the claims it created (drafts); those it found already built from the same sessions

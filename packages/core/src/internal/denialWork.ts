@@ -14,10 +14,9 @@ import { type ClaimId, PayerId, type SessionId } from "../Ids.js"
 import * as Money from "../Money.js"
 import type { RulePackError } from "../RulePack.js"
 import { type RulePackNotFound, RulePacks } from "../RuleSet.js"
-import { type DenialQuery, Store, type StoreError, type StoreShape } from "../Store.js"
+import { type DenialQuery, everyPage, Store, type StoreError, type StoreShape } from "../Store.js"
 import { ClaimNotFound, correctClaim, type MissingPayerClaimNumber, transitionClaim } from "./claimSubmission.js"
 import { fnv1a64 } from "./fnv.js"
-import { everyPage } from "./paging.js"
 
 // --- Errors ----------------------------------------------------------------------------------------------------
 

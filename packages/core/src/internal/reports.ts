@@ -10,8 +10,7 @@ import type { ClaimId, ClinicianId, PatientId, PayerId } from "../Ids.js"
 import * as Money from "../Money.js"
 import type * as PatientLedger from "../PatientLedger.js"
 import type * as Remittance from "../Remittance.js"
-import { type Aging, agingBucket, Store } from "../Store.js"
-import { everyPage } from "./paging.js"
+import { type Aging, agingBucket, everyPage, Store } from "../Store.js"
 
 /** A report's day: `asOf`, else today in `timeZone` (UTC by default). */
 export interface AsOf {

@@ -11,7 +11,7 @@ import type { ClaimId, PatientId } from "../Ids.js"
 import * as Money from "../Money.js"
 import * as PatientLedger from "../PatientLedger.js"
 import type { Posting } from "../Remittance.js"
-import { maxPageSize, Store, type StoreShape } from "../Store.js"
+import { everyPage, Store, type StoreShape } from "../Store.js"
 import { type ScrubOutcome, scrubClaims } from "./claimPreparation.js"
 
 /**
@@ -35,20 +35,7 @@ const responsibilities: ReadonlySet<PatientLedger.Kind> = new Set(["deductible",
 
 /** The claims whose payer has answered: every page of them. */
 const adjudicatedClaims = (store: StoreShape) =>
-  Effect.gen(function* () {
-    const all: Array<Claim.Claim> = []
-    let cursor: string | undefined
-    do {
-      const page = yield* store.claims.query({
-        status: CoordinationOfBenefits.adjudicatedStatuses,
-        limit: maxPageSize,
-        cursor
-      })
-      all.push(...page.items)
-      cursor = page.next
-    } while (cursor !== undefined)
-    return all
-  })
+  everyPage((page) => store.claims.query({ ...page, status: CoordinationOfBenefits.adjudicatedStatuses }))
 
 /** The adjudication date: the latest remittance's payment date, else the day it was posted (UTC). */
 const adjudicatedOn = (store: StoreShape, postings: ReadonlyArray<Posting>) =>

@@ -1783,13 +1783,7 @@ export const seedDenials = Effect.fn("DemoPractice.seedDenials")(function* (
   const store = yield* Store.Store
   const caller = yield* Caller
   const today = options?.today ?? (yield* DateOfService.today(timeZone))
-  const claims: Array<Claim.Claim> = []
-  let cursor: string | undefined
-  do {
-    const page: Store.Page<Claim.Claim> = yield* store.claims.query({ limit: Store.maxPageSize, cursor })
-    claims.push(...page.items)
-    cursor = page.next
-  } while (cursor !== undefined)
+  const claims = yield* Store.everyPage((page) => store.claims.query(page))
   const denials = makeDenials(count, { tenantId: caller.tenantId, today, claims })
   for (let start = 0; start < denials.length; start += 1000) {
     const chunk = denials.slice(start, start + 1000)
