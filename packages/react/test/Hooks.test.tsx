@@ -1,7 +1,14 @@
 import { BillingRuntime, type Coding, DateOfService, type Ids } from "@openrcm/core"
 import { DemoPractice, InMemoryClearinghouse } from "@openrcm/core/testing"
-import { BillingProvider, useClaims, useCoding, useExchangeWithClearinghouse, useSubmitClaims } from "@openrcm/react"
-import { render, screen } from "@testing-library/react"
+import {
+  BillingProvider,
+  useClaims,
+  useCoding,
+  useExchangeWithClearinghouse,
+  useScrubClaims,
+  useSubmitClaims
+} from "@openrcm/react"
+import { render, screen, waitFor } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -26,6 +33,22 @@ function Coded() {
   const { result } = useCoding(request)
   const coded = result._tag === "Success" && result.value?._tag === "Billable" ? result.value.lines : []
   return <output>{coded.map((l) => `${l.code}:${l.modifiers.join(":")} POS ${l.placeOfService}`).join(" + ")}</output>
+}
+
+function ScrubReady() {
+  const { result } = useClaims({ status: ["ready"] })
+  const scrub = useScrubClaims()
+  const ids: ReadonlyArray<Ids.ClaimId> = result._tag === "Success" ? result.value.items.map((c) => c.id) : []
+  return (
+    <div>
+      <button type="button" disabled={ids.length === 0} onClick={() => void scrub.run(ids)}>
+        scrub
+      </button>
+      {scrub.result._tag === "Success" ? (
+        <p>{scrub.result.value.map((o) => (o._tag === "Scrubbed" ? `${o._tag} ${o.status}` : o._tag)).join(", ")}</p>
+      ) : null}
+    </div>
+  )
 }
 
 function ReadyClaims() {
@@ -66,6 +89,19 @@ describe("operation hooks", { timeout: 30_000 }, () => {
       </BillingProvider>
     )
     expect(await screen.findByText("90834:95 POS 10")).toBeTruthy()
+  })
+
+  it("useScrubClaims scrubs the ready claim again, and it stays ready", async () => {
+    render(
+      <BillingProvider runtime={runtime} caller={caller}>
+        <ScrubReady />
+      </BillingProvider>
+    )
+    const button = screen.getByRole("button", { name: "scrub" })
+    await screen.findByRole("button", { name: "scrub" })
+    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false))
+    await userEvent.click(button)
+    expect(await screen.findByText("Scrubbed ready")).toBeTruthy()
   })
 
   it("useClaims lists, useSubmitClaims queues, useExchangeWithClearinghouse sends", async () => {
