@@ -10,7 +10,7 @@ import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-paye
 import { postAndWork } from "./remittance.js"
 import { todayInChicago } from "./runtime.js"
 import { tour } from "./store.js"
-import { countClaims, readRemittance, remit } from "./x12.js"
+import { countClaims, payment, readRemittance, remit, write } from "./x12.js"
 
 it("money.ts computes what getting-started.md says", () => {
   expect(summary).toBe("$144.00 paid, $36.00 patient, lines 3334/3333/3333")
@@ -58,6 +58,18 @@ it("x12.ts reads the 835 of x12.md, whole and in chunks", async () => {
   // One changed amount: the line, claim and transaction no longer balance, and each says where.
   const broken = readRemittance(remit.replace("SVC*HC:90834:95*135*95", "SVC*HC:90834:95*135*96"))
   expect(broken.problems.join("\n")).toContain("segment 9 SVC, element 3")
+})
+
+it("x12.ts writes the 835 of x12.md, reads it back, and refuses one that does not balance", () => {
+  const text = write(payment)
+  if (typeof text !== "string") throw new Error(text.join("\n"))
+  expect(text).toContain("~CLP*PCN1*1*135.00*95.00*20.00*12*PAYERCN1~")
+  expect(readRemittance(text)).toEqual({ claims: ["PCN1: paid 9500 of 13500 cents"], problems: [] })
+  const claim = payment.claims[0] as (typeof payment.claims)[number]
+  expect(write({ ...payment, claims: [{ ...claim, paid: 9600 }] })).toEqual([
+    "claims[0].paid: must equal the charge less the claim's and its lines' adjustments (CLP03 − Σ CAS = CLP04)",
+    "payment.amount: must equal the claims' payments less the provider adjustments (Σ CLP04 − Σ PLB = BPR02, negated for a debit)"
+  ])
 })
 
 it.live(

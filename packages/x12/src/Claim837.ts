@@ -21,6 +21,19 @@ import { Result } from "effect"
 import { decimal, formatAmount, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import {
+  at,
+  type Controls,
+  defaultDelimiters,
+  envelopeHeader,
+  envelopeTrailer,
+  FieldValidator,
+  fromX12Date,
+  type PathLike,
+  type ValidationFailure,
+  validateEnvelope,
+  type WriteOptions
+} from "./internal/write.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
 import type { Delimiters, Segment } from "./Segments.js"
@@ -447,38 +460,7 @@ const formatQuantity = (n: number): string => {
   return text.slice(0, end)
 }
 
-/** Two digits at `at` as a number, or NaN. */
-const twoDigits = (text: string, at: number): number => {
-  const tens = text.charCodeAt(at) - 48
-  const ones = text.charCodeAt(at + 1) - 48
-  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : Number.NaN
-}
-
-/** YYYY-MM-DD and a calendar date (read by hand: the validator checks every date of every claim). */
-const isIsoDate = (date: string): boolean => {
-  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return false
-  const year = twoDigits(date, 0) * 100 + twoDigits(date, 2)
-  const month = twoDigits(date, 5)
-  const day = twoDigits(date, 8)
-  if (Number.isNaN(year) || Number.isNaN(month) || Number.isNaN(day)) return false
-  if (month < 1 || month > 12 || day < 1) return false
-  const days =
-    month === 2
-      ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-        ? 29
-        : 28
-      : 30 + ((month + (month >> 3)) & 1)
-  return day <= days
-}
-
 const toX12Date = (iso: string): string => iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10)
-
-/** ISO from CCYYMMDD, or undefined when it is not a calendar date. */
-const fromX12Date = (d8: string): string | undefined => {
-  if (d8.length !== 8) return undefined
-  const iso = `${d8.slice(0, 4)}-${d8.slice(4, 6)}-${d8.slice(6, 8)}`
-  return isIsoDate(iso) ? iso : undefined
-}
 
 type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -488,55 +470,12 @@ type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
 /**
  * A reason the writer refused: the field's path (`claims[2].claim.lines[0].diagnosisPointers[1]`) and what is
- * wrong with it, never its value.
+ * wrong with it, never its value. `Controls` are the envelope's control numbers (see `ControlNumbers`);
+ * `WriteOptions` the envelope and the text's form. The 835 writer (`Remittance.write835`) takes the same.
  *
  * @since 0.1.0
  */
-export interface ValidationFailure {
-  readonly path: string
-  readonly message: string
-}
-
-/**
- * The envelope's control numbers (see `ControlNumbers`).
- *
- * @since 0.1.0
- */
-export interface Controls {
-  /** ISA13, 9 digits. */
-  readonly interchange: string
-  /** GS06, 1 to 9 digits. */
-  readonly group: string
-  /** ST02, 4 to 9 digits. */
-  readonly transaction: string
-}
-
-/**
- * @since 0.1.0
- */
-export interface WriteOptions {
-  /** ISA06 and GS02; the submitter's id when absent. */
-  readonly sender?: string
-  /** ISA08 and GS03; the receiver's id when absent. */
-  readonly receiver?: string
-  /** ISA05 and ISA07; ZZ when absent. */
-  readonly senderQualifier?: string
-  readonly receiverQualifier?: string
-  /** ISA15; P when absent. */
-  readonly usage?: "T" | "P"
-  /** YYYYMMDD (GS04, BHT04; ISA09 as YYMMDD). Required: the same submission always writes the same text. */
-  readonly date: string
-  /** HHMM (ISA10, GS05, BHT05). Required, as the date is. */
-  readonly time: string
-  /** ISA14: ask for a TA1. */
-  readonly acknowledgmentRequested?: boolean
-  /** `*`, `:`, `^`, `~` when absent. */
-  readonly delimiters?: Delimiters
-  /** A newline after each segment terminator. */
-  readonly newline?: boolean
-}
-
-const defaultDelimiters: Delimiters = { element: "*", component: ":", repetition: "^", segment: "~" }
+export type { Controls, ValidationFailure, WriteOptions } from "./internal/write.js"
 
 const icd10Pattern = /^[A-Z][0-9][0-9A-Z]{1,5}$/u
 const procedurePattern = /^[A-Z0-9]{5}$/u
@@ -545,121 +484,7 @@ const posPattern = /^\d{2}$/u
 const taxonomyPattern = /^[0-9A-Z]{9}X$/u
 const statePattern = /^[A-Z]{2}$/u
 
-/**
- * A field path, made into text only when something fails: a valid submission's claims and lines need none.
- */
-class Path {
-  constructor(
-    private readonly parent: PathLike,
-    private readonly field: string,
-    private readonly index: number | undefined
-  ) {}
-
-  toString(): string {
-    const base = `${this.parent}${this.field}`
-    return this.index === undefined ? base : `${base}[${this.index}]`
-  }
-}
-
-type PathLike = string | Path
-
-const at = (parent: PathLike, field: string, index?: number): Path => new Path(parent, field, index)
-
-class Validator {
-  readonly failures: Array<ValidationFailure> = []
-  private readonly forbidden: ReadonlyArray<string>
-  /** The delimiters' character codes, when each is one character (-1 for none): one pass over a text finds them. */
-  private readonly codes: Int32Array | undefined
-
-  constructor(delimiters: Delimiters) {
-    this.forbidden = [delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition ?? ""].filter(
-      (d) => d !== ""
-    )
-    this.codes = this.forbidden.every((d) => d.length === 1)
-      ? Int32Array.from({ length: 4 }, (_, i) => this.forbidden[i]?.charCodeAt(0) ?? -1)
-      : undefined
-  }
-
-  fail(path: PathLike, message: string) {
-    this.failures.push({ path: String(path), message })
-  }
-
-  /** `value` holds one of the delimiters. */
-  private hasDelimiter(value: string): boolean {
-    const codes = this.codes
-    if (codes === undefined) return this.forbidden.some((d) => value.includes(d))
-    const c0 = codes[0] as number
-    const c1 = codes[1] as number
-    const c2 = codes[2] as number
-    const c3 = codes[3] as number
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i)
-      if (c === c0 || c === c1 || c === c2 || c === c3) return true
-    }
-    return false
-  }
-
-  /** A text element: not empty when required, at most `max` characters, no delimiter. */
-  text(path: PathLike, field: string, value: string | undefined, max: number, required = true) {
-    if (value === undefined || value === "") {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (value.length > max) this.fail(`${path}${field}`, `must be at most ${max} characters`)
-    if (this.hasDelimiter(value)) {
-      this.fail(`${path}${field}`, "must not contain a delimiter character")
-      return
-    }
-    // A printable ASCII character at both ends is not trimmed; anything else is asked of `trim`.
-    const first = value.charCodeAt(0)
-    const last = value.charCodeAt(value.length - 1)
-    if ((first > 32 && first < 127 && last > 32 && last < 127) || value.trim() === value) return
-    this.fail(`${path}${field}`, "must not start or end with a space")
-  }
-
-  pattern(path: PathLike, field: string, value: string | undefined, pattern: RegExp, message: string, required = true) {
-    if (value === undefined || value === "") {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (!pattern.test(value)) this.fail(`${path}${field}`, message)
-  }
-
-  oneOf(path: PathLike, field: string, value: string | undefined, allowed: ReadonlySet<string>, required = true) {
-    if (value === undefined || value === "") {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (!allowed.has(value)) this.fail(`${path}${field}`, "is not an allowed code")
-  }
-
-  date(path: PathLike, field: string, value: string | undefined, required = true) {
-    if (value === undefined) {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (!isIsoDate(value)) this.fail(`${path}${field}`, "must be a calendar date YYYY-MM-DD")
-  }
-
-  cents(path: PathLike, field: string, value: number | undefined, required = true, allowNegative = false) {
-    if (value === undefined) {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (!Number.isSafeInteger(value)) this.fail(`${path}${field}`, "must be a whole number of cents")
-    else if (!allowNegative && value < 0) this.fail(`${path}${field}`, "must not be negative")
-  }
-
-  quantity(path: PathLike, field: string, value: number | undefined, required = true) {
-    if (value === undefined) {
-      if (required) this.fail(`${path}${field}`, "is required")
-      return
-    }
-    if (!Number.isFinite(value) || value <= 0) this.fail(`${path}${field}`, "must be a positive number")
-    else if (Math.abs(value * 1000 - Math.round(value * 1000)) > 1e-6)
-      this.fail(`${path}${field}`, "must have at most 3 decimals")
-  }
-
+class Validator extends FieldValidator {
   npi(path: PathLike, field: string, value: string | undefined) {
     if (value === undefined || value === "") return this.fail(`${path}${field}`, "is required")
     if (!isValidNpi(value)) this.fail(`${path}${field}`, "is not a valid NPI (10 digits with a Luhn check digit)")
@@ -921,13 +746,6 @@ const assignments: ReadonlySet<string> = new Set(["A", "B", "C"])
 const yesNoW: ReadonlySet<string> = new Set(["Y", "N", "W"])
 const releases: ReadonlySet<string> = new Set(["I", "Y"])
 
-const validDelimiters = (v: Validator, d: Delimiters) => {
-  const all = [d.element, d.component, d.segment, ...(d.repetition === undefined ? [] : [d.repetition])]
-  if (all.some((c) => c.length !== 1 || /[A-Za-z0-9 ]/u.test(c)))
-    v.fail("options.delimiters", "each must be one character, not a letter, digit or space")
-  if (new Set(all).size !== all.length) v.fail("options.delimiters", "must all differ")
-}
-
 /**
  * Everything wrong with a submission, its control numbers and options; empty when it can be written.
  *
@@ -940,19 +758,13 @@ export const validate837 = (
 ): ReadonlyArray<ValidationFailure> => {
   const delimiters = options.delimiters ?? defaultDelimiters
   const v = new Validator(delimiters)
-  validDelimiters(v, delimiters)
-  v.pattern("", "controls.interchange", controls.interchange, /^\d{9}$/u, "must be 9 digits")
-  v.pattern("", "controls.group", controls.group, /^\d{1,9}$/u, "must be 1 to 9 digits")
-  v.pattern("", "controls.transaction", controls.transaction, /^\d{4,9}$/u, "must be 4 to 9 digits")
-  v.text("", "options.sender", options.sender ?? submission.submitter?.id, 15)
-  v.text("", "options.receiver", options.receiver ?? submission.receiver?.id, 15)
-  v.pattern("", "options.senderQualifier", options.senderQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
-  v.pattern("", "options.receiverQualifier", options.receiverQualifier, /^[0-9A-Z]{2}$/u, "must be 2 characters", false)
-  // Required by the type; a caller without types gets a failure rather than today's date.
-  if (options.date === undefined) v.fail("options.date", "is required")
-  else if (fromX12Date(options.date) === undefined) v.fail("options.date", "must be a calendar date YYYYMMDD")
-  if (options.time === undefined) v.fail("options.time", "is required")
-  else if (!/^(?:[01]\d|2[0-3])[0-5]\d$/u.test(options.time)) v.fail("options.time", "must be HHMM")
+  validateEnvelope(
+    v,
+    controls,
+    options,
+    options.sender ?? submission.submitter?.id,
+    options.receiver ?? submission.receiver?.id
+  )
   v.text("", "reference", submission.reference, 50, false)
   if (submission.submitter === undefined) v.fail("submitter", "is required")
   else {
@@ -979,8 +791,6 @@ export const validate837 = (
 // ---------------------------------------------------------------------------------------------------------------
 // Writer
 // ---------------------------------------------------------------------------------------------------------------
-
-const pad = (text: string, width: number) => (text.length >= width ? text.slice(0, width) : text.padEnd(width, " "))
 
 /** What the claim writers write into: segments element by element, with no array per segment. */
 interface Sink {
@@ -1290,18 +1100,12 @@ const billingKey = (provider: BillingProvider, payTo: Address | undefined) => JS
 
 /** The interchange header: ISA, GS, ST, BHT and the 1000A/1000B loops. */
 const writeHeader = (w: StringSink, submission: Submission837, controls: Controls, options: WriteOptions) => {
-  const d = options.delimiters ?? defaultDelimiters
   const { date, time } = options
   const sender = options.sender ?? submission.submitter.id
   const receiver = options.receiver ?? submission.receiver.id
-  const e = d.element
-  w.raw(
-    `ISA${e}00${e}${pad("", 10)}${e}00${e}${pad("", 10)}${e}${options.senderQualifier ?? "ZZ"}${e}${pad(sender, 15)}` +
-      `${e}${options.receiverQualifier ?? "ZZ"}${e}${pad(receiver, 15)}${e}${date.slice(2)}${e}${time}` +
-      `${e}${d.repetition ?? "U"}${e}00501${e}${controls.interchange}${e}${options.acknowledgmentRequested === true ? "1" : "0"}` +
-      `${e}${options.usage ?? "P"}${e}${d.component}`
-  )
-  w.raw(`GS${e}HC${e}${sender}${e}${receiver}${e}${date}${e}${time}${e}${controls.group}${e}X${e}005010X222A1`)
+  const [isa, gs] = envelopeHeader(controls, options, sender, receiver, "HC", "005010X222A1")
+  w.raw(isa)
+  w.raw(gs)
   w.count = 0
   w.start("ST").el("837").el(controls.transaction).el("005010X222A1").end()
   w.start("BHT")
@@ -1326,8 +1130,9 @@ const writeTrailer = (w: StringSink, controls: Controls) => {
     .el(String(w.count + 1))
     .el(controls.transaction)
     .end()
-  w.raw(`GE${e}1${e}${controls.group}`)
-  w.raw(`IEA${e}1${e}${controls.interchange}`)
+  const [ge, iea] = envelopeTrailer(e, controls)
+  w.raw(ge)
+  w.raw(iea)
 }
 
 /** Writes the submission's loops claim by claim into a sink: a claim's segments, and its billing loop when it

@@ -17,11 +17,28 @@
  *
  * Dates are kept as sent (CCYYMMDD).
  *
+ * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
+ * checks every field and the same three balances first, and returns the failures with their paths, never values,
+ * instead of text that does not balance. What it writes, `read835` reads back as the same model.
+ *
  * @since 0.1.0
  */
 
+import { Result } from "effect"
 import { centsOf, needsRounding } from "./internal/amount.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import {
+  at,
+  type Controls,
+  defaultDelimiters,
+  envelopeHeader,
+  envelopeTrailer,
+  FieldValidator,
+  type PathLike,
+  type ValidationFailure,
+  validateEnvelope,
+  type WriteOptions
+} from "./internal/write.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
 import type { Segment } from "./Segments.js"
@@ -419,6 +436,21 @@ export const formatCents = (cents: number): string => {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Balancing: the reader checks these as it reads, the writer before it writes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A line (`SVC02 − Σ line CAS = SVC03`) or a claim (`CLP03 − Σ claim and line CAS = CLP04`). */
+const balances = (charge: number, adjusted: number, paid: number): boolean => charge - adjusted === paid
+
+/** `Σ CLP04 − Σ PLB = BPR02`, BPR02 negated when BPR03 is `D` (a debit). */
+const transactionBalances = (claimsPaid: number, plb: number, payment: Payment): boolean =>
+  claimsPaid - plb === (payment.creditDebit === "D" ? -payment.amount : payment.amount)
+
+/** CLP05 (0 when absent) against Σ PR adjustments, claim and lines. */
+const patientResponsibilityMatches = (sent: number | undefined, prAdjusted: number): boolean =>
+  (sent ?? 0) === prAdjusted
+
+// ---------------------------------------------------------------------------------------------------------------
 // The model
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -670,7 +702,7 @@ export const make835 = (context: ModelContext): Model835 => {
     line = undefined
     const l = state.line
     if (state.unknown) l.balanced = false
-    else if (l.charge - state.adjusted !== l.paid) {
+    else if (!balances(l.charge, state.adjusted, l.paid)) {
       l.balanced = false
       report({
         severity: "error",
@@ -692,7 +724,7 @@ export const make835 = (context: ModelContext): Model835 => {
     const c = state.claim
     c.patientResponsibilityTotal = state.patientResponsibility
     if (state.unknown) c.balanced = false
-    else if (c.charge - state.adjusted !== c.paid) {
+    else if (!balances(c.charge, state.adjusted, c.paid)) {
       c.balanced = false
       report({
         severity: "error",
@@ -705,7 +737,7 @@ export const make835 = (context: ModelContext): Model835 => {
     }
     if (!c.balanced) claimsBalanced = false
     if (!state.unknown && !state.unknownPatientResponsibility) {
-      if ((c.patientResponsibility ?? 0) !== state.patientResponsibility) {
+      if (!patientResponsibilityMatches(c.patientResponsibility, state.patientResponsibility)) {
         report({
           severity: "warning",
           code: "patient-responsibility-mismatch",
@@ -1159,8 +1191,7 @@ export const make835 = (context: ModelContext): Model835 => {
     if (payment === undefined) {
       report({ severity: "error", code: "missing-segment", message: "the 835 has no BPR" })
     } else if (!transactionUnknown) {
-      const expected = payment.creditDebit === "D" ? -bpr : bpr
-      transaction = claimsPaid - plb === expected
+      transaction = transactionBalances(claimsPaid, plb, payment)
       if (!transaction)
         report({
           severity: "error",
@@ -1211,3 +1242,576 @@ export const read835 = (
   const { transactions, problems } = readTransactions<RemittanceClaim, Remittance>(text, "835", make835, options)
   return { remittances: transactions.map((t) => ({ ...t.summary, claims: t.items })), problems }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writer
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The envelope's control numbers, its options and the writer's failures: the same types as the 837P writer's.
+ *
+ * @since 0.1.0
+ */
+export type { Controls, ValidationFailure, WriteOptions } from "./internal/write.js"
+
+/**
+ * A service line to write: the reader's `RemittanceLine` without what the reader works out (`segmentIndex`,
+ * `balanced`).
+ *
+ * @since 0.1.0
+ */
+export type RemittanceLineToWrite = Omit<RemittanceLine, "segmentIndex" | "balanced">
+
+/**
+ * A claim to write: the reader's `RemittanceClaim` without what the reader works out (`segmentIndex`,
+ * `statusMeaning`, `patientResponsibilityTotal`, `balanced`).
+ *
+ * @since 0.1.0
+ */
+export type RemittanceClaimToWrite = Omit<
+  RemittanceClaim,
+  "segmentIndex" | "statusMeaning" | "patientResponsibilityTotal" | "balanced" | "lines"
+> & { readonly lines: ReadonlyArray<RemittanceLineToWrite> }
+
+/**
+ * @since 0.1.0
+ */
+export type ProviderAdjustmentToWrite = Omit<ProviderAdjustment, "segmentIndex">
+
+/**
+ * An 835 to write: the reader's `RemittanceWithClaims` without what the reader works out (`control` comes from
+ * `Controls.transaction`; `claimCount`, `totals`, `balanced` are counted). A `RemittanceWithClaims` read from a
+ * text is one, as it is.
+ *
+ * @since 0.1.0
+ */
+export type RemittanceToWrite = Omit<
+  Remittance,
+  "control" | "claimCount" | "providerAdjustments" | "totals" | "balanced"
+> & {
+  readonly providerAdjustments: ReadonlyArray<ProviderAdjustmentToWrite>
+  readonly claims: ReadonlyArray<RemittanceClaimToWrite>
+}
+
+const adjustmentGroups: ReadonlySet<string> = new Set(["CO", "OA", "PI", "PR", "CR"])
+const creditDebits: ReadonlySet<string> = new Set(["C", "D"])
+const codePattern = /^[A-Z0-9]{1,3}$/u
+const reasonPattern = /^[A-Z0-9]{1,5}$/u
+
+/** A quantity as X12 writes it: plain decimal digits (no exponent), read back as the same number. */
+const quantityText = (n: number): string | undefined => {
+  if (!Number.isFinite(n)) return undefined
+  const text = String(n)
+  return /^-?\d+(?:\.\d+)?$/u.test(text) ? text : undefined
+}
+
+/**
+ * The envelope options (as the 837P writer's), and `tolerant`.
+ *
+ * @since 0.1.0
+ */
+export interface Write835Options extends WriteOptions {
+  /**
+   * Writes what a tolerant read gave, for passing a payer's file on rather than making one: money that does not
+   * balance (lines, claims, the transaction, CLP05 against the PR adjustments) and text with spaces at its ends
+   * are written as given. Every other check stays.
+   */
+  readonly tolerant?: boolean
+}
+
+class Validator835 extends FieldValidator {
+  /** Checks the money balances. */
+  balancing = true
+
+  number(path: PathLike, field: string, value: number | undefined, required = true) {
+    if (value === undefined) {
+      if (required) this.fail(`${path}${field}`, "is required")
+      return
+    }
+    if (quantityText(value) === undefined) this.fail(`${path}${field}`, "must be a finite decimal number")
+  }
+
+  references(path: PathLike, references: ReadonlyArray<Reference>, reserved?: string) {
+    references.forEach((reference, i) => {
+      const item = at(path, "", i)
+      this.pattern(item, ".qualifier", reference.qualifier, codePattern, "must be a reference qualifier code")
+      if (reserved !== undefined && reference.qualifier === reserved)
+        this.fail(`${item}.qualifier`, "is written from its own field")
+      this.text(item, ".value", reference.value, 50)
+    })
+  }
+
+  amounts(path: PathLike, amounts: ReadonlyArray<QualifiedAmount>, reserved?: string) {
+    amounts.forEach((amount, i) => {
+      const item = at(path, "", i)
+      this.pattern(item, ".qualifier", amount.qualifier, codePattern, "must be an amount qualifier code")
+      if (reserved !== undefined && amount.qualifier === reserved)
+        this.fail(`${item}.qualifier`, "is written from its own field")
+      this.cents(item, ".amount", amount.amount, true, true)
+    })
+  }
+
+  quantities(path: PathLike, quantities: ReadonlyArray<QualifiedQuantity>) {
+    quantities.forEach((quantity, i) => {
+      const item = at(path, "", i)
+      this.pattern(item, ".qualifier", quantity.qualifier, codePattern, "must be a quantity qualifier code")
+      this.number(item, ".quantity", quantity.quantity)
+    })
+  }
+
+  /** Σ of the adjustments, after checking them; PR ones added to `pr`. */
+  adjustments(path: PathLike, adjustments: ReadonlyArray<Adjustment>, totals: { adjusted: number; pr: number }) {
+    const perGroup = new Map<string, number>()
+    adjustments.forEach((adjustment, i) => {
+      const item = at(path, "", i)
+      this.oneOf(item, ".group", adjustment.group, adjustmentGroups)
+      this.pattern(item, ".reason", adjustment.reason, reasonPattern, "must be a claim adjustment reason code")
+      this.cents(item, ".amount", adjustment.amount, true, true)
+      this.number(item, ".quantity", adjustment.quantity, false)
+      const count = (perGroup.get(adjustment.group) ?? 0) + 1
+      perGroup.set(adjustment.group, count)
+      if (count === 7) this.fail(item, "at most 6 adjustments per group code")
+      if (Number.isSafeInteger(adjustment.amount)) {
+        totals.adjusted += adjustment.amount
+        if (adjustment.group === "PR") totals.pr += adjustment.amount
+      }
+    })
+  }
+
+  procedure(path: PathLike, procedure: Procedure | undefined, required: boolean) {
+    if (procedure === undefined) {
+      if (required) this.fail(path, "is required")
+      return
+    }
+    this.pattern(path, ".qualifier", procedure.qualifier, /^[A-Z0-9]{2}$/u, "must be a 2-character qualifier")
+    this.text(path, ".code", procedure.code, 48)
+    if (procedure.modifiers.length > 4) this.fail(`${path}.modifiers`, "at most 4 modifiers")
+    procedure.modifiers.forEach((modifier, i) => {
+      this.text(path, `.modifiers[${i}]`, modifier, 2)
+    })
+    this.text(path, ".description", procedure.description, 80, false)
+  }
+
+  name(path: PathLike, name: Name | undefined, entity: string | undefined) {
+    if (name === undefined) return
+    if (entity !== undefined && name.entity !== entity) this.fail(`${path}.entity`, `must be ${entity}`)
+    else if (entity === undefined) {
+      this.pattern(path, ".entity", name.entity, /^[0-9A-Z]{2,3}$/u, "must be an entity identifier code")
+      if (name.entity === "QC" || name.entity === "IL" || name.entity === "82")
+        this.fail(`${path}.entity`, "is written from its own field (patient, insured, rendering)")
+    }
+    this.oneOf(path, ".entityType", name.entityType, entityTypes)
+    this.text(path, ".name", name.name, 60, false)
+    this.text(path, ".first", name.first, 35, false)
+    this.text(path, ".middle", name.middle, 25, false)
+    this.text(path, ".suffix", name.suffix, 10, false)
+    this.text(path, ".idQualifier", name.idQualifier, 3, false)
+    this.text(path, ".id", name.id, 80, false)
+    if (name.id !== undefined && name.idQualifier === undefined)
+      this.fail(`${path}.idQualifier`, "is required with an id")
+  }
+
+  party(path: string, party: Party | undefined) {
+    if (party === undefined) return this.fail(path, "is required")
+    this.text(path, ".name", party.name, 60)
+    this.text(path, ".idQualifier", party.idQualifier, 2, false)
+    this.text(path, ".id", party.id, 80, false)
+    if ((party.idQualifier === undefined) !== (party.id === undefined))
+      this.fail(`${path}.id`, "the id and its qualifier are written together (N103, N104)")
+    const address = party.address
+    if (address !== undefined) {
+      const ap = `${path}.address`
+      if (address.lines.length > 2) this.fail(`${ap}.lines`, "at most 2 lines")
+      address.lines.forEach((line, i) => {
+        this.text(ap, `.lines[${i}]`, line, 55)
+      })
+      this.text(ap, ".city", address.city, 30, false)
+      this.text(ap, ".state", address.state, 2, false)
+      this.text(ap, ".postalCode", address.postalCode, 15, false)
+      this.text(ap, ".country", address.country, 3, false)
+      const { city, state, postalCode, country } = address
+      if (address.lines.length === 0 && [city, state, postalCode, country].every((f) => f === undefined))
+        this.fail(ap, "is empty")
+    }
+    this.references(`${path}.references`, party.references)
+    party.contacts.forEach((contact, i) => {
+      const cp = at(path, ".contacts", i)
+      this.pattern(cp, ".function", contact.function, /^[A-Z]{2}$/u, "must be a contact function code")
+      this.text(cp, ".name", contact.name, 60, false)
+      if (contact.numbers.length > 3) this.fail(`${cp}.numbers`, "at most 3 numbers")
+      contact.numbers.forEach((number, j) => {
+        const np = at(cp, ".numbers", j)
+        this.pattern(np, ".qualifier", number.qualifier, /^[A-Z]{2}$/u, "must be a communication qualifier code")
+        this.text(np, ".value", number.value, 256)
+      })
+    })
+  }
+
+  line(path: PathLike, line: RemittanceLineToWrite, totals: { adjusted: number; pr: number }) {
+    this.procedure(at(path, ".procedure"), line.procedure, true)
+    this.cents(path, ".charge", line.charge, true, true)
+    this.cents(path, ".paid", line.paid, true, true)
+    this.text(path, ".revenueCode", line.revenueCode, 48, false)
+    this.number(path, ".units", line.units)
+    this.procedure(at(path, ".originalProcedure"), line.originalProcedure, false)
+    this.number(path, ".originalUnits", line.originalUnits, false)
+    this.d8(path, ".serviceDate", line.serviceDate, false)
+    this.d8(path, ".serviceFrom", line.serviceFrom, false)
+    this.d8(path, ".serviceTo", line.serviceTo, false)
+    const own = { adjusted: 0, pr: 0 }
+    this.adjustments(at(path, ".adjustments"), line.adjustments, own)
+    this.text(path, ".controlNumber", line.controlNumber, 50, false)
+    this.references(at(path, ".references"), line.references, "6R")
+    this.cents(path, ".allowed", line.allowed, false, true)
+    this.amounts(at(path, ".amounts"), line.amounts, "B6")
+    this.quantities(at(path, ".quantities"), line.quantities)
+    line.remarks.forEach((remark, i) => {
+      this.text(path, `.remarks[${i}]`, remark, 30)
+    })
+    if (this.balancing && Number.isSafeInteger(line.charge) && Number.isSafeInteger(line.paid))
+      if (!balances(line.charge, own.adjusted, line.paid))
+        this.fail(`${path}.paid`, "must equal the charge less the line's adjustments (SVC02 − Σ CAS = SVC03)")
+    totals.adjusted += own.adjusted
+    totals.pr += own.pr
+  }
+
+  claim(path: PathLike, claim: RemittanceClaimToWrite) {
+    this.text(path, ".patientControlNumber", claim.patientControlNumber, 38)
+    this.pattern(path, ".status", claim.status, /^\d{1,2}$/u, "must be a claim status code")
+    this.cents(path, ".charge", claim.charge, true, true)
+    this.cents(path, ".paid", claim.paid, true, true)
+    this.cents(path, ".patientResponsibility", claim.patientResponsibility, false, true)
+    this.pattern(path, ".filingIndicator", claim.filingIndicator, /^[0-9A-Z]{2}$/u, "must be a filing indicator code")
+    this.text(path, ".payerClaimControlNumber", claim.payerClaimControlNumber, 50)
+    this.text(path, ".facilityCode", claim.facilityCode, 2, false)
+    this.text(path, ".frequency", claim.frequency, 1, false)
+    this.pattern(path, ".headerNumber", claim.headerNumber, /^\d{1,6}$/u, "must be 1 to 6 digits", false)
+    const totals = { adjusted: 0, pr: 0 }
+    this.adjustments(at(path, ".adjustments"), claim.adjustments, totals)
+    this.name(at(path, ".patient"), claim.patient, "QC")
+    this.name(at(path, ".insured"), claim.insured, "IL")
+    this.name(at(path, ".rendering"), claim.rendering, "82")
+    claim.otherNames.forEach((name, i) => {
+      this.name(at(path, ".otherNames", i), name, undefined)
+    })
+    this.references(at(path, ".references"), claim.references)
+    this.d8(path, ".statementFrom", claim.statementFrom, false)
+    this.d8(path, ".statementTo", claim.statementTo, false)
+    this.d8(path, ".received", claim.received, false)
+    this.d8(path, ".coverageExpiration", claim.coverageExpiration, false)
+    this.amounts(at(path, ".amounts"), claim.amounts)
+    this.quantities(at(path, ".quantities"), claim.quantities)
+    if (claim.remarks.length > 5) this.fail(`${path}.remarks`, "at most 5 remark codes (MOA03 to MOA07)")
+    claim.remarks.forEach((remark, i) => {
+      this.text(path, `.remarks[${i}]`, remark, 50)
+    })
+    claim.lines.forEach((line, i) => {
+      this.line(at(path, ".lines", i), line, totals)
+    })
+    if (this.balancing && Number.isSafeInteger(claim.charge) && Number.isSafeInteger(claim.paid))
+      if (!balances(claim.charge, totals.adjusted, claim.paid))
+        this.fail(
+          `${path}.paid`,
+          "must equal the charge less the claim's and its lines' adjustments (CLP03 − Σ CAS = CLP04)"
+        )
+    const sent = claim.patientResponsibility
+    if (this.balancing && (sent === undefined || Number.isSafeInteger(sent)))
+      if (!patientResponsibilityMatches(claim.patientResponsibility, totals.pr))
+        this.fail(`${path}.patientResponsibility`, "must equal the sum of the PR adjustments, claim and lines")
+  }
+}
+
+const entityTypes: ReadonlySet<string> = new Set(["1", "2"])
+
+/**
+ * Everything wrong with a remittance, its control numbers and options; empty when it can be written. Besides
+ * each field, the money must balance as the reader checks it: each line, each claim (and CLP05 against the PR
+ * adjustments), and the transaction (`Σ CLP04 − Σ PLB = BPR02`, negated for a debit).
+ *
+ * @since 0.1.0
+ */
+export const validate835 = (
+  remittance: RemittanceToWrite,
+  controls: Controls,
+  options: Write835Options
+): ReadonlyArray<ValidationFailure> => {
+  const v = new Validator835(options.delimiters ?? defaultDelimiters)
+  if (options.tolerant === true) {
+    v.balancing = false
+    v.padded = true
+  }
+  validateEnvelope(
+    v,
+    controls,
+    options,
+    options.sender ?? remittance.payer?.id,
+    options.receiver ?? remittance.payee?.id
+  )
+  const payment = remittance.payment
+  if (payment === undefined) v.fail("payment", "is required")
+  else {
+    v.pattern("payment", ".handling", payment.handling, /^[A-Z]{1,2}$/u, "must be a transaction handling code")
+    v.cents("payment", ".amount", payment.amount)
+    v.oneOf("payment", ".creditDebit", payment.creditDebit, creditDebits)
+    v.pattern("payment", ".method", payment.method, /^[A-Z]{3}$/u, "must be a payment method code")
+    v.text("payment", ".format", payment.format, 10, false)
+    v.d8("payment", ".effectiveDate", payment.effectiveDate)
+  }
+  const trace = remittance.trace
+  if (trace === undefined) v.fail("trace", "is required")
+  else {
+    v.pattern("trace", ".type", trace.type, /^[0-9]{1,2}$/u, "must be a trace type code")
+    v.text("trace", ".number", trace.number, 50)
+    v.text("trace", ".payerId", trace.payerId, 10)
+    v.text("trace", ".supplementalCode", trace.supplementalCode, 50, false)
+  }
+  v.references("references", remittance.references)
+  v.d8("", "productionDate", remittance.productionDate, false)
+  v.party("payer", remittance.payer)
+  v.party("payee", remittance.payee)
+  let claimsPaid = 0
+  let known = true
+  let inHeaderLoop = false
+  remittance.claims.forEach((claim, i) => {
+    const cp = at("claims", "", i)
+    v.claim(cp, claim)
+    if (claim.headerNumber !== undefined) inHeaderLoop = true
+    else if (inHeaderLoop) v.fail(`${cp}.headerNumber`, "is required once an earlier claim is in a header loop (LX)")
+    if (Number.isSafeInteger(claim.paid)) claimsPaid += claim.paid
+    else known = false
+  })
+  let plb = 0
+  remittance.providerAdjustments.forEach((adjustment, i) => {
+    const pp = at("providerAdjustments", "", i)
+    v.text(pp, ".provider", adjustment.provider, 50)
+    v.d8(pp, ".fiscalPeriodDate", adjustment.fiscalPeriodDate)
+    if (adjustment.adjustments.length === 0) v.fail(`${pp}.adjustments`, "needs at least one adjustment")
+    if (adjustment.adjustments.length > 6) v.fail(`${pp}.adjustments`, "at most 6 adjustments per PLB")
+    adjustment.adjustments.forEach((item, j) => {
+      const ip = at(pp, ".adjustments", j)
+      v.pattern(ip, ".reason", item.reason, /^[0-9A-Z]{2}$/u, "must be a provider adjustment reason code")
+      v.text(ip, ".reference", item.reference, 50, false)
+      v.cents(ip, ".amount", item.amount, true, true)
+      if (Number.isSafeInteger(item.amount)) plb += item.amount
+      else known = false
+    })
+  })
+  if (v.balancing && payment !== undefined && known && Number.isSafeInteger(payment.amount))
+    if (!transactionBalances(claimsPaid, plb, payment))
+      v.fail(
+        "payment.amount",
+        "must equal the claims' payments less the provider adjustments (Σ CLP04 − Σ PLB = BPR02, negated for a debit)"
+      )
+  return v.failures
+}
+
+/** Segments joined with the element separator, trailing empty elements dropped. */
+class Segments835 {
+  readonly segments: Array<string> = []
+
+  constructor(
+    private readonly e: string,
+    readonly c: string
+  ) {}
+
+  add(id: string, ...elements: ReadonlyArray<string | undefined>): void {
+    let last = elements.length
+    while (last > 0 && (elements[last - 1] ?? "") === "") last--
+    let text = id
+    for (let i = 0; i < last; i++) text += this.e + (elements[i] ?? "")
+    this.segments.push(text)
+  }
+
+  /** A composite, trailing empty components dropped. */
+  composite(parts: ReadonlyArray<string | undefined>): string {
+    let last = parts.length
+    while (last > 0 && (parts[last - 1] ?? "") === "") last--
+    return parts
+      .slice(0, last)
+      .map((p) => p ?? "")
+      .join(this.c)
+  }
+}
+
+const quantityOf = (n: number | undefined): string | undefined => (n === undefined ? undefined : quantityText(n))
+
+const procedureText = (w: Segments835, p: Procedure): string => {
+  const parts: Array<string | undefined> = [p.qualifier, p.code, ...p.modifiers]
+  if (p.description !== undefined) {
+    while (parts.length < 6) parts.push("")
+    parts.push(p.description)
+  }
+  return w.composite(parts)
+}
+
+/** One CAS per group code, in the order the groups first appear, each with its reasons in order. */
+const writeCas = (w: Segments835, adjustments: ReadonlyArray<Adjustment>) => {
+  const groups: Array<string> = []
+  for (const a of adjustments) if (!groups.includes(a.group)) groups.push(a.group)
+  for (const group of groups) {
+    const elements: Array<string | undefined> = []
+    for (const a of adjustments)
+      if (a.group === group) elements.push(a.reason, formatCents(a.amount), quantityOf(a.quantity))
+    w.add("CAS", group, ...elements)
+  }
+}
+
+const writeParty = (w: Segments835, code: string, party: Party) => {
+  w.add("N1", code, party.name, party.idQualifier, party.id)
+  const address = party.address
+  if (address !== undefined) {
+    if (address.lines.length > 0) w.add("N3", address.lines[0], address.lines[1])
+    const { city, state, postalCode, country } = address
+    if (city !== undefined || state !== undefined || postalCode !== undefined || country !== undefined)
+      w.add("N4", city, state, postalCode, country)
+  }
+  for (const r of party.references) w.add("REF", r.qualifier, r.value)
+  for (const contact of party.contacts) {
+    const numbers: Array<string> = []
+    for (const n of contact.numbers) numbers.push(n.qualifier, n.value)
+    w.add("PER", contact.function, contact.name, ...numbers)
+  }
+}
+
+const writeName = (w: Segments835, name: Name, entity: string) =>
+  w.add(
+    "NM1",
+    entity,
+    name.entityType,
+    name.name,
+    name.first,
+    name.middle,
+    undefined,
+    name.suffix,
+    name.idQualifier,
+    name.id
+  )
+
+const dtm = (w: Segments835, qualifier: string, date: string | undefined) => {
+  if (date !== undefined) w.add("DTM", qualifier, date)
+}
+
+const writeClaim835 = (w: Segments835, claim: RemittanceClaimToWrite) => {
+  w.add(
+    "CLP",
+    claim.patientControlNumber,
+    claim.status,
+    formatCents(claim.charge),
+    formatCents(claim.paid),
+    claim.patientResponsibility === undefined ? undefined : formatCents(claim.patientResponsibility),
+    claim.filingIndicator,
+    claim.payerClaimControlNumber,
+    claim.facilityCode,
+    claim.frequency
+  )
+  writeCas(w, claim.adjustments)
+  // X221's order: QC, IL, 74, 82, TT, PR, GB.
+  if (claim.patient !== undefined) writeName(w, claim.patient, "QC")
+  if (claim.insured !== undefined) writeName(w, claim.insured, "IL")
+  for (const name of claim.otherNames) if (name.entity === "74") writeName(w, name, "74")
+  if (claim.rendering !== undefined) writeName(w, claim.rendering, "82")
+  for (const name of claim.otherNames) if (name.entity !== "74") writeName(w, name, name.entity)
+  if (claim.remarks.length > 0) w.add("MOA", undefined, undefined, ...claim.remarks)
+  for (const r of claim.references) w.add("REF", r.qualifier, r.value)
+  dtm(w, "232", claim.statementFrom)
+  dtm(w, "233", claim.statementTo)
+  dtm(w, "036", claim.coverageExpiration)
+  dtm(w, "050", claim.received)
+  for (const a of claim.amounts) w.add("AMT", a.qualifier, formatCents(a.amount))
+  for (const q of claim.quantities) w.add("QTY", q.qualifier, quantityOf(q.quantity))
+  for (const line of claim.lines) {
+    w.add(
+      "SVC",
+      procedureText(w, line.procedure),
+      formatCents(line.charge),
+      formatCents(line.paid),
+      line.revenueCode,
+      line.units === 1 ? undefined : quantityOf(line.units),
+      line.originalProcedure === undefined ? undefined : procedureText(w, line.originalProcedure),
+      quantityOf(line.originalUnits)
+    )
+    dtm(w, "472", line.serviceDate)
+    dtm(w, "150", line.serviceFrom)
+    dtm(w, "151", line.serviceTo)
+    writeCas(w, line.adjustments)
+    for (const r of line.references) w.add("REF", r.qualifier, r.value)
+    if (line.controlNumber !== undefined) w.add("REF", "6R", line.controlNumber)
+    if (line.allowed !== undefined) w.add("AMT", "B6", formatCents(line.allowed))
+    for (const a of line.amounts) w.add("AMT", a.qualifier, formatCents(a.amount))
+    for (const q of line.quantities) w.add("QTY", q.qualifier, quantityOf(q.quantity))
+    for (const remark of line.remarks) w.add("LQ", "HE", remark)
+  }
+}
+
+/** The segments of a validated remittance, ISA to IEA, without terminators. */
+const segments835 = (remittance: RemittanceToWrite, controls: Controls, options: WriteOptions): Array<string> => {
+  const d = options.delimiters ?? defaultDelimiters
+  const sender = options.sender ?? (remittance.payer?.id as string)
+  const receiver = options.receiver ?? (remittance.payee?.id as string)
+  const [isa, gs] = envelopeHeader(controls, options, sender, receiver, "HP", "005010X221A1")
+  const w = new Segments835(d.element, d.component)
+  w.add("ST", "835", controls.transaction)
+  const p = remittance.payment as Payment
+  // BPR06 to BPR15 (the banks and accounts) are not in the model: written empty.
+  const bank = Array.from({ length: 10 }, () => undefined)
+  w.add("BPR", p.handling, formatCents(p.amount), p.creditDebit, p.method, p.format, ...bank, p.effectiveDate)
+  const t = remittance.trace as Trace
+  w.add("TRN", t.type, t.number, t.payerId, t.supplementalCode)
+  for (const r of remittance.references) w.add("REF", r.qualifier, r.value)
+  dtm(w, "405", remittance.productionDate)
+  writeParty(w, "PR", remittance.payer as Party)
+  writeParty(w, "PE", remittance.payee as Party)
+  let header: string | undefined
+  for (const claim of remittance.claims) {
+    if (claim.headerNumber !== undefined && claim.headerNumber !== header) {
+      header = claim.headerNumber
+      w.add("LX", header)
+    }
+    writeClaim835(w, claim)
+  }
+  for (const plb of remittance.providerAdjustments) {
+    const items: Array<string | undefined> = []
+    for (const item of plb.adjustments) items.push(w.composite([item.reason, item.reference]), formatCents(item.amount))
+    w.add("PLB", plb.provider, plb.fiscalPeriodDate, ...items)
+  }
+  w.add("SE", String(w.segments.length + 1), controls.transaction)
+  const [ge, iea] = envelopeTrailer(d.element, controls)
+  return [isa, gs, ...w.segments, ge, iea]
+}
+
+/**
+ * The interchange's segments one by one (each with its terminator, and a newline when asked), or the validation
+ * failures and nothing written.
+ *
+ * @since 0.1.0
+ */
+export const write835Lines = (
+  remittance: RemittanceToWrite,
+  controls: Controls,
+  options: Write835Options
+): Result.Result<ReadonlyArray<string>, ReadonlyArray<ValidationFailure>> => {
+  const failures = validate835(remittance, controls, options)
+  if (failures.length > 0) return Result.fail(failures)
+  const d = options.delimiters ?? defaultDelimiters
+  const terminator = options.newline === true ? `${d.segment}\n` : d.segment
+  return Result.succeed(segments835(remittance, controls, options).map((s) => s + terminator))
+}
+
+/**
+ * One 835 as a whole interchange (ISA to IEA, one group, one transaction set), or the validation failures and
+ * nothing written. It writes what `read835` reads back: the same remittance, with ST02 from
+ * `controls.transaction`. Amounts are written with two decimals (`formatCents`), dates as kept (CCYYMMDD), CAS
+ * one segment per group code (so adjustments come back grouped by group code, groups in order of first
+ * appearance), names in X221's order (so `otherNames` come back with the corrected patient, 74, first), claim
+ * remark codes in one MOA (up to 5), an LX whenever `headerNumber` changes. Values holding a delimiter are
+ * refused, not escaped: X12 has no escape. BPR06–BPR15 (bank and account numbers) are not in the model and are
+ * left empty.
+ *
+ * @since 0.1.0
+ */
+export const write835 = (
+  remittance: RemittanceToWrite,
+  controls: Controls,
+  options: Write835Options
+): Result.Result<string, ReadonlyArray<ValidationFailure>> =>
+  Result.map(write835Lines(remittance, controls, options), (lines) => lines.join(""))

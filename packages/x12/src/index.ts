@@ -110,6 +110,10 @@ export * as Remittance from "./Remittance.js"
 /**
  * Writers for the two requests a provider sends a payer: the 270 eligibility inquiry (005010X279A1) and the 276
  * claim status request (005010X212). Each takes a plain request, the control numbers and the envelope, checks
+ *
+ * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
+ * checks every field and the same three balances first, and returns the failures with their paths, never values,
+ * instead of text that does not balance. What it writes, `read835` reads back as the same model.
  * everything first (the provider's NPI check digit included) and returns either the whole interchange (ISA to
  * IEA, counts right, ISA padded to its fixed widths) or the list of what is wrong: each failure names the field
  * and says why, never quoting a value.
