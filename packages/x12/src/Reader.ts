@@ -4,6 +4,12 @@
  * error with `X12ParseError`; in `tolerant` mode (the default) it recovers, reads on, and reports every problem.
  * It reads in chunks (`Reader.push`) with the same result as a whole text (`read`), for any chunk size.
  *
+ * A set, group or interchange left open is closed where the next envelope (or the end of the input) shows it,
+ * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
+ * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
+ * interchange (AK905 19), else a `duplicate-control-number` error. Problems are bounded: past `maxProblems` the
+ * reader stops with `too-many-problems`.
+ *
  * @since 0.1.0
  */
 import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
@@ -56,10 +62,31 @@ export interface Options {
   readonly models?: Models
   /** Keep each transaction's raw segments (for models that want them, and for a generic reader). */
   readonly keepSegments?: boolean
+  /**
+   * The most problems (errors and warnings) the reader reports: one more stops it, in every mode, with an
+   * `X12ParseError` whose problem is `too-many-problems`, at the position of the problem that did not fit. A bound
+   * on what a broken or hostile input costs (a file of a million empty segments is a million problems). 1,000 by
+   * default; `Infinity` lifts it.
+   */
+  readonly maxProblems?: number
+  /**
+   * Keep every problem in `Reader.problems` (the default). A streaming reader turns this off: its problems reach
+   * the caller as `Problem` events, so nothing grows with the input.
+   */
+  readonly keepProblems?: boolean
 }
 
 /**
- * What the reader emits, in input order.
+ * The default of `Options.maxProblems`.
+ *
+ * @since 0.1.0
+ */
+export const defaultMaxProblems = 1000
+
+/**
+ * What the reader emits, in input order. A problem that stops the reader (strict mode's first error, input it
+ * cannot read on from, `too-many-problems`) is not an event: it is the `X12ParseError` thrown after the events
+ * before it, and the last of `Reader.problems`.
  *
  * @since 0.1.0
  */
@@ -121,6 +148,72 @@ const envelopeKind = (segment: SegmentView): number => {
 
 const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", time: "", control: "", version: "" }
 
+/** Control numbers can be 9 digits: a number below 10^9 is a small integer in V8. */
+const isDigits = (text: string): boolean => {
+  if (text.length === 0 || text.length > 9) return false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** The most control numbers out of sequence one scope (a group's ST02s, an interchange's GS06s) remembers. */
+const maxRemembered = 65_536
+
+/**
+ * The control numbers seen in one scope, to find a repeat. Numbers in sequence (the usual `0001`, `0002`, ...)
+ * take no memory: one run per width, from its lowest to its highest; others are remembered one by one, up to
+ * `maxRemembered` (past it a repeat of an unremembered number goes unseen, so memory stays bounded).
+ */
+class ControlNumbersSeen {
+  private runs = new Map<number, { low: number; high: number; others: Set<number> }>()
+  private texts = new Set<string>()
+  private remembered = 0
+
+  /** Adds `control`; false when it was already there. */
+  add(control: string): boolean {
+    if (!isDigits(control)) {
+      if (this.texts.has(control)) return false
+      if (this.remembered < maxRemembered) {
+        this.texts.add(control)
+        this.remembered++
+      }
+      return true
+    }
+    const value = Number(control)
+    const run = this.runs.get(control.length)
+    if (run === undefined) {
+      this.runs.set(control.length, { low: value, high: value, others: new Set() })
+      return true
+    }
+    if ((value >= run.low && value <= run.high) || run.others.has(value)) return false
+    if (value === run.high + 1) {
+      run.high = value
+      while (run.others.delete(run.high + 1)) {
+        run.high++
+        this.remembered--
+      }
+    } else if (value === run.low - 1) {
+      run.low = value
+      while (run.others.delete(run.low - 1)) {
+        run.low--
+        this.remembered--
+      }
+    } else if (this.remembered < maxRemembered) {
+      run.others.add(value)
+      this.remembered++
+    }
+    return true
+  }
+
+  clear(): void {
+    this.runs.clear()
+    this.texts.clear()
+    this.remembered = 0
+  }
+}
+
 /**
  * A reader over chunks of text.
  *
@@ -139,6 +232,18 @@ export class Reader {
   private segments: Array<Segment> | undefined
   private segmentCount = 0
   private out: Array<Event> = []
+  private readonly maxProblems: number
+  private readonly keepProblems: boolean
+  private problemCount = 0
+  /** The error that stopped the reader, thrown again by every later call. */
+  private stopped: X12ParseError | undefined
+  /** ST02s of the open group, GS06s of the open interchange. */
+  private readonly transactionControls = new ControlNumbersSeen()
+  private readonly groupControls = new ControlNumbersSeen()
+  /**
+   * Every problem, the one that stopped the reader last (none when `keepProblems` is false). At most
+   * `maxProblems` + 1.
+   */
   readonly problems: Array<Problem> = []
 
   /**
@@ -151,41 +256,77 @@ export class Reader {
   ) {
     this.splitter = new Scanner(options.maxSegmentLength)
     this.strict = options.mode === "strict"
+    const max = options.maxProblems
+    this.maxProblems = max === undefined || Number.isNaN(max) ? defaultMaxProblems : Math.max(0, max)
+    this.keepProblems = options.keepProblems ?? true
   }
 
-  /** Events completed by this chunk. Throws `X12ParseError` in strict mode, or on input it cannot read on from. */
+  /**
+   * Events completed by this chunk. A problem that stops the reader (strict mode's first error, input it cannot
+   * read on from, `too-many-problems`) is thrown as `X12ParseError` once the events before it are handed out: by
+   * this call when there are none, else by the next `push` or `end`. A stopped reader throws it on every call.
+   */
   push(text: string): ReadonlyArray<Event> {
-    const failure = this.splitter.push(text, this.onSegment)
-    if (failure !== undefined) this.splitFailure(failure)
+    return this.guard(() => {
+      const failure = this.splitter.push(text, this.onSegment)
+      if (failure !== undefined) this.splitFailure(failure)
+    })
+  }
+
+  /**
+   * The end of the input: closes what is open, with an error for each envelope left unclosed, at the index the
+   * next segment would have had.
+   */
+  end(): ReadonlyArray<Event> {
+    return this.guard(() => {
+      const failure = this.splitter.end(this.onSegment)
+      if (failure !== undefined) this.splitFailure(failure)
+      for (const warning of this.splitter.warnings.splice(0)) {
+        this.problem({
+          severity: "warning",
+          code: "missing-terminator",
+          message: "the last segment has no terminator",
+          segmentIndex: warning.segmentIndex
+        })
+      }
+      this.closeEnvelopes(undefined, true)
+    })
+  }
+
+  private guard(read: () => void): ReadonlyArray<Event> {
+    if (this.stopped !== undefined) throw this.stopped
+    try {
+      read()
+    } catch (error) {
+      if (!(error instanceof X12ParseError)) throw error
+      this.stopped = error
+      // The events before the error go out first; the next call throws it.
+      if (this.out.length === 0) throw error
+    }
     return this.flush()
   }
 
-  /** The end of the input: closes what is open, with a problem for each envelope left unclosed. */
-  end(): ReadonlyArray<Event> {
-    const failure = this.splitter.end(this.onSegment)
-    if (failure !== undefined) this.splitFailure(failure)
-    for (const warning of this.splitter.warnings.splice(0)) {
-      this.problem({
-        severity: "warning",
-        code: "missing-terminator",
-        message: "the last segment has no terminator",
-        segmentIndex: warning.segmentIndex
-      })
+  /**
+   * Closes the set, group and interchange left open, innermost first, each with its `missing-*` error at
+   * `segment` (the envelope segment that shows it, or the end of the input): the set goes out in its own group
+   * and interchange, not the next one's.
+   */
+  private closeEnvelopes(segment: SegmentView | undefined, interchangeToo: boolean) {
+    const at = (code: string, message: string) =>
+      segment === undefined
+        ? this.problem({ severity: "error", code, message, segmentIndex: this.splitter.segmentCount })
+        : this.errorAt(segment, code, message)
+    if (this.header !== undefined) {
+      at("missing-se", `transaction ${this.header.control} has no SE`)
+      this.closeTransaction(undefined)
     }
-    if (this.header !== undefined)
-      this.problem({ severity: "error", code: "missing-se", message: `transaction ${this.header.control} has no SE` })
-    if (this.group !== undefined && this.group !== noGroup)
-      this.problem({ severity: "error", code: "missing-ge", message: `group ${this.group.control} has no GE` })
-    if (this.interchange !== undefined)
-      this.problem({
-        severity: "error",
-        code: "missing-iea",
-        message: `interchange ${this.interchange.control} has no IEA`
-      })
-    this.header = undefined
+    if (!interchangeToo) return
+    if (this.group !== undefined && this.group !== noGroup) at("missing-ge", `group ${this.group.control} has no GE`)
     this.group = undefined
+    this.transactionControls.clear()
+    if (this.interchange !== undefined) at("missing-iea", `interchange ${this.interchange.control} has no IEA`)
     this.interchange = undefined
-    return this.flush()
+    this.groupControls.clear()
   }
 
   private emit(event: Event) {
@@ -261,28 +402,51 @@ export class Reader {
               message: `a segment is longer than ${failure.limit} characters`,
               segmentIndex: failure.segmentIndex
             }
-    this.problems.push(problem)
     // Nothing after this point can be read: every mode stops.
+    this.stop(this.locate(problem))
+  }
+
+  /** Records the problem that stops the reader and throws it. */
+  private stop(problem: Problem): never {
+    if (this.keepProblems) this.problems.push(problem)
     throw new X12ParseError({ problem })
   }
 
-  private problem(problem: Problem) {
-    const located: Problem = {
+  /** The problem with the interchange, group and transaction set open. */
+  private locate(problem: Problem): Problem {
+    return {
       ...(this.interchange === undefined ? {} : { interchange: this.interchange.control }),
       ...(this.group === undefined || this.group === noGroup ? {} : { group: this.group.control }),
       ...(this.header === undefined ? {} : { transaction: this.header.control }),
       ...problem
     }
-    this.problems.push(located)
+  }
+
+  private problem(problem: Problem) {
+    const located = this.locate(problem)
+    if (this.strict && located.severity === "error") this.stop(located)
+    if (this.problemCount >= this.maxProblems) {
+      // Where the reader stopped: the position of the problem that did not fit, without its element.
+      this.stop({
+        severity: "error",
+        code: "too-many-problems",
+        message: `more than ${this.maxProblems} problems: the reader stopped (maxProblems)`,
+        ...(located.interchange === undefined ? {} : { interchange: located.interchange }),
+        ...(located.group === undefined ? {} : { group: located.group }),
+        ...(located.transaction === undefined ? {} : { transaction: located.transaction }),
+        ...(located.segmentIndex === undefined ? {} : { segmentIndex: located.segmentIndex }),
+        ...(located.segmentId === undefined ? {} : { segmentId: located.segmentId })
+      })
+    }
+    this.problemCount++
+    if (this.keepProblems) this.problems.push(located)
     this.emit({ _tag: "Problem", problem: located })
-    if (this.strict && located.severity === "error") throw new X12ParseError({ problem: located })
   }
 
   private segment(segment: SegmentView) {
     switch (envelopeKind(segment)) {
       case isa: {
-        if (this.interchange !== undefined)
-          this.errorAt(segment, "missing-iea", `interchange ${this.interchange.control} has no IEA`)
+        this.closeEnvelopes(segment, true)
         const e = (n: number) => segment.get(n)
         this.interchange = {
           senderQualifier: e(5),
@@ -304,10 +468,14 @@ export class Reader {
       }
       case iea: {
         if (this.interchange === undefined) return this.errorAt(segment, "unexpected-iea", "IEA without ISA")
-        if (this.group !== undefined) this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
-        this.checkTrailer(segment, "group-count", "groups", this.groupCount, this.interchange.control, "ISA13")
+        this.closeEnvelopes(segment, false)
+        if (this.group !== undefined && this.group !== noGroup)
+          this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
         this.group = undefined
+        this.transactionControls.clear()
+        this.checkTrailer(segment, "group-count", "groups", this.groupCount, this.interchange.control, "ISA13")
         this.interchange = undefined
+        this.groupControls.clear()
         return
       }
       case ta1: {
@@ -316,8 +484,10 @@ export class Reader {
       }
       case gs: {
         if (this.interchange === undefined) this.errorAt(segment, "unexpected-gs", "GS outside an interchange")
+        this.closeEnvelopes(segment, false)
         if (this.group !== undefined && this.group !== noGroup)
           this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
+        this.transactionControls.clear()
         const e = (n: number) => segment.get(n)
         this.group = {
           functionalId: e(1),
@@ -331,12 +501,14 @@ export class Reader {
         this.groupCount++
         this.transactionCount = 0
         this.emit({ _tag: "Group", group: this.group })
+        if (!this.groupControls.add(this.group.control))
+          this.errorAt(segment, "duplicate-control-number", "GS06 repeats a group's in this interchange", 6)
         return
       }
       case ge: {
         if (this.group === undefined || this.group === noGroup)
           return this.errorAt(segment, "unexpected-ge", "GE without GS")
-        if (this.header !== undefined) this.closeTransaction(undefined)
+        this.closeEnvelopes(segment, false)
         this.checkTrailer(
           segment,
           "transaction-count",
@@ -346,6 +518,7 @@ export class Reader {
           "GS06"
         )
         this.group = undefined
+        this.transactionControls.clear()
         return
       }
       case st: {
@@ -364,6 +537,8 @@ export class Reader {
           control: segment.get(2),
           version: version || group.version
         }
+        if (!this.transactionControls.add(this.header.control))
+          this.errorAt(segment, "duplicate-control-number", "ST02 repeats a transaction set's in this group", 2)
         if (version !== "" && group.version !== "" && version !== group.version) {
           this.warningAt(segment, "version-mismatch", "ST03 differs from GS08", 3)
         }

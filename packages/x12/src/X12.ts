@@ -31,6 +31,11 @@ export interface Options {
   /** `strict` stops at the first error; `tolerant` (the default) recovers and reports every problem. */
   readonly mode?: "strict" | "tolerant"
   readonly maxSegmentLength?: number
+  /**
+   * The most problems reported (1,000 by default; `Infinity` lifts it): one more stops the read with an
+   * `X12ParseError` whose problem is `too-many-problems`. See `Reader.Options.maxProblems`.
+   */
+  readonly maxProblems?: number
 }
 
 /**
@@ -70,7 +75,8 @@ export type ReadResult =
 const readerOptions = (options?: Options): ReaderOptions => ({
   models,
   ...(options?.mode === undefined ? {} : { mode: options.mode }),
-  ...(options?.maxSegmentLength === undefined ? {} : { maxSegmentLength: options.maxSegmentLength })
+  ...(options?.maxSegmentLength === undefined ? {} : { maxSegmentLength: options.maxSegmentLength }),
+  ...(options?.maxProblems === undefined ? {} : { maxProblems: options.maxProblems })
 })
 
 /**
@@ -157,7 +163,7 @@ export async function* readChunks(
   source: AsyncIterable<string | Uint8Array>,
   options?: Options
 ): AsyncGenerator<Event> {
-  const reader = new Reader(readerOptions(options))
+  const reader = new Reader({ ...readerOptions(options), keepProblems: false })
   const decode = decoderFor()
   for await (const chunk of source) {
     // A large chunk goes to the reader in slices, each one's events handed out before the next is read: the claims
@@ -180,7 +186,7 @@ export const stream = <E, R>(
   options?: Options
 ): Stream.Stream<Event, E | X12ParseError, R> =>
   Stream.suspend(() => {
-    const reader = new Reader(readerOptions(options))
+    const reader = new Reader({ ...readerOptions(options), keepProblems: false })
     const decode = decoderFor()
     // The reader signals input it cannot read on from with X12ParseError; anything else is a bug, a defect.
     const guard = (run: () => ReadonlyArray<Event>): Effect.Effect<ReadonlyArray<Event>, X12ParseError> =>

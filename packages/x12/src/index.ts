@@ -83,6 +83,12 @@ export * as Problem from "./Problem.js"
  * handed to their typed model, problems collected with their position. In `strict` mode it stops at the first
  * error with `X12ParseError`; in `tolerant` mode (the default) it recovers, reads on, and reports every problem.
  * It reads in chunks (`Reader.push`) with the same result as a whole text (`read`), for any chunk size.
+ *
+ * A set, group or interchange left open is closed where the next envelope (or the end of the input) shows it,
+ * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
+ * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
+ * interchange (AK905 19), else a `duplicate-control-number` error. Problems are bounded: past `maxProblems` the
+ * reader stops with `too-many-problems`.
  */
 export * as Reader from "./Reader.js"
 
@@ -104,16 +110,16 @@ export * as Reader from "./Reader.js"
  * 0 (with an error) and the checks that would include them are skipped, since their value is unknown.
  *
  * Dates are kept as sent (CCYYMMDD).
+ *
+ * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
+ * checks every field and the same three balances first, and returns the failures with their paths, never values,
+ * instead of text that does not balance. What it writes, `read835` reads back as the same model.
  */
 export * as Remittance from "./Remittance.js"
 
 /**
  * Writers for the two requests a provider sends a payer: the 270 eligibility inquiry (005010X279A1) and the 276
  * claim status request (005010X212). Each takes a plain request, the control numbers and the envelope, checks
- *
- * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
- * checks every field and the same three balances first, and returns the failures with their paths, never values,
- * instead of text that does not balance. What it writes, `read835` reads back as the same model.
  * everything first (the provider's NPI check digit included) and returns either the whole interchange (ISA to
  * IEA, counts right, ISA padded to its fixed widths) or the list of what is wrong: each failure names the field
  * and says why, never quoting a value.

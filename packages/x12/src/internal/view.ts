@@ -240,6 +240,11 @@ export class Scanner {
 
   constructor(private readonly maxSegmentLength = 1_048_576) {}
 
+  /** Segments found so far: the index the next one gets. */
+  get segmentCount(): number {
+    return this.index
+  }
+
   push(text: string, onSegment: (segment: SegmentView) => void): SplitFailure | undefined {
     if (this.failed !== undefined) return undefined
     this.buffer = this.buffer.length === 0 ? text : this.buffer + text
