@@ -329,6 +329,22 @@ export interface ProviderAdjustment {
 }
 
 /**
+ * A bank and an account in the BPR: the payer's (BPR06–BPR09) or the payee's (BPR12–BPR15), for a transfer.
+ *
+ * @since 0.1.0
+ */
+export interface BankAccount {
+  /** BPR06 or BPR12: 01 ABA routing number, 04 Canadian bank branch and institution number. */
+  readonly bankIdQualifier: string
+  /** BPR07 or BPR13: the routing number. */
+  readonly bankId: string
+  /** BPR08 or BPR14: DA demand deposit, SG savings, ... */
+  readonly accountQualifier?: string
+  /** BPR09 or BPR15. */
+  readonly accountNumber?: string
+}
+
+/**
  * BPR.
  *
  * @since 0.1.0
@@ -344,6 +360,14 @@ export interface Payment {
   readonly method: string
   /** BPR05: CCP, CTX. */
   readonly format?: string
+  /** BPR06–BPR09: where the money comes from. */
+  readonly payerAccount?: BankAccount
+  /** BPR10: the originating company (1 + the payer's EIN). */
+  readonly originatingCompanyId?: string
+  /** BPR11. */
+  readonly originatingCompanyCode?: string
+  /** BPR12–BPR15: where it goes. */
+  readonly payeeAccount?: BankAccount
   /** BPR16. */
   readonly effectiveDate: string
 }
@@ -577,6 +601,19 @@ const procedureOfText = (value: string, separator: string): Procedure => {
   const description = parts[6]
   if (description !== undefined && description !== "") procedure.description = description
   return procedure
+}
+
+/** The bank and account in elements n to n + 3 of a BPR, or undefined when all four are empty. */
+const accountOf = (segment: SegmentView, n: number): BankAccount | undefined => {
+  const bankIdQualifier = segment.get(n)
+  const bankId = segment.get(n + 1)
+  const accountQualifier = segment.get(n + 2)
+  const accountNumber = segment.get(n + 3)
+  if (bankIdQualifier === "" && bankId === "" && accountQualifier === "" && accountNumber === "") return undefined
+  const account: Draft<BankAccount> = { bankIdQualifier, bankId }
+  if (accountQualifier !== "") account.accountQualifier = accountQualifier
+  if (accountNumber !== "") account.accountNumber = accountNumber
+  return account
 }
 
 /**
@@ -1116,6 +1153,14 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         const format = segment.get(5)
         if (format !== "") p.format = format
+        const payerAccount = accountOf(segment, 6)
+        if (payerAccount !== undefined) p.payerAccount = payerAccount
+        const company = segment.get(10)
+        if (company !== "") p.originatingCompanyId = company
+        const companyCode = segment.get(11)
+        if (companyCode !== "") p.originatingCompanyCode = companyCode
+        const payeeAccount = accountOf(segment, 12)
+        if (payeeAccount !== undefined) p.payeeAccount = payeeAccount
         payment = p
         return none
       }
@@ -1329,6 +1374,14 @@ class Validator835 extends FieldValidator {
       return
     }
     if (quantityText(value) === undefined) this.fail(`${path}${field}`, "must be a finite decimal number")
+  }
+
+  account(path: string, account: BankAccount | undefined) {
+    if (account === undefined) return
+    this.pattern(path, ".bankIdQualifier", account.bankIdQualifier, /^\d{2}$/u, "must be a 2-digit qualifier")
+    this.text(path, ".bankId", account.bankId, 12)
+    this.text(path, ".accountQualifier", account.accountQualifier, 3, false)
+    this.text(path, ".accountNumber", account.accountNumber, 35, false)
   }
 
   references(path: PathLike, references: ReadonlyArray<Reference>, reserved?: string) {
@@ -1555,6 +1608,10 @@ export const validate835 = (
     v.oneOf("payment", ".creditDebit", payment.creditDebit, creditDebits)
     v.pattern("payment", ".method", payment.method, /^[A-Z]{3}$/u, "must be a payment method code")
     v.text("payment", ".format", payment.format, 10, false)
+    v.account("payment.payerAccount", payment.payerAccount)
+    v.text("payment", ".originatingCompanyId", payment.originatingCompanyId, 10, false)
+    v.text("payment", ".originatingCompanyCode", payment.originatingCompanyCode, 9, false)
+    v.account("payment.payeeAccount", payment.payeeAccount)
     v.d8("payment", ".effectiveDate", payment.effectiveDate)
   }
   const trace = remittance.trace
@@ -1752,9 +1809,27 @@ const segments835 = (remittance: RemittanceToWrite, controls: Controls, options:
   const w = new Segments835(d.element, d.component)
   w.add("ST", "835", controls.transaction)
   const p = remittance.payment as Payment
-  // BPR06 to BPR15 (the banks and accounts) are not in the model: written empty.
-  const bank = Array.from({ length: 10 }, () => undefined)
-  w.add("BPR", p.handling, formatCents(p.amount), p.creditDebit, p.method, p.format, ...bank, p.effectiveDate)
+  const payer = p.payerAccount
+  const payee = p.payeeAccount
+  w.add(
+    "BPR",
+    p.handling,
+    formatCents(p.amount),
+    p.creditDebit,
+    p.method,
+    p.format,
+    payer?.bankIdQualifier,
+    payer?.bankId,
+    payer?.accountQualifier,
+    payer?.accountNumber,
+    p.originatingCompanyId,
+    p.originatingCompanyCode,
+    payee?.bankIdQualifier,
+    payee?.bankId,
+    payee?.accountQualifier,
+    payee?.accountNumber,
+    p.effectiveDate
+  )
   const t = remittance.trace as Trace
   w.add("TRN", t.type, t.number, t.payerId, t.supplementalCode)
   for (const r of remittance.references) w.add("REF", r.qualifier, r.value)
@@ -1804,8 +1879,7 @@ export const write835Lines = (
  * one segment per group code (so adjustments come back grouped by group code, groups in order of first
  * appearance), names in X221's order (so `otherNames` come back with the corrected patient, 74, first), claim
  * remark codes in one MOA (up to 5), an LX whenever `headerNumber` changes. Values holding a delimiter are
- * refused, not escaped: X12 has no escape. BPR06–BPR15 (bank and account numbers) are not in the model and are
- * left empty.
+ * refused, not escaped: X12 has no escape.
  *
  * @since 0.1.0
  */

@@ -525,6 +525,9 @@ describe("balancing", () => {
       creditDebit: "C",
       method: "ACH",
       format: "CCP",
+      payerAccount: { bankIdQualifier: "01", bankId: "999999999", accountQualifier: "DA", accountNumber: "123456" },
+      originatingCompanyId: "1512345678",
+      payeeAccount: { bankIdQualifier: "01", bankId: "999988880", accountQualifier: "DA", accountNumber: "98765" },
       effectiveDate: "20250305"
     })
     expect(r.references).toEqual([{ qualifier: "EV", value: "RIVERSIDE" }])

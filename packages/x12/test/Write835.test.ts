@@ -309,6 +309,16 @@ const plbArb: fc.Arbitrary<ProviderAdjustmentToWrite> = fc.record({
   )
 })
 
+const accountArb = fc.record(
+  {
+    bankIdQualifier: code(["01", "04"]),
+    bankId: digits(9, 9),
+    accountQualifier: code(["DA", "SG"]),
+    accountNumber: digits(4, 17)
+  },
+  { requiredKeys: ["bankIdQualifier", "bankId"] }
+)
+
 /** A whole 835: BPR02 is what the claims and PLBs net to, a debit when that is negative. */
 const remittanceArb: fc.Arbitrary<RemittanceToWrite> = fc
   .record(
@@ -325,6 +335,10 @@ const remittanceArb: fc.Arbitrary<RemittanceToWrite> = fc
       providerAdjustments: fc.array(plbArb, { maxLength: 2 }),
       method: code(["ACH", "CHK", "BOP"]),
       format: code(["CCP", "CTX"]),
+      payerAccount: accountArb,
+      originatingCompanyId: digits(10, 10),
+      originatingCompanyCode: digits(9, 9),
+      payeeAccount: accountArb,
       effectiveDate: d8
     },
     {
@@ -340,22 +354,37 @@ const remittanceArb: fc.Arbitrary<RemittanceToWrite> = fc
       ]
     }
   )
-  .map(({ method, format, effectiveDate, ...r }) => {
-    const net =
-      sum(r.claims.map((c) => ({ amount: c.paid }))) - sum(r.providerAdjustments.flatMap((p) => p.adjustments))
-    const payment =
-      net === 0
-        ? { handling: "H", amount: 0, creditDebit: "C", method: "NON", effectiveDate }
-        : {
-            handling: "I",
-            amount: Math.abs(net),
-            creditDebit: net > 0 ? "C" : "D",
-            method,
-            effectiveDate,
-            ...(format === undefined ? {} : { format })
-          }
-    return { ...r, payment }
-  })
+  .map(
+    ({
+      method,
+      format,
+      effectiveDate,
+      payerAccount,
+      originatingCompanyId,
+      originatingCompanyCode,
+      payeeAccount,
+      ...r
+    }) => {
+      const net =
+        sum(r.claims.map((c) => ({ amount: c.paid }))) - sum(r.providerAdjustments.flatMap((p) => p.adjustments))
+      const payment =
+        net === 0
+          ? { handling: "H", amount: 0, creditDebit: "C", method: "NON", effectiveDate }
+          : {
+              handling: "I",
+              amount: Math.abs(net),
+              creditDebit: net > 0 ? "C" : "D",
+              method,
+              effectiveDate,
+              ...(format === undefined ? {} : { format }),
+              ...(payerAccount === undefined ? {} : { payerAccount }),
+              ...(originatingCompanyId === undefined ? {} : { originatingCompanyId }),
+              ...(originatingCompanyCode === undefined ? {} : { originatingCompanyCode }),
+              ...(payeeAccount === undefined ? {} : { payeeAccount })
+            }
+      return { ...r, payment }
+    }
+  )
 
 const delimiterSets = fc.constantFrom(
   { element: "*", component: ":", repetition: "^", segment: "~" },
@@ -645,7 +674,7 @@ describe("835 fixtures: read, write, read again", () => {
         const again = read835(written)
         expect(again.remittances).toHaveLength(1)
         const reread = again.remittances[0] as RemittanceWithClaims
-        // Model to model: what the model leaves out (BPR06–BPR15, TS3, MOA01, CLP10 and on, ...) is not compared.
+        // Model to model: what the model leaves out (TS3, TS2, MOA01, CLP10 and on, claim PER, ...) is not compared.
         expect(strip(reread)).toEqual(normalized(kept))
         expect(reread.totals).toEqual(remittance.totals)
         expect(reread.balanced).toEqual(remittance.balanced)

@@ -1,6 +1,7 @@
 // Writers for what a payer sends back: the 999, the 277CA and the 835. Plain inputs in, X12 text out; the
 // counts (SE01, GE01, IEA01) and the ISA's fixed widths are computed here. Amounts are integer cents.
 import { Remittance } from "@openrcm/x12"
+import { Result } from "effect"
 
 /** An interchange's envelope: who sends, who receives, its control numbers and stamp. */
 export interface Envelope {
@@ -242,92 +243,129 @@ export interface Remittance835Input {
   readonly claims: ReadonlyArray<PaidClaim>
 }
 
-/** CAS segments: one per group, at most 6 reason/amount pairs each (the quantity left empty). */
-const cas = (adjustments: ReadonlyArray<Adjustment>): Array<string> => {
-  const out: Array<string> = []
-  for (const group of ["CO", "OA", "PI", "PR"] as const) {
-    const mine = adjustments.filter((a) => a.group === group && a.amount !== 0)
-    for (let i = 0; i < mine.length; i += 6) {
-      const parts: Array<string> = ["CAS", group]
-      mine.slice(i, i + 6).forEach((a, j) => {
-        if (j > 0) parts.push("")
-        parts.push(a.reason, amount(a.amount))
-      })
-      out.push(segment(parts))
-    }
+/** The sandbox payer's banks and accounts, and its company id (TRN03, BPR10): synthetic. */
+const payerId = "1512345678"
+const payerAccount = { bankIdQualifier: "01", bankId: "011000015", accountQualifier: "DA", accountNumber: "000111222" }
+const payeeAccount = { bankIdQualifier: "01", bankId: "021000021", accountQualifier: "DA", accountNumber: "333444555" }
+
+/** Adjustments of a non-zero amount (a zero one says nothing), as the 835 model has them. */
+const adjustmentsOf = (adjustments: ReadonlyArray<Adjustment>): Array<Remittance.Adjustment> =>
+  adjustments.filter((a) => a.amount !== 0).map((a) => ({ group: a.group, reason: a.reason, amount: a.amount }))
+
+const person = (
+  entity: string,
+  name: { readonly last: string; readonly first: string },
+  idQualifier: string,
+  id: string
+): Remittance.Name => ({
+  entity,
+  entityType: "1",
+  name: name.last,
+  ...(name.first === "" ? {} : { first: name.first }),
+  ...(id === "" ? {} : { idQualifier, id })
+})
+
+/** The sandbox's remittance as the 835 model `@openrcm/x12` writes (and reads). */
+export const toRemittance = (input: Remittance835Input): Remittance.RemittanceToWrite => {
+  const total = input.claims.reduce((s, c) => s + c.paid, 0)
+  const payee = input.payee
+  return {
+    payment:
+      total !== 0
+        ? {
+            handling: "I",
+            amount: Math.abs(total),
+            // A net recovery (reversals outweigh payments) is a debit of the provider's account.
+            creditDebit: total > 0 ? "C" : "D",
+            method: "ACH",
+            format: "CCP",
+            payerAccount,
+            originatingCompanyId: payerId,
+            payeeAccount,
+            effectiveDate: input.date
+          }
+        : { handling: "H", amount: 0, creditDebit: "C", method: "NON", effectiveDate: input.date },
+    trace: { type: "1", number: input.trace, payerId },
+    references: [],
+    productionDate: input.date,
+    payer: {
+      name: input.payer.name,
+      ...(input.payer.id === "" ? {} : { idQualifier: "XV", id: input.payer.id }),
+      references: [],
+      contacts: []
+    },
+    payee: {
+      name: payee.name,
+      idQualifier: "XX",
+      id: payee.npi,
+      address: {
+        lines: [payee.address.line1],
+        city: payee.address.city,
+        state: payee.address.state,
+        postalCode: payee.address.postalCode
+      },
+      references: [{ qualifier: "TJ", value: payee.tin }],
+      contacts: []
+    },
+    claims: input.claims.map((claim) => ({
+      headerNumber: "1",
+      patientControlNumber: claim.claimId,
+      status: claim.status,
+      charge: claim.charge,
+      paid: claim.paid,
+      patientResponsibility: claim.patientResponsibility,
+      filingIndicator: claim.filingIndicator,
+      payerClaimControlNumber: claim.payerClaimNumber,
+      ...(claim.placeOfService === "" ? {} : { facilityCode: claim.placeOfService }),
+      ...(claim.frequency === "" ? {} : { frequency: claim.frequency }),
+      adjustments: [],
+      patient: person("QC", claim.patient, "MI", claim.patient.memberId),
+      rendering: person("82", claim.rendering, "XX", claim.rendering.npi),
+      otherNames: [],
+      references: [],
+      received: claim.received,
+      amounts: [],
+      quantities: [],
+      remarks: [],
+      lines: claim.lines.map((line) => ({
+        procedure: { qualifier: "HC", code: line.code, modifiers: line.modifiers },
+        charge: line.charge,
+        paid: line.paid,
+        units: line.units,
+        serviceDate: d8(line.dateOfService),
+        adjustments: adjustmentsOf(line.adjustments),
+        ...(line.controlNumber === undefined ? {} : { controlNumber: line.controlNumber }),
+        references: [],
+        ...(line.allowed === undefined ? {} : { allowed: line.allowed }),
+        amounts: [],
+        quantities: [],
+        remarks: line.remarks
+      }))
+    })),
+    providerAdjustments: []
   }
-  return out
 }
 
+/**
+ * The 835, written by `@openrcm/x12`'s writer. The adjudicator balances what it pays, so a failure here is a
+ * defect of the sandbox: it throws, naming the failing fields (never their values).
+ */
 export const write835 = (envelope: Envelope, input: Remittance835Input): string => {
-  const total = input.claims.reduce((s, c) => s + c.paid, 0)
-  const body: Array<string> = [
-    total !== 0
-      ? segment([
-          "BPR",
-          "I",
-          // A net recovery (reversals outweigh payments) is a debit of the provider's account.
-          amount(Math.abs(total)),
-          total > 0 ? "C" : "D",
-          "ACH",
-          "CCP",
-          "01",
-          "011000015",
-          "DA",
-          "000111222",
-          "1512345678",
-          "",
-          "01",
-          "021000021",
-          "DA",
-          "333444555",
-          input.date
-        ])
-      : segment(["BPR", "H", "0", "C", "NON", "", "", "", "", "", "", "", "", "", "", "", input.date]),
-    segment(["TRN", "1", input.trace, "1512345678"]),
-    segment(["DTM", "405", input.date]),
-    segment(["N1", "PR", input.payer.name, "XV", input.payer.id]),
-    segment(["N1", "PE", input.payee.name, "XX", input.payee.npi]),
-    segment(["N3", input.payee.address.line1]),
-    segment(["N4", input.payee.address.city, input.payee.address.state, input.payee.address.postalCode]),
-    segment(["REF", "TJ", input.payee.tin])
-  ]
-  if (input.claims.length > 0) body.push(segment(["LX", "1"]))
-  for (const claim of input.claims) {
-    body.push(
-      segment([
-        "CLP",
-        claim.claimId,
-        claim.status,
-        amount(claim.charge),
-        amount(claim.paid),
-        amount(claim.patientResponsibility),
-        claim.filingIndicator,
-        claim.payerClaimNumber,
-        claim.placeOfService,
-        claim.frequency
-      ]),
-      segment(["NM1", "QC", "1", claim.patient.last, claim.patient.first, "", "", "", "MI", claim.patient.memberId]),
-      segment(["NM1", "82", "1", claim.rendering.last, claim.rendering.first, "", "", "", "XX", claim.rendering.npi]),
-      segment(["DTM", "050", claim.received])
-    )
-    for (const line of claim.lines) {
-      body.push(
-        segment([
-          "SVC",
-          ["HC", line.code, ...line.modifiers].join(":"),
-          amount(line.charge),
-          amount(line.paid),
-          "",
-          String(line.units)
-        ]),
-        segment(["DTM", "472", d8(line.dateOfService)]),
-        ...cas(line.adjustments),
-        ...(line.controlNumber === undefined ? [] : [segment(["REF", "6R", line.controlNumber])]),
-        ...(line.allowed === undefined ? [] : [segment(["AMT", "B6", amount(line.allowed)])]),
-        ...line.remarks.map((remark) => segment(["LQ", "HE", remark]))
-      )
+  const written = Remittance.write835(
+    toRemittance(input),
+    { interchange: envelope.interchange, group: envelope.group, transaction: "0001" },
+    {
+      sender: envelope.sender,
+      receiver: envelope.receiver,
+      date: envelope.date,
+      time: envelope.time,
+      usage: envelope.usage,
+      newline: true
     }
-  }
-  return wrap(envelope, "HP", "005010X221A1", [{ setId: "835", control: "0001", body }])
+  )
+  if (Result.isFailure(written))
+    throw new Error(
+      `the sandbox's 835 is not valid: ${written.failure.map((f) => `${f.path} ${f.message}`).join("; ")}`
+    )
+  return written.success
 }
