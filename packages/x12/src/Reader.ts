@@ -264,7 +264,8 @@ export class Reader {
   /**
    * Events completed by this chunk. A problem that stops the reader (strict mode's first error, input it cannot
    * read on from, `too-many-problems`) is thrown as `X12ParseError` once the events before it are handed out: by
-   * this call when there are none, else by the next `push` or `end`. A stopped reader throws it on every call.
+   * this call when there are none, else by the next `push`, `end` or `done`. A stopped reader throws it on every
+   * call. (With `onEvent`, events are handed out as they happen, and the error is thrown at once.)
    */
   push(text: string): ReadonlyArray<Event> {
     return this.guard(() => {
@@ -291,6 +292,14 @@ export class Reader {
       }
       this.closeEnvelopes(undefined, true)
     })
+  }
+
+  /**
+   * Throws the `X12ParseError` that stopped the reader, if one did. Call it once `end`'s events are handed out:
+   * a stop while the input was closed (a set left open, in strict mode) comes after the events `end` returns.
+   */
+  done(): void {
+    if (this.stopped !== undefined) throw this.stopped
   }
 
   private guard(read: () => void): ReadonlyArray<Event> {
@@ -628,6 +637,7 @@ export const readEvents = (
 ): { readonly events: ReadonlyArray<Event>; readonly problems: ReadonlyArray<Problem> } => {
   const reader = new Reader(options)
   const events = [...reader.push(text), ...reader.end()]
+  reader.done()
   return { events, problems: reader.problems }
 }
 

@@ -174,6 +174,7 @@ export async function* readChunks(
   }
   yield* reader.push(decode(new Uint8Array(0), true))
   yield* reader.end()
+  reader.done()
 }
 
 /**
@@ -195,7 +196,18 @@ export const stream = <E, R>(
       )
     return source.pipe(
       Stream.mapEffect((chunk) => guard(() => reader.push(decode(chunk)))),
-      Stream.concat(Stream.fromEffect(guard(() => [...reader.push(decode(new Uint8Array(0), true)), ...reader.end()]))),
+      // The decoder's rest, then `end`, then `done` (the error that stopped the read, if any): each call's events go
+      // out before the next call may throw.
+      Stream.concat(Stream.fromEffect(guard(() => reader.push(decode(new Uint8Array(0), true))))),
+      Stream.concat(Stream.fromEffect(guard(() => reader.end()))),
+      Stream.concat(
+        Stream.fromEffect(
+          guard(() => {
+            reader.done()
+            return []
+          })
+        )
+      ),
       Stream.flattenIterable
     )
   })

@@ -2,6 +2,7 @@
 // with its position; strict mode stops at the first error, tolerant mode files every set where it was read; chunks of
 // any size give the whole text's events and problems; and a bound on how many problems any input can cost.
 import { Problem, Reader, X12 } from "@openrcm/x12"
+import { Cause, Effect, Exit, Stream } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
@@ -161,7 +162,23 @@ const expectStreamingAgrees = async (text: string, options?: X12.Options) => {
     const chunked = await streamed(text, size, options)
     expect(chunked.events).toEqual(reference.events)
     expect(chunked.error).toEqual(reference.error)
+    const viaStream = await effected(text, size, options)
+    expect(viaStream.events).toEqual(reference.events)
+    expect(viaStream.error).toEqual(reference.error)
   }
+}
+
+/** The same through `X12.stream`: every event, and the error it failed with. */
+const effected = async (text: string, size: number, options?: X12.Options) => {
+  const events: Array<Reader.Event> = []
+  const exit = await Effect.runPromiseExit(
+    Stream.runForEach(X12.stream(Stream.fromIterable(chunksOf(text, size)), options), (event) =>
+      Effect.sync(() => {
+        events.push(event)
+      })
+    )
+  )
+  return { events, error: Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined }
 }
 
 /** The problem's code and position, for comparing. */
@@ -179,6 +196,8 @@ const at = (p: Problem.Problem) => ({
 interface Case {
   readonly name: string
   readonly segments: ReadonlyArray<Built>
+  /** The last segment's terminator left out. */
+  readonly cut?: boolean
   /** Every problem a tolerant read reports, in order, with its position. */
   readonly problems: ReadonlyArray<ReturnType<typeof at>>
   /** Where a tolerant read files each set. */
@@ -355,6 +374,12 @@ const cases: ReadonlyArray<Case> = [
     filing: baseFiling
   },
   {
+    name: "an interchange without IEA before the next ISA, which has other delimiters",
+    segments: without(good, firstIea),
+    problems: [problem("missing-iea", { ...firstInterchange, segmentIndex: secondIsa - 1, segmentId: "ISA" })],
+    filing: baseFiling
+  },
+  {
     name: "a set, group and interchange left open at the end of the input",
     segments: single.slice(0, nth(single, "SE", 2)),
     problems: ["missing-se", "missing-ge", "missing-iea"].map((code) =>
@@ -366,6 +391,27 @@ const cases: ReadonlyArray<Case> = [
         segmentIndex: nth(single, "SE", 2)
       })
     ),
+    filing: baseFiling.slice(0, 3)
+  },
+  {
+    name: "a set cut inside its last segment: the events before the stop go out first, in strict mode too",
+    segments: single.slice(0, nth(single, "SE", 2)),
+    cut: true,
+    problems: [
+      problem(
+        "missing-terminator",
+        { ...firstInterchange, group: "2", transaction: "0001", segmentIndex: nth(single, "SE", 2) - 1 },
+        "warning"
+      ),
+      ...["missing-se", "missing-ge", "missing-iea"].map((code) =>
+        problem(code, {
+          ...firstInterchange,
+          ...(code === "missing-iea" ? {} : { group: "2" }),
+          ...(code === "missing-se" ? { transaction: "0001" } : {}),
+          segmentIndex: nth(single, "SE", 2)
+        })
+      )
+    ],
     filing: baseFiling.slice(0, 3)
   },
   {
@@ -429,7 +475,8 @@ describe("envelopes", () => {
 
   for (const c of cases) {
     describe(c.name, () => {
-      const text = render(c.segments)
+      const text = c.cut === true ? render(c.segments).slice(0, -1) : render(c.segments)
+      const firstError = c.problems.findIndex((p) => p.severity === "error")
 
       it("tolerant: reports it where it is and files every set where it was read", () => {
         const result = X12.readText(text)
@@ -443,8 +490,8 @@ describe("envelopes", () => {
         const result = X12.readText(text, { mode: "strict" })
         expect(result._tag).toBe("Failure")
         if (result._tag !== "Failure") return
-        expect(at(result.error.problem)).toEqual(c.problems[0])
-        expect(result.problems.map(at)).toEqual([c.problems[0]])
+        expect(at(result.error.problem)).toEqual(c.problems[firstError])
+        expect(result.problems.map(at)).toEqual(c.problems.slice(0, firstError + 1))
         expect(result.error.message).toContain(Problem.position(result.error.problem))
       })
 

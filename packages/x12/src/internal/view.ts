@@ -289,6 +289,14 @@ export class Scanner {
         this.delimiters = delimiters
         this.separator = delimiters.element.charCodeAt(0)
         this.terminator = delimiters.segment
+      } else if (buffer.charCodeAt(at) === 73 && buffer.charCodeAt(at + 1) === 83 && buffer.charCodeAt(at + 2) === 65) {
+        // An ISA inside an interchange (its IEA left out) starts the next one, with its own delimiters.
+        if (length - at < 4) {
+          if (!atEnd) break
+        } else if (!isLetterOrDigit(buffer.charCodeAt(at + 3))) {
+          this.delimiters = undefined
+          continue
+        }
       }
       const delimiters = this.delimiters
       let end = buffer.indexOf(this.terminator, at)
