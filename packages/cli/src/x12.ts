@@ -1,8 +1,8 @@
 import { dirname, join } from "node:path"
 import type { Batch837 } from "@openrcm/clearinghouse-x12"
 import { Clearinghouse } from "@openrcm/core"
-import { ControlNumbers, Problem, X12 } from "@openrcm/x12"
-import { Console, Effect, FileSystem, Option, Stream } from "effect"
+import { ControlNumbers, Problem, type Reader, X12 } from "@openrcm/x12"
+import { Console, Effect, FileSystem, Option, Stdio, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { decodeDocument, InputError, parseJson, readText } from "./input.js"
 import { type ClearinghouseX12, clearinghouseX12, describeError, writeFileAtomically } from "./operation.js"
@@ -17,51 +17,82 @@ const strictFlag = Flag.Boolean("strict").pipe(
 const describeProblem = (problem: Problem.Problem) =>
   `${problem.severity} ${problem.code}: ${problem.message} (${Problem.position(problem)})`
 
-/** Streams a file's events through `onEvent`; counts errors. */
-const streamFile = (path: string, strict: boolean, onEvent: (event: unknown) => Effect.Effect<void>) =>
+/**
+ * A file's events, read as they are needed: the file is never held whole. A file that cannot be read, and X12 the
+ * reader cannot read on from (or, when `strict`, the first error), end the stream with an `InputError`.
+ */
+const eventsOf = (fs: FileSystem.FileSystem, path: string, strict: boolean) =>
+  X12.stream(fs.stream(path), { mode: strict ? "strict" : "tolerant" }).pipe(
+    Stream.catchTag("PlatformError", (error) =>
+      Stream.fail(new InputError({ problems: [`${path}: cannot be read (${error.reason._tag})`] }))
+    ),
+    Stream.catchTag("X12ParseError", (error) =>
+      Stream.fail(new InputError({ problems: [`${path}: ${describeProblem(error.problem)}`] }))
+    )
+  )
+
+/**
+ * Writes a file's events to standard output as lines (`line` gives an event's line, or undefined to print nothing),
+ * waiting whenever standard output is full: the events read are never more than what the reader of the output has
+ * taken. Returns the problems' counts.
+ */
+const printEvents = (path: string, strict: boolean, line: (event: Reader.Event) => string | undefined) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    let errors = 0
-    yield* X12.stream(fs.stream(path), { mode: strict ? "strict" : "tolerant" }).pipe(
-      Stream.runForEach((event) => {
-        if (event._tag === "Problem" && event.problem.severity === "error") errors++
-        return onEvent(event)
+    const stdio = yield* Stdio.Stdio
+    const counts = { errors: 0, warnings: 0 }
+    yield* eventsOf(fs, path, strict).pipe(
+      Stream.mapArray((events) => {
+        // One write per chunk of events (the reader's events for a slice of the input), not one per event.
+        let text = ""
+        for (const event of events) {
+          if (event._tag === "Problem") counts[event.problem.severity === "error" ? "errors" : "warnings"]++
+          const printed = line(event)
+          if (printed !== undefined) text += `${printed}\n`
+        }
+        return [text]
       }),
-      Effect.catchTag("PlatformError", (error) =>
-        Effect.fail(new InputError({ problems: [`${path}: cannot be read (${error.reason._tag})`] }))
-      ),
-      Effect.catchTag("X12ParseError", (error) =>
-        Effect.fail(new InputError({ problems: [`${path}: ${describeProblem(error.problem)}`] }))
+      Stream.filter((text) => text !== ""),
+      Stream.run(stdio.stdout()),
+      Effect.catchTag("PlatformError", () =>
+        Effect.fail(new InputError({ problems: [`standard output closed: stopped reading ${path}`] }))
       )
     )
-    return errors
+    return counts
   })
 
 const read = Command.make("read", { file: fileArgument, strict: strictFlag }, ({ file, strict }) =>
   Effect.gen(function* () {
-    // One JSON document per line (interchange, group, item, transaction, problem), so any size streams.
-    const errors = yield* streamFile(file, strict, (event) => Console.log(JSON.stringify(event)))
+    // JSON lines: one document per line, each event as it completes, so any size streams.
+    const { errors } = yield* printEvents(file, strict, (event) => JSON.stringify(event))
     if (errors > 0) yield* Console.error(`${errors} error(s)`)
   })
 ).pipe(
   Command.withDescription(
-    "Read an X12 file (835, 837P, 271, 277/277CA, 999) and print its typed transactions and every problem with its position, as JSON lines."
-  )
+    "Read an X12 file (835, 837P, 271, 277/277CA, 999) and print it as JSON lines, one event per line as the file is read: Interchange, Group, Item (an 835's or 837's claim, a 271's member, a 277's claim), Transaction (its header and typed model), InterchangeAcknowledgment (TA1) and Problem (code, message and position: interchange, group, transaction, segment index and id, element). Exit 0 unless the file cannot be read on (or, with --strict, has an error)."
+  ),
+  Command.withExamples([
+    {
+      command: "openrcm x12 read remit.835 | jq -c 'select(._tag == \"Item\") | .item'",
+      description: "The claims of an 835, one per line"
+    }
+  ])
 )
 
 const validate = Command.make("validate", { file: fileArgument, strict: strictFlag }, ({ file, strict }) =>
   Effect.gen(function* () {
-    let warnings = 0
-    const errors = yield* streamFile(file, strict, (event) => {
-      const e = event as { _tag: string; problem?: Problem.Problem }
-      if (e._tag !== "Problem" || e.problem === undefined) return Effect.void
-      if (e.problem.severity === "warning") warnings++
-      return Console.log(describeProblem(e.problem))
-    })
-    yield* Console.log(`${file}: ${errors} error(s), ${warnings} warning(s)`)
-    if (errors > 0) return yield* new InputError({ problems: [`${file} has ${errors} error(s)`] })
+    const { errors, warnings } = yield* printEvents(file, strict, (event) =>
+      event._tag === "Problem" ? describeProblem(event.problem) : undefined
+    )
+    const summary = `${file}: ${errors} error(s), ${warnings} warning(s)`
+    if (errors > 0) return yield* new InputError({ problems: [summary] })
+    yield* Console.error(summary)
   })
-).pipe(Command.withDescription("Check an X12 file: print only its problems, with positions; exit 1 on any error."))
+).pipe(
+  Command.withDescription(
+    "Check an X12 file: print only its problems on standard output, one per line with its position; the counts go to standard error; exit 1 on any error."
+  )
+)
 
 /** The control numbers' state folder when `--state` is not given: beside the output file. */
 export const defaultStateFolder = (out: string): string => join(dirname(out), "openrcm-x12-state")

@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { spawn, spawnSync } from "node:child_process"
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { schemaNames } from "@openrcm/cli"
+import { type Problem, type Remittance, X12 } from "@openrcm/x12"
 import { describe, expect, it } from "vitest"
+import { write835 } from "../../x12/bench/generate.js"
 import packageJson from "../package.json" with { type: "json" }
-import { openrcm, openrcmWithInput } from "./run.js"
+import { bin, openrcm, openrcmWithInput } from "./run.js"
 
 const dir = mkdtempSync(join(tmpdir(), "openrcm-cli-"))
 const file = (name: string, content: unknown) => {
@@ -291,45 +294,196 @@ describe("openrcm", () => {
 
   const fixture = (name: string) => join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "x12", name)
 
-  it("x12 read prints the typed transactions as JSON lines, with every problem's position", () => {
-    const { code, stdout } = openrcm("x12", "read", fixture("835_pyx12_t1005_mult_loops.x12"))
+  const lines = (stdout: string) => stdout.split("\n").filter((line) => line !== "")
+  type Line = { _tag: string; [key: string]: unknown }
+  const jsonLines = (stdout: string) => lines(stdout).map((line) => JSON.parse(line) as Line)
+  const problemsOf = (events: ReadonlyArray<Line>) =>
+    events.filter((e) => e._tag === "Problem").map((e) => e.problem as Problem.Problem)
+  // Off-standard: CR adjustment groups (removed in 5010), a last CLP without its amounts, and PLB that unbalances.
+  const ohio835 = fixture("835_oopfactory_ohio_adamh_bh_example1.x12")
+  const ohioPosition = { interchange: "004075123", group: "1", transaction: "07504123" }
+
+  it("x12 read prints the typed transactions and every problem, with its position, as JSON lines", () => {
+    const { code, stdout, stderr } = openrcm("x12", "read", ohio835)
     expect(code).toBe(0)
-    const events = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line))
+    const events = jsonLines(stdout)
+    expect(events.map((e) => e._tag).filter((tag) => tag !== "Item" && tag !== "Problem")).toEqual([
+      "Interchange",
+      "Group",
+      "Transaction"
+    ])
     const claims = events
-      .filter((e: { _tag: string }) => e._tag === "Item")
-      .map((e: { item: { patientControlNumber: string } }) => e.item.patientControlNumber)
-    expect(claims).toEqual(["2005555A"])
-    expect(
-      events.some(
-        (e: { _tag: string; header?: { setId: string } }) => e._tag === "Transaction" && e.header?.setId === "835"
-      )
-    ).toBe(true)
+      .filter((e) => e._tag === "Item")
+      .map((e) => (e.item as Remittance.RemittanceClaim).patientControlNumber)
+    expect(claims).toEqual([
+      "444444",
+      "999999",
+      "888888",
+      "111111",
+      "121212",
+      "333333",
+      "777777",
+      "123456",
+      "090909",
+      "090909"
+    ])
+    const transaction = events.find((e) => e._tag === "Transaction") as Line
+    expect(transaction.header).toEqual({ setId: "835", control: "07504123", version: "5010" })
+    expect(transaction.model).toMatchObject({
+      claimCount: 10,
+      balanced: { lines: true, claims: true, transaction: false },
+      payment: { amount: 575, method: "NON" }
+    })
+    // Every problem the library finds, in order, each with the interchange, group, set, segment and element.
+    const problems = problemsOf(events)
+    const expected = X12.readText(readFileSync(ohio835, "utf8"))
+    expect(problems).toEqual(expected.problems)
+    expect(problems.length).toBe(9)
+    for (const problem of problems) {
+      expect(problem).toMatchObject(ohioPosition)
+      expect(problem.segmentIndex).toBeTypeOf("number")
+      expect(problem.segmentId).toMatch(/^[A-Z][A-Z0-9]{1,2}$/)
+      expect(problem.element).toBeTypeOf("number")
+    }
+    expect(problems.filter((p) => p.severity === "error")).toEqual([
+      expect.objectContaining({ code: "missing-amount", segmentIndex: 97, segmentId: "CLP", element: 3 }),
+      expect.objectContaining({ code: "missing-amount", segmentIndex: 97, segmentId: "CLP", element: 4 }),
+      expect.objectContaining({ code: "transaction-unbalanced", segmentIndex: 3, segmentId: "BPR", element: 2 })
+    ])
+    expect(stderr).toBe("3 error(s)\n")
   })
 
-  it("x12 validate lists the problems of an off-standard file with positions and exits 1", () => {
+  it("x12 read --strict stops at the first error, names its position and exits 1", () => {
+    const { code, stdout, stderr } = openrcm("x12", "read", "--strict", ohio835)
+    expect(code).toBe(1)
+    expect(stderr).toContain(
+      "error missing-amount: CLP03 (total charge) is required (ISA 004075123 / GS 1 / ST 07504123 / segment 97 CLP, element 3)"
+    )
+    // What was read before the error is printed; nothing after it (the transaction never ends).
+    const events = jsonLines(stdout)
+    // The claims that ended before the malformed CLP at segment 97 (the one it ends, at 84, is not given out).
+    expect(
+      events.filter((e) => e._tag === "Item").map((e) => (e.item as Remittance.RemittanceClaim).patientControlNumber)
+    ).toEqual(["444444", "999999", "888888", "111111", "121212", "333333", "777777", "123456"])
+    expect(events.some((e) => e._tag === "Transaction")).toBe(false)
+    expect(problemsOf(events).every((p) => p.severity === "warning")).toBe(true)
+  })
+
+  const problemLine =
+    /^(error|warning) [a-z0-9-]+: .+ \(ISA \d{9} \/ GS \d+ \/ ST \d+ \/ segment \d+ [A-Z][A-Z0-9]{1,2}(, element \d+)?\)$/
+
+  it("x12 validate prints only the problems of an off-standard file, one per line with its position, and exits 1", () => {
     const { code, stdout, stderr } = openrcm("x12", "validate", fixture("837P_imsweb_x12_valid.x12"))
     expect(code).toBe(1)
-    expect(stdout).toMatch(
-      /error segment-count: SE01 counts \d+ segments; there are \d+ \(ISA \d+ \/ GS \d+ \/ ST \d+ \/ segment \d+ SE, element 1\)/
+    const printed = lines(stdout)
+    for (const line of printed) expect(line).toMatch(problemLine)
+    expect(printed).toContain(
+      "error segment-count: SE01 counts 25 segments; there are 34 (ISA 000000905 / GS 1 / ST 987654 / segment 35 SE, element 1)"
     )
-    expect(stderr).toContain("error(s)")
+    expect(printed).toContain(
+      "error hl-duplicate: HL01 repeats an earlier HL id (ISA 000000905 / GS 1 / ST 987654 / segment 26 HL, element 1)"
+    )
+    const errors = printed.filter((line) => line.startsWith("error ")).length
+    const warnings = printed.length - errors
+    expect(stderr).toContain(`837P_imsweb_x12_valid.x12: ${errors} error(s), ${warnings} warning(s)`)
+    expect(errors).toBeGreaterThan(0)
   })
 
-  it("x12 validate passes a clean file", () => {
-    const { code, stdout } = openrcm("x12", "validate", fixture("835_pyx12_t1005_mult_loops.x12"))
-    expect(code).toBe(0)
-    expect(stdout).toContain("0 error(s)")
+  it("x12 validate passes a clean file with nothing on standard output, and warnings alone do not fail", () => {
+    const clean = openrcm("x12", "validate", fixture("835_pyx12_t1005_mult_loops.x12"))
+    expect(clean.code).toBe(0)
+    expect(clean.stdout).toBe("")
+    expect(clean.stderr).toContain("835_pyx12_t1005_mult_loops.x12: 0 error(s), 0 warning(s)")
+    const warned = openrcm("x12", "validate", fixture("271_oopfactory_5010_example_3_1_3_aaa_reject.x12"))
+    expect(warned.code).toBe(0)
+    expect(lines(warned.stdout)).toHaveLength(1)
+    expect(lines(warned.stdout)[0]).toMatch(/^warning /)
+    expect(lines(warned.stdout)[0]).toMatch(problemLine)
+    expect(warned.stderr).toContain("0 error(s), 1 warning(s)")
   })
 
-  it("x12 read --strict stops at the first error, and a file that is not X12 is refused plainly", () => {
-    const strict = openrcm("x12", "read", "--strict", fixture("837P_imsweb_x12_valid.x12"))
-    expect(strict.code).toBe(1)
-    expect(strict.stderr).toContain("(ISA ")
+  it("x12 validate refuses a file that is not X12, or that cannot be read, plainly", () => {
     const notX12 = openrcm("x12", "validate", file("not.x12", "hello"))
     expect(notX12.code).toBe(1)
+    expect(notX12.stdout).toBe("")
     expect(notX12.stderr).toContain("not-x12")
+    const missing = openrcm("x12", "validate", join(dir, "missing.x12"))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain("missing.x12: cannot be read (NotFound)")
   })
+
+  // Streaming, proved with a V8 heap a fraction of the file: were the file (or the output) held whole, the process
+  // would run out of memory. The young generation is bounded too (--max-semi-space-size=1), so the bound is the
+  // whole heap; without it V8 sizes that generation from the machine and, near a small old-space limit, the
+  // collector thrashes (ten times slower for the same memory).
+  const heapMb = 64
+  const heapFlags = [`--max-old-space-size=${heapMb}`, "--max-semi-space-size=1"]
+  const big835 = (name: string, claims: number, se?: string) => {
+    const path = join(dir, name)
+    const fd = openSync(path, "w")
+    const bytes = write835(claims, (text) =>
+      writeSync(fd, se !== undefined && text.startsWith("SE*") ? text.replace(/^SE\*\d+/, se) : text)
+    )
+    closeSync(fd)
+    return { path, bytes }
+  }
+
+  it("x12 validate streams: a 200 MB 835 is checked to its last segment in a 64 MB heap", () => {
+    // 650,000 claims, 15 segments each; SE01 made wrong, so the verdict depends on the last segment.
+    const claims = 650_000
+    const { path, bytes } = big835("big.835", claims, "SE*1")
+    expect(bytes).toBeGreaterThan(3 * heapMb * 2 ** 20)
+    const result = spawnSync(process.execPath, [...heapFlags, bin, "x12", "validate", path], {
+      encoding: "utf8",
+      timeout: 120_000
+    })
+    rmSync(path)
+    expect(result.stderr).toContain(`${path}: 1 error(s), 0 warning(s)`)
+    expect(result.status).toBe(1)
+    expect(result.stdout).toBe(
+      `error segment-count: SE01 counts 1 segments; there are ${15 * claims + 8} (ISA 000000001 / GS 1 / ST 0001 / segment ${9 + 15 * claims} SE, element 1)\n`
+    )
+  }, 120_000)
+
+  it("x12 read streams its output: JSON lines wait for a slow reader instead of piling up in memory", async () => {
+    // 100,000 claims: about 30 MB of X12 and 140 MB of JSON lines, more than twice the heap.
+    const claims = 100_000
+    const { path } = big835("read.835", claims)
+    const child = spawn(process.execPath, [...heapFlags, bin, "x12", "read", path], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let items = 0
+    let output = 0
+    let rest = ""
+    const others: Array<Line> = []
+    let stderr = ""
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr += text
+    })
+    const stdout = child.stdout.setEncoding("utf8")
+    // A reader that takes nothing for the first 3 seconds: output written regardless of it would fill the heap.
+    stdout.pause()
+    setTimeout(() => stdout.resume(), 3_000)
+    stdout.on("data", (text: string) => {
+      output += text.length
+      const parts = (rest + text).split("\n")
+      rest = parts.pop() as string
+      for (const line of parts) {
+        if (line.startsWith('{"_tag":"Item"')) items++
+        else others.push(JSON.parse(line) as Line)
+      }
+    })
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    rmSync(path)
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
+    expect(rest).toBe("")
+    expect(output).toBeGreaterThan(2 * heapMb * 2 ** 20)
+    expect(items).toBe(claims)
+    expect(others.map((e) => e._tag)).toEqual(["Interchange", "Group", "Transaction"])
+    expect(others[2]?.model).toMatchObject({
+      claimCount: claims,
+      balanced: { lines: true, claims: true, transaction: true }
+    })
+  }, 120_000)
 })

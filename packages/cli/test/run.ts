@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
+export const bin = join(import.meta.dirname, "..", "dist", "bin.js")
 
 export const openrcmWithInput = (input: string | undefined, ...args: Array<string>) => {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, input: input ?? "" })
