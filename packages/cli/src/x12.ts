@@ -22,7 +22,9 @@ const describeProblem = (problem: Problem.Problem) =>
  * reader cannot read on from (or, when `strict`, the first error), end the stream with an `InputError`.
  */
 const eventsOf = (fs: FileSystem.FileSystem, path: string, strict: boolean) =>
-  X12.stream(fs.stream(path), { mode: strict ? "strict" : "tolerant" }).pipe(
+  // Every problem: the streaming reader keeps none (each is printed as it comes), so the library's bound on problems
+  // (1,000 by default, for readers that gather them) is lifted.
+  X12.stream(fs.stream(path), { mode: strict ? "strict" : "tolerant", maxProblems: Number.POSITIVE_INFINITY }).pipe(
     Stream.catchTag("PlatformError", (error) =>
       Stream.fail(new InputError({ problems: [`${path}: cannot be read (${error.reason._tag})`] }))
     ),

@@ -412,6 +412,22 @@ describe("openrcm", () => {
     expect(missing.stderr).toContain("missing.x12: cannot be read (NotFound)")
   })
 
+  it("x12 validate prints every problem, past the library's default bound of 1,000", () => {
+    // 800 claims, each with a second line whose CAS is 1.00 too much: a line and a claim problem each (the
+    // payments, and so the transaction, still add up).
+    const parts: Array<string> = []
+    write835(800, (text) => parts.push(text.replaceAll("CAS*CO*45*5~", "CAS*CO*45*6~")))
+    const { code, stdout, stderr } = openrcm("x12", "validate", file("unbalanced.835", parts.join("")))
+    expect(code).toBe(1)
+    const printed = lines(stdout)
+    for (const line of printed) expect(line).toMatch(problemLine)
+    expect(printed.filter((line) => line.startsWith("error line-unbalanced:"))).toHaveLength(800)
+    expect(printed.filter((line) => line.startsWith("error claim-unbalanced:"))).toHaveLength(800)
+    expect(printed).toHaveLength(1600)
+    expect(stderr).toContain("unbalanced.835: 1600 error(s), 0 warning(s)")
+    expect(stderr).not.toContain("too-many-problems")
+  })
+
   // Streaming, proved with a V8 heap a fraction of the file: were the file (or the output) held whole, the process
   // would run out of memory. The young generation is bounded too (--max-semi-space-size=1), so the bound is the
   // whole heap; without it V8 sizes that generation from the machine and, near a small old-space limit, the
