@@ -92,6 +92,7 @@ export const defaultMaxProblems = 1000
  */
 export type Event =
   | { readonly _tag: "Interchange"; readonly interchange: Interchange }
+  /** A group opens at GS; sets outside any group (`unexpected-st`) open one whose every field is empty. */
   | { readonly _tag: "Group"; readonly group: Group }
   | { readonly _tag: "Item"; readonly header: TransactionHeader; readonly item: unknown }
   | {
@@ -537,7 +538,9 @@ export class Reader {
         }
         if (this.group === undefined) {
           this.errorAt(segment, "unexpected-st", "ST outside a functional group")
+          // Filed in a group of their own (every field empty), not in the group before.
           this.group = noGroup
+          this.emit({ _tag: "Group", group: noGroup })
         }
         const group = this.group
         const version = segment.get(3)

@@ -421,6 +421,20 @@ const cases: ReadonlyArray<Case> = [
     filing: baseFiling.slice(0, 3)
   },
   {
+    name: "sets between GE and the next GS: filed in a group of their own, not the group before",
+    segments: [
+      ...good.slice(0, secondGs),
+      ...good
+        .slice(nth(good, "ST", 0), firstSe + 1)
+        .map((s) =>
+          s.elements[0] === "BHT" ? s : { ...s, elements: s.elements.map((e) => (e === "0001" ? "0009" : e)) }
+        ),
+      ...good.slice(secondGs)
+    ],
+    problems: [problem("unexpected-st", { ...firstInterchange, segmentIndex: secondGs, segmentId: "ST" })],
+    filing: [...baseFiling.slice(0, 2), "000000001//0009", ...baseFiling.slice(2)]
+  },
+  {
     name: "an ST02 repeated in its group",
     segments: build([
       { control: "000000001", groups: [{ control: "1", sets: ["0001", "0002", "0001"] }] },
