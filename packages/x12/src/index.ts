@@ -87,7 +87,8 @@ export * as Problem from "./Problem.js"
  * A set, group or interchange left open is closed where the next envelope (or the end of the input) shows it,
  * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
  * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
- * interchange (AK905 19), else a `duplicate-control-number` error. Problems are bounded: past `maxProblems` the
+ * interchange (AK905 19), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
+ * others per group are remembered). Problems are bounded: past `maxProblems` the
  * reader stops with `too-many-problems`.
  */
 export * as Reader from "./Reader.js"

@@ -539,6 +539,20 @@ describe("envelopes", () => {
   })
 })
 
+describe("control numbers remembered", () => {
+  it("out of sequence, up to 65,536 per group: memory stays bounded, a repeat of one remembered is found", () => {
+    // Every other number: none joins a run, each is remembered, until the bound.
+    const sets = Array.from({ length: 70_000 }, (_, i) => String(2 * i + 1).padStart(6, "0"))
+    const read = (extra: string) =>
+      X12.readText(render(build([{ control: "000000001", groups: [{ control: "1", sets: [...sets, extra] }] }])))
+    expect(read("000002").problems).toEqual([])
+    expect(read("000001").problems.map((p) => p.code)).toEqual(["duplicate-control-number"])
+    expect(read(sets[65_536] as string).problems.map((p) => p.code)).toEqual(["duplicate-control-number"])
+    // Past the bound a number is not remembered: its repeat goes unseen (the documented cost of the bound).
+    expect(read(sets[65_537] as string).problems).toEqual([])
+  })
+})
+
 describe("end-of-input problems", () => {
   it("carry the index where the input ended, after the last segment", () => {
     const segments = single.slice(0, 4)
