@@ -1,6 +1,7 @@
-// docs/x12.md: reading an 835, whole or in chunks.
-import { Problem, Remittance, X12 } from "@openrcm/x12"
-import { Result } from "effect"
+// docs/x12.md: every example of the page (docs/examples/x12.test.ts runs them and checks the page quotes them).
+import { createReadStream } from "node:fs"
+import { Claim837, ControlNumbers, Problem, Remittance, Requests, X12 } from "@openrcm/x12"
+import { Effect, FileSystem, Result, Stream } from "effect"
 
 export const remit = [
   "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *251127*1200*^*00501*000000001*0*P*:~",
@@ -18,25 +19,137 @@ export const remit = [
   "SE*11*0001~GE*1*1~IEA*1*000000001~"
 ].join("\n")
 
-/** The claims of a whole text, with each problem and where it is. */
-export function readRemittance(text: string) {
-  const { remittances, problems } = Remittance.read835(text)
+// --- Reading a whole text: every transaction set, typed; problems with their positions ---------------------------
+
+/** Each transaction set of a text, and each problem with where it is. `readText` never throws. */
+export function summarize(text: string, mode: "strict" | "tolerant" = "tolerant") {
+  const result = X12.readText(text, { mode }) // tolerant (the default) recovers and reports every problem
+  if (result._tag === "Failure") return { stopped: where(result.error.problem) } // strict's first error, or not X12
+  const sets = result.interchanges.flatMap((i) => i.groups.flatMap((g) => g.transactions))
   return {
-    claims: remittances.flatMap((r) =>
-      r.claims.map((c) => `${c.patientControlNumber}: paid ${c.paid} of ${c.charge} cents`)
-    ),
-    problems: problems.map((p) => `${p.code} at ${Problem.position(p)}`)
+    sets: sets.map((t) => `${t.header.setId} ${t.header.control}: ${t.items.length} item(s)`),
+    problems: result.problems.map(where)
   }
 }
 
-/** A file of any size, in chunks: claims come out one by one, memory stays flat. */
+/** `error line-unbalanced at ISA 000000001 / GS 1 / ST 0001 / segment 9 SVC, element 3` */
+const where = (p: Problem.Problem) => `${p.severity} ${p.code} at ${Problem.position(p)}`
+
+// --- The size limits: a segment past `maxSegmentLength`, or more than `maxProblems` problems, stops the read ------
+
+export const limited = (text: string) => X12.readText(text, { maxSegmentLength: 4096, maxProblems: 100 })
+
+// --- One transaction set, typed: the per-set readers throw where readText returns a Failure ----------------------
+
+/** The claims of an 835, with each problem and where it is. */
+export function readRemittance(text: string) {
+  try {
+    const { remittances, problems } = Remittance.read835(text)
+    return {
+      claims: remittances.flatMap((r) =>
+        r.claims.map((c) => `${c.patientControlNumber}: paid ${c.paid} of ${c.charge} cents`)
+      ),
+      problems: problems.map(where)
+    }
+  } catch (error) {
+    // read835 throws X12ParseError on input that is not X12, and in strict mode at the first error.
+    if (error instanceof Problem.X12ParseError) return { claims: [], problems: [where(error.problem)] }
+    throw error
+  }
+}
+
+// --- Any size, in chunks: events as they complete, memory flat ----------------------------------------------------
+
+/** A file of any size: claims come out one by one (`Item` events). Throws `X12ParseError` where readText fails. */
 export async function countClaims(chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
   let claims = 0
   for await (const event of X12.readChunks(chunks)) if (event._tag === "Item") claims++
   return claims
 }
 
-// docs/x12.md, "Writing an 835": a remittance built as the reader would read it, written, read back.
+export const countClaimsInFile = (path: string) => countClaims(createReadStream(path))
+
+// --- The Effect way: a Stream of bytes in, a Stream of events out -------------------------------------------------
+
+/** Effect<{ claims, problems }, PlatformError | X12ParseError, FileSystem> */
+export const tally = (path: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const tally = { claims: 0, problems: [] as Array<string> }
+    yield* X12.stream(fs.stream(path)).pipe(
+      Stream.runForEach((event) =>
+        Effect.sync(() => {
+          if (event._tag === "Item") tally.claims++
+          if (event._tag === "Problem") tally.problems.push(where(event.problem))
+        })
+      )
+    )
+    return tally
+  })
+
+// --- Writing an 837P ------------------------------------------------------------------------------------------------
+
+export const submission: Claim837.Submission837 = {
+  submitter: { name: "RIVERBEND BH", id: "RBH0001", contact: { name: "BILLING", phone: "5035550100" } },
+  receiver: { name: "CLEARINGHOUSE", id: "CLEARHOUSE" },
+  billingProvider: {
+    name: "RIVERBEND BH",
+    npi: "1245319599",
+    ein: "931234567",
+    address: { line1: "100 RIVER ST", city: "PORTLAND", state: "OR", postalCode: "972041234" }
+  },
+  claims: [
+    {
+      subscriber: {
+        memberId: "ACM900800700",
+        name: { last: "RIVERA", first: "MARIA" },
+        dob: "1984-02-29",
+        sex: "F",
+        relationship: "18",
+        responsibility: "P",
+        claimFilingIndicator: "CI"
+      },
+      payer: { name: "ACME HEALTH", id: "ACME01" },
+      claim: {
+        patientControlNumber: "PCN1",
+        totalCharge: 13_500,
+        placeOfService: "10",
+        frequency: "1",
+        providerSignature: true,
+        assignment: "A",
+        benefitsAssignment: "Y",
+        releaseOfInformation: "Y",
+        diagnoses: ["F4322"],
+        lines: [
+          {
+            code: "90834",
+            modifiers: ["95"],
+            charge: 13_500,
+            units: 1,
+            diagnosisPointers: [1],
+            dateOfService: "2025-11-20"
+          }
+        ]
+      }
+    }
+  ]
+}
+
+/** The same submission always writes the same text: the date and time are given, never read from the clock. */
+const options: Claim837.WriteOptions = { date: "20251127", time: "1200", usage: "T" }
+
+export const write837 = (controls: Claim837.Controls) => Claim837.write837(submission, controls, options)
+
+/** A large batch, segment by segment: never one string. */
+export function write837ToFile(controls: Claim837.Controls, write: (segment: string) => void) {
+  const lines = Claim837.write837Lines(submission, controls, options)
+  if (Result.isFailure(lines)) return lines.failure // [{ path: "claims[0].claim.lines[0].charge", message: ... }]
+  for (const segment of lines.success) write(segment)
+  return []
+}
+
+// --- Writing an 835: a remittance built as the reader would read it, written, read back ------------------------
+
 export const payment: Remittance.RemittanceToWrite = {
   payment: { handling: "I", amount: 9500, creditDebit: "C", method: "CHK", effectiveDate: "20251127" },
   trace: { type: "1", number: "CHK10045", payerId: "1512345678" },
@@ -95,3 +208,49 @@ export function write(remittance: Remittance.RemittanceToWrite): string | Readon
   )
   return Result.isSuccess(written) ? written.success : written.failure.map((f) => `${f.path}: ${f.message}`)
 }
+
+// --- Control numbers, and the 270 and 276 requests ----------------------------------------------------------------
+
+/** ISA13, GS06 and ST02 that never repeat between a sender and a receiver. */
+const nextControls = (sender: string, receiver: string) =>
+  Effect.gen(function* () {
+    const numbers = yield* ControlNumbers.ControlNumbers
+    return {
+      interchange: yield* numbers.next("interchange", sender, receiver), // "000000001", then "000000002", ...
+      group: yield* numbers.next("group", sender, receiver),
+      transaction: yield* numbers.next("transaction", sender, receiver) // "0001"
+    }
+  })
+
+const envelope: Requests.EnvelopeOptions = {
+  sender: { id: "CLINIC" },
+  receiver: { id: "PAYER" },
+  usage: "T",
+  date: "2025-11-27",
+  time: "1200"
+}
+const payer = { name: "ACME HEALTH", id: "ACME01" }
+const provider = { name: "RIVERBEND BH", npi: "1245319599" }
+const subscriber = { memberId: "ACM900800700", lastName: "RIVERA", firstName: "MARIA", birthDate: "1984-02-29" }
+
+/** A 270 (is the member covered for mental health?) and a 276 (where is claim PCN1?), numbered in turn. */
+export const requests = Effect.gen(function* () {
+  const inquiry = Requests.write270(
+    { reference: "INQ1", payer, provider, subscriber, serviceTypes: ["30", "MH"] },
+    yield* nextControls("CLINIC", "PAYER"),
+    envelope
+  )
+  const status = Requests.write276(
+    {
+      reference: "STAT1",
+      payer,
+      receiver: { name: "RIVERBEND BH", id: "RBH0001" },
+      provider,
+      subscriber,
+      claim: { trace: "PCN1", patientAccount: "PCN1", chargeCents: 13_500, serviceDates: "2025-11-20" }
+    },
+    yield* nextControls("CLINIC", "PAYER"),
+    envelope
+  )
+  return { inquiry, status } // each a Result: the interchange, or [{ field, message }]
+}).pipe(Effect.provide(ControlNumbers.ControlNumbers.layerMemory)) // layerFrom(marks) resumes stored numbers
