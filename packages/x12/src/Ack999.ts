@@ -633,6 +633,10 @@ export interface Read999 {
  * Reads every 999 and TA1 in a text. Throws `X12ParseError` in strict mode at the first error, and in any mode on
  * input that is not X12.
  *
+ * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past
+ *   `maxSegmentLength`, more than `maxProblems` problems), and in strict mode at the first error; `X12.readText`
+ *   returns the same as a `Failure` instead.
+ *
  * @since 0.1.0
  */
 export const read999 = (text: string, options: Omit<Options, "models" | "keepSegments"> = {}): Read999 => {

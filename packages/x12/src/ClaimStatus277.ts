@@ -751,6 +751,10 @@ export interface Read277 {
  * Reads every 277 and 277CA in a text (other transaction sets are skipped). Throws `X12ParseError` in strict mode
  * at the first error, and in any mode on input that is not X12.
  *
+ * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past
+ *   `maxSegmentLength`, more than `maxProblems` problems), and in strict mode at the first error; `X12.readText`
+ *   returns the same as a `Failure` instead.
+ *
  * @since 0.1.0
  */
 export const read277 = (text: string, options: Omit<Options, "models" | "keepSegments"> = {}): Read277 => {
