@@ -1,4 +1,4 @@
-import type { Claim837, Submission837 } from "../src/Claim837.ts"
+import type { Claim837, Header837, Submission837 } from "../src/Claim837.ts"
 
 // Synthetic X12 for benchmarks: an 835 of N claims that balances, written in chunks so any size fits.
 const pad = (value: string, width: number) => value.padEnd(width, " ")
@@ -71,8 +71,8 @@ export const text835 = (claims: number): string => {
   return parts.join("")
 }
 
-/** A behavioral-health 837P batch of `claims` claims (90834 + 90785 by video, a dependent's claim every third). */
-export const submission837 = (claims: number): Submission837 => ({
+/** What a bench 837P batch names once. */
+export const header837: Header837 = {
   reference: "BENCH",
   submitter: { name: "RIVERBEND BH", id: "RBH0001", contact: { name: "BILLING", phone: "3125550100" } },
   receiver: { name: "CLEARINGHOUSE", id: "CLEARHOUSE" },
@@ -82,53 +82,51 @@ export const submission837 = (claims: number): Submission837 => ({
     taxonomy: "261QM0801X",
     ein: "123456789",
     address: { line1: "1 MAIN ST", city: "SPRINGFIELD", state: "IL", postalCode: "627010001" }
+  }
+}
+
+/** Claim `i` of a bench batch: 90834 + 90785 by video, a dependent's claim every third. */
+export const claim837 = (i: number): Claim837 => ({
+  subscriber: {
+    memberId: `MEM${i}`,
+    name: { last: "DOE", first: "JANE" },
+    dob: "1980-05-05",
+    sex: "F",
+    responsibility: "P",
+    ...(i % 3 === 0 ? {} : { relationship: "18" }),
+    claimFilingIndicator: "CI"
   },
-  claims: Array.from(
-    { length: claims },
-    (_, i): Claim837 => ({
-      subscriber: {
-        memberId: `MEM${i}`,
-        name: { last: "DOE", first: "JANE" },
-        dob: "1980-05-05",
-        sex: "F",
-        responsibility: "P",
-        ...(i % 3 === 0 ? {} : { relationship: "18" }),
-        claimFilingIndicator: "CI"
+  ...(i % 3 === 0
+    ? { patient: { relationship: "19", name: { last: "DOE", first: "SAM" }, dob: "2012-01-01", sex: "M" } }
+    : {}),
+  payer: { name: "ACME HEALTH", id: "ACME01" },
+  claim: {
+    patientControlNumber: `PCN${i}`,
+    totalCharge: 14_750,
+    placeOfService: "10",
+    frequency: "1",
+    providerSignature: true,
+    assignment: "A",
+    benefitsAssignment: "Y",
+    releaseOfInformation: "Y",
+    diagnoses: ["F4322", "F411"],
+    renderingProvider: { npi: "1234567893", name: { last: "CHEN", first: "AVA" }, taxonomy: "101YM0800X" },
+    lines: [
+      {
+        code: "90834",
+        modifiers: ["95", "HO"],
+        charge: 13_500,
+        units: 1,
+        diagnosisPointers: [1, 2],
+        dateOfService: "2025-11-20"
       },
-      ...(i % 3 === 0
-        ? { patient: { relationship: "19", name: { last: "DOE", first: "SAM" }, dob: "2012-01-01", sex: "M" } }
-        : {}),
-      payer: { name: "ACME HEALTH", id: "ACME01" },
-      claim: {
-        patientControlNumber: `PCN${i}`,
-        totalCharge: 14_750,
-        placeOfService: "10",
-        frequency: "1",
-        providerSignature: true,
-        assignment: "A",
-        benefitsAssignment: "Y",
-        releaseOfInformation: "Y",
-        diagnoses: ["F4322", "F411"],
-        renderingProvider: { npi: "1234567893", name: { last: "CHEN", first: "AVA" }, taxonomy: "101YM0800X" },
-        lines: [
-          {
-            code: "90834",
-            modifiers: ["95", "HO"],
-            charge: 13_500,
-            units: 1,
-            diagnosisPointers: [1, 2],
-            dateOfService: "2025-11-20"
-          },
-          {
-            code: "90785",
-            modifiers: ["95"],
-            charge: 1_250,
-            units: 1,
-            diagnosisPointers: [1],
-            dateOfService: "2025-11-20"
-          }
-        ]
-      }
-    })
-  ) as Array<Claim837>
+      { code: "90785", modifiers: ["95"], charge: 1_250, units: 1, diagnosisPointers: [1], dateOfService: "2025-11-20" }
+    ]
+  }
+})
+
+/** A behavioral-health 837P batch of `claims` claims. */
+export const submission837 = (claims: number): Submission837 => ({
+  ...header837,
+  claims: Array.from({ length: claims }, (_, i) => claim837(i))
 })

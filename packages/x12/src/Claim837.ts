@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 
-import { Result } from "effect"
+import { Effect, Result, Schema, Stream } from "effect"
 import { decimal, formatAmount, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
@@ -443,6 +443,14 @@ export interface Submission837 {
   readonly claims: ReadonlyArray<Claim837>
 }
 
+/**
+ * What a batch says once, before its claims: a submission without them, for writers that take the claims one by
+ * one (`write837Chunks`, `stream837`).
+ *
+ * @since 0.1.0
+ */
+export type Header837 = Omit<Submission837, "claims">
+
 // ---------------------------------------------------------------------------------------------------------------
 // Small pieces shared by the writer and the reader
 // ---------------------------------------------------------------------------------------------------------------
@@ -746,18 +754,8 @@ const assignments: ReadonlySet<string> = new Set(["A", "B", "C"])
 const yesNoW: ReadonlySet<string> = new Set(["Y", "N", "W"])
 const releases: ReadonlySet<string> = new Set(["I", "Y"])
 
-/**
- * Everything wrong with a submission, its control numbers and options; empty when it can be written.
- *
- * @since 0.1.0
- */
-export const validate837 = (
-  submission: Submission837,
-  controls: Controls,
-  options: WriteOptions
-): ReadonlyArray<ValidationFailure> => {
-  const delimiters = options.delimiters ?? defaultDelimiters
-  const v = new Validator(delimiters)
+/** What is wrong with the envelope and the parties a batch names once (all but its claims). */
+const validateHeader = (v: Validator, submission: Header837, controls: Controls, options: WriteOptions) => {
   validateEnvelope(
     v,
     controls,
@@ -781,6 +779,20 @@ export const validate837 = (
   if (submission.billingProvider === undefined) v.fail("billingProvider", "is required")
   else v.billingProvider("billingProvider", submission.billingProvider)
   v.address("payToAddress", submission.payToAddress)
+}
+
+/**
+ * Everything wrong with a submission, its control numbers and options; empty when it can be written.
+ *
+ * @since 0.1.0
+ */
+export const validate837 = (
+  submission: Submission837,
+  controls: Controls,
+  options: WriteOptions
+): ReadonlyArray<ValidationFailure> => {
+  const v = new Validator(options.delimiters ?? defaultDelimiters)
+  validateHeader(v, submission, controls, options)
   if (submission.claims.length === 0) v.fail("claims", "needs at least one claim")
   submission.claims.forEach((claim, i) => {
     v.claim(at("claims", "", i), claim)
@@ -1557,6 +1569,147 @@ export const write837 = (
   if (failures.length > 0) return Result.fail(failures)
   return Result.succeed(writeText(submission, controls, options))
 }
+
+/**
+ * A claim of a streamed batch did not validate (or the batch had none): the failures, with paths from the
+ * batch's start (`claims[41].lines[0].charge`), never values. The text handed out before it is not an
+ * interchange: whoever writes it to a file should write a temporary one and rename it only at the end.
+ *
+ * @since 0.1.0
+ */
+export class X12WriteError extends Schema.TaggedError<X12WriteError>()("X12WriteError", {
+  failures: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+}) {
+  override get message() {
+    return `837P not written: ${this.failures.map((f) => `${f.path} ${f.message}`).join("; ")}`
+  }
+}
+
+/** Text is handed out in pieces of about this many bytes: below V8's large-object size, so they die young. */
+const streamedChunk = 1 << 12
+
+/**
+ * A batch written claim by claim, holding only the text not yet handed out: `begin`, `add` each claim (a piece
+ * of text once enough is written), then `finish`. The header must have been validated.
+ */
+class StreamedBatch {
+  private readonly strings: StringSink
+  private readonly bytes: ByteSink | undefined
+  private readonly claims: ClaimsWriter
+  private readonly validator: Validator
+  private count = 0
+
+  constructor(
+    header: Header837,
+    private readonly controls: Controls,
+    options: WriteOptions
+  ) {
+    const d = options.delimiters ?? defaultDelimiters
+    const newline = options.newline === true
+    this.strings = new StringSink(d, newline, false)
+    this.bytes = byteSink(d, newline, false)
+    this.claims = new ClaimsWriter({ ...header, claims: [] })
+    this.validator = new Validator(d)
+    writeHeader(this.strings, { ...header, claims: [] }, controls, options)
+  }
+
+  begin(): string {
+    return this.strings.take()
+  }
+
+  /** Throws `X12WriteError` when the claim does not validate; nothing of it is written then. */
+  add(claim: Claim837): string | undefined {
+    const v = this.validator
+    v.claim(at("claims", "", this.count), claim)
+    if (v.failures.length > 0) throw new X12WriteError({ failures: v.failures.splice(0) })
+    this.count++
+    const { bytes, strings } = this
+    if (bytes === undefined) {
+      this.claims.claim(strings, claim)
+      return strings.text.length >= streamedChunk ? strings.take() : undefined
+    }
+    bytes.count = strings.count
+    const before = bytes.at
+    const wide = claimInto(this.claims, bytes, strings, claim)
+    strings.count = bytes.count
+    // A claim past ASCII was written as a string: what came before it, then it.
+    if (wide) return before > 0 ? bytes.take() + strings.take() : strings.take()
+    return bytes.at >= streamedChunk ? bytes.take() : undefined
+  }
+
+  finish(): string {
+    if (this.count === 0)
+      throw new X12WriteError({ failures: [{ path: "claims", message: "needs at least one claim" }] })
+    const rest = this.bytes === undefined || this.bytes.at === 0 ? "" : this.bytes.take()
+    writeTrailer(this.strings, this.controls)
+    return rest + this.strings.take()
+  }
+}
+
+/**
+ * An 837P written as the claims come, from any iterable or async iterable (a database cursor, a file of JSON
+ * lines): pieces of text of about 64 KiB, so neither the claims nor the text are ever held whole. The parts
+ * named once are validated first (the failures, and nothing written, when they are wrong); each claim as it
+ * comes, a wrong one ending the iteration with `X12WriteError`.
+ *
+ * @since 0.1.0
+ */
+export const write837Chunks = (
+  header: Header837,
+  claims: Iterable<Claim837> | AsyncIterable<Claim837>,
+  controls: Controls,
+  options: WriteOptions
+): Result.Result<AsyncIterable<string>, ReadonlyArray<ValidationFailure>> => {
+  const v = new Validator(options.delimiters ?? defaultDelimiters)
+  validateHeader(v, header, controls, options)
+  if (v.failures.length > 0) return Result.fail(v.failures)
+  return Result.succeed({
+    async *[Symbol.asyncIterator]() {
+      const batch = new StreamedBatch(header, controls, options)
+      yield batch.begin()
+      for await (const claim of claims) {
+        const text = batch.add(claim)
+        if (text !== undefined) yield text
+      }
+      yield batch.finish()
+    }
+  })
+}
+
+/**
+ * The Effect way to `write837Chunks`: a stream of claims in, a stream of text out, failing with `X12WriteError`
+ * (the header's failures too, before any text).
+ *
+ * @since 0.1.0
+ */
+export const stream837 = <E, R>(
+  header: Header837,
+  claims: Stream.Stream<Claim837, E, R>,
+  controls: Controls,
+  options: WriteOptions
+): Stream.Stream<string, E | X12WriteError, R> =>
+  Stream.suspend(() => {
+    const v = new Validator(options.delimiters ?? defaultDelimiters)
+    validateHeader(v, header, controls, options)
+    if (v.failures.length > 0) return Stream.fail(new X12WriteError({ failures: v.failures }))
+    const batch = new StreamedBatch(header, controls, options)
+    const attempt = <A>(run: () => A): Effect.Effect<A, X12WriteError> => {
+      try {
+        return Effect.succeed(run())
+      } catch (error) {
+        return error instanceof X12WriteError ? Effect.fail(error) : Effect.die(error)
+      }
+    }
+    return Stream.make(batch.begin()).pipe(
+      Stream.concat(
+        claims.pipe(
+          Stream.mapEffect((claim) => attempt(() => batch.add(claim))),
+          Stream.filter((text): text is string => text !== undefined)
+        )
+      ),
+      Stream.concat(Stream.fromEffect(Effect.suspend(() => attempt(() => batch.finish()))))
+    )
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reader
