@@ -15,8 +15,12 @@ const mb = (bytes: number) => bytes / 1_048_576
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
+// Every contender is warmed up the same way before it is timed: runs for at least 0.5 s (at least one run), so a
+// small file measures the code once the JIT has compiled it, not the first calls.
 const median = (run: () => void, rounds: number): number => {
-  run()
+  const warm = performance.now() + 500
+  do run()
+  while (performance.now() < warm)
   const times: Array<number> = []
   for (let i = 0; i < rounds; i++) {
     const start = performance.now()
