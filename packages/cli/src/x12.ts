@@ -14,17 +14,37 @@ const strictFlag = Flag.Boolean("strict").pipe(
   Flag.withDefault(false)
 )
 
+const maxProblemsFlag = Flag.Int("max-problems").pipe(
+  Flag.filter(
+    (n) => n >= 0,
+    (n) => `--max-problems must be 0 or more, not ${n}`
+  ),
+  Flag.withDescription(
+    "Report at most this many problems (errors and warnings): one more stops the read with a too-many-problems error, exit 1. Default: no bound (the file is streamed and each problem printed as it comes, none kept)"
+  ),
+  Flag.optional
+)
+
 const describeProblem = (problem: Problem.Problem) =>
   `${problem.severity} ${problem.code}: ${problem.message} (${Problem.position(problem)})`
 
+/** How a file is read: `--strict`, and `--max-problems` when given. */
+interface ReadFlags {
+  readonly strict: boolean
+  readonly maxProblems: Option.Option<number>
+}
+
 /**
  * A file's events, read as they are needed: the file is never held whole. A file that cannot be read, and X12 the
- * reader cannot read on from (or, when `strict`, the first error), end the stream with an `InputError`.
+ * reader cannot read on from (or, when `strict`, the first error, or past `maxProblems` problems), end the stream
+ * with an `InputError`.
  */
-const eventsOf = (fs: FileSystem.FileSystem, path: string, strict: boolean) =>
-  // Every problem: the streaming reader keeps none (each is printed as it comes), so the library's bound on problems
-  // (1,000 by default, for readers that gather them) is lifted.
-  X12.stream(fs.stream(path), { mode: strict ? "strict" : "tolerant", maxProblems: Number.POSITIVE_INFINITY }).pipe(
+const eventsOf = (fs: FileSystem.FileSystem, path: string, { strict, maxProblems }: ReadFlags) =>
+  // The streaming reader keeps no problem (each is printed as it comes), so by default it has no bound on them.
+  X12.stream(fs.stream(path), {
+    mode: strict ? "strict" : "tolerant",
+    ...Option.match(maxProblems, { onNone: () => ({}), onSome: (n) => ({ maxProblems: n }) })
+  }).pipe(
     Stream.catchTag("PlatformError", (error) =>
       Stream.fail(new InputError({ problems: [`${path}: cannot be read (${error.reason._tag})`] }))
     ),
@@ -38,12 +58,12 @@ const eventsOf = (fs: FileSystem.FileSystem, path: string, strict: boolean) =>
  * waiting whenever standard output is full: the events read are never more than what the reader of the output has
  * taken. Returns the problems' counts.
  */
-const printEvents = (path: string, strict: boolean, line: (event: Reader.Event) => string | undefined) =>
+const printEvents = (path: string, flags: ReadFlags, line: (event: Reader.Event) => string | undefined) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const stdio = yield* Stdio.Stdio
     const counts = { errors: 0, warnings: 0 }
-    yield* eventsOf(fs, path, strict).pipe(
+    yield* eventsOf(fs, path, flags).pipe(
       Stream.mapArray((events) => {
         // One write per chunk of events (the reader's events for a slice of the input), not one per event.
         let text = ""
@@ -63,15 +83,17 @@ const printEvents = (path: string, strict: boolean, line: (event: Reader.Event) 
     return counts
   })
 
-const read = Command.make("read", { file: fileArgument, strict: strictFlag }, ({ file, strict }) =>
+const readFlags = { file: fileArgument, strict: strictFlag, maxProblems: maxProblemsFlag }
+
+const read = Command.make("read", readFlags, ({ file, ...flags }) =>
   Effect.gen(function* () {
     // JSON lines: one document per line, each event as it completes, so any size streams.
-    const { errors } = yield* printEvents(file, strict, (event) => JSON.stringify(event))
+    const { errors } = yield* printEvents(file, flags, (event) => JSON.stringify(event))
     if (errors > 0) yield* Console.error(`${errors} error(s)`)
   })
 ).pipe(
   Command.withDescription(
-    "Read an X12 file (835, 837P, 271, 277/277CA, 999) and print it as JSON lines, one event per line as the file is read: Interchange, Group, Item (an 835's or 837's claim, a 271's member, a 277's claim), Transaction (its header and typed model), InterchangeAcknowledgment (TA1) and Problem (code, message and position: interchange, group, transaction, segment index and id, element). Exit 0 unless the file cannot be read on (or, with --strict, has an error)."
+    "Read an X12 file (835, 837P, 271, 277/277CA, 999) and print it as JSON lines, one event per line as the file is read: Interchange, Group, Item (an 835's or 837's claim, a 271's member, a 277's claim), Transaction (its header and typed model), InterchangeAcknowledgment (TA1) and Problem (code, message and position: interchange, group, transaction, segment index and id, element). Exit 0 unless the file cannot be read on (or, with --strict, has an error; with --max-problems N, has more than N problems)."
   ),
   Command.withExamples([
     {
@@ -81,9 +103,9 @@ const read = Command.make("read", { file: fileArgument, strict: strictFlag }, ({
   ])
 )
 
-const validate = Command.make("validate", { file: fileArgument, strict: strictFlag }, ({ file, strict }) =>
+const validate = Command.make("validate", readFlags, ({ file, ...flags }) =>
   Effect.gen(function* () {
-    const { errors, warnings } = yield* printEvents(file, strict, (event) =>
+    const { errors, warnings } = yield* printEvents(file, flags, (event) =>
       event._tag === "Problem" ? describeProblem(event.problem) : undefined
     )
     const summary = `${file}: ${errors} error(s), ${warnings} warning(s)`

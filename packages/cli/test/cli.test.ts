@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { schemaNames } from "@openrcm/cli"
 import { type Problem, type Remittance, X12 } from "@openrcm/x12"
 import { describe, expect, it } from "vitest"
-import { write835 } from "../../x12/bench/generate.js"
+import { isa, write835 } from "../../x12/bench/generate.js"
 import packageJson from "../package.json" with { type: "json" }
 import { bin, openrcm, openrcmWithInput } from "./run.js"
 
@@ -412,7 +412,7 @@ describe("openrcm", () => {
     expect(missing.stderr).toContain("missing.x12: cannot be read (NotFound)")
   })
 
-  it("x12 validate prints every problem, past the library's default bound of 1,000", () => {
+  it("x12 validate prints every problem: the streaming reader has no bound on them by default", () => {
     // 800 claims, each with a second line whose CAS is 1.00 too much: a line and a claim problem each (the
     // payments, and so the transaction, still add up).
     const parts: Array<string> = []
@@ -426,6 +426,45 @@ describe("openrcm", () => {
     expect(printed).toHaveLength(1600)
     expect(stderr).toContain("unbalanced.835: 1600 error(s), 0 warning(s)")
     expect(stderr).not.toContain("too-many-problems")
+    // Past readText's default bound of 100,000: an interchange of 150,000 empty segments, each an error.
+    const junk = file("junk.x12", `${isa("000000001")}${"~".repeat(150_000)}`)
+    const many = spawnSync(process.execPath, [bin, "x12", "validate", junk], {
+      encoding: "utf8",
+      timeout: 60_000,
+      maxBuffer: 64 * 2 ** 20
+    })
+    expect(many.status).toBe(1)
+    expect(many.stderr).toContain("junk.x12: 150001 error(s), 0 warning(s)")
+    expect(many.stderr).not.toContain("too-many-problems")
+    expect(lines(many.stdout)).toHaveLength(150_001)
+  }, 60_000)
+
+  it("x12 validate and read --max-problems N stop past N problems with too-many-problems, after printing N", () => {
+    const parts: Array<string> = []
+    write835(800, (text) => parts.push(text.replaceAll("CAS*CO*45*5~", "CAS*CO*45*6~")))
+    const path = file("unbalanced-bounded.835", parts.join(""))
+    const validated = openrcm("x12", "validate", "--max-problems", "1000", path)
+    expect(validated.code).toBe(1)
+    expect(lines(validated.stdout)).toHaveLength(1000)
+    for (const line of lines(validated.stdout)) expect(line).toMatch(problemLine)
+    expect(validated.stderr).toMatch(
+      /unbalanced-bounded\.835: error too-many-problems: more than 1000 problems: the reader stopped \(maxProblems\) \(ISA 000000001 \/ GS 1 \/ ST 0001 \/ segment \d+ [A-Z][A-Z0-9]{1,2}\)/
+    )
+    // The same option, the same stop as a whole-text read.
+    const whole = X12.readText(parts.join(""), { maxProblems: 1000 })
+    expect(whole._tag === "Failure" && validated.stderr).toContain(`segment ${whole.problems.at(-1)?.segmentIndex} `)
+    const read = openrcm("x12", "read", "--max-problems", "1000", path)
+    expect(read.code).toBe(1)
+    expect(problemsOf(jsonLines(read.stdout))).toEqual(whole.problems.slice(0, -1))
+    expect(read.stderr).toContain("too-many-problems")
+    // Enough for every problem: the read goes through.
+    const enough = openrcm("x12", "validate", "--max-problems", "1600", path)
+    expect(enough.stderr).toContain("unbalanced-bounded.835: 1600 error(s), 0 warning(s)")
+    // Not a count: refused before anything is read.
+    const negative = openrcm("x12", "validate", "--max-problems", "-1", path)
+    expect(negative.code).toBe(1)
+    expect(negative.stdout).not.toContain("line-unbalanced")
+    expect(negative.stderr).toContain("--max-problems must be 0 or more")
   })
 
   // Streaming, proved with a V8 heap a fraction of the file: were the file (or the output) held whole, the process

@@ -8,8 +8,9 @@
  * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
  * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
  * interchange (AK905 19), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
- * others per group are remembered). Problems are bounded: past `maxProblems` the
- * reader stops with `too-many-problems`.
+ * others per group are remembered). Problems kept are bounded: past `maxProblems` (100,000 by default, about 20 MB
+ * of problems) the reader stops with `too-many-problems`; a reader that keeps none (`keepProblems: false`, as the
+ * streaming reads) has no bound unless one is given.
  *
  * @since 0.1.0
  */
@@ -64,25 +65,30 @@ export interface Options {
   /** Keep each transaction's raw segments (for models that want them, and for a generic reader). */
   readonly keepSegments?: boolean
   /**
-   * The most problems (errors and warnings) the reader reports: one more stops it, in every mode, with an
+   * The most problems (errors and warnings alike) the reader reports: one more stops it, in every mode, with an
    * `X12ParseError` whose problem is `too-many-problems`, at the position of the problem that did not fit. A bound
-   * on what a broken or hostile input costs (a file of a million empty segments is a million problems). 1,000 by
-   * default; `Infinity` lifts it.
+   * on the memory that problems kept in `Reader.problems` may take (a file of a million empty segments is a million
+   * problems), so its default follows `keepProblems`: a reader that keeps its problems stops past
+   * `defaultMaxProblems` (100,000: a kept problem takes about 200 bytes, so at most about 20 MB), one that keeps
+   * none has no bound (`Infinity`: its memory stays flat however many problems it reports, so a tolerant read of a
+   * large file with a quirk in every claim reads to the end). Given, it applies either way; `Infinity` lifts it.
    */
   readonly maxProblems?: number
   /**
    * Keep every problem in `Reader.problems` (the default). A streaming reader turns this off: its problems reach
-   * the caller as `Problem` events, so nothing grows with the input.
+   * the caller as `Problem` events, so nothing grows with the input, and `maxProblems` has no default bound.
    */
   readonly keepProblems?: boolean
 }
 
 /**
- * The default of `Options.maxProblems`.
+ * The default of `Options.maxProblems` for a reader that keeps its problems (`X12.readText`, `Reader.readEvents`,
+ * the per-set readers such as `Remittance.read835`): 100,000 problems, errors and warnings alike, about 20 MB kept
+ * (some 200 bytes each). A reader that keeps none (`X12.readChunks`, `X12.stream`) has no default bound.
  *
  * @since 0.1.0
  */
-export const defaultMaxProblems = 1000
+export const defaultMaxProblems = 100_000
 
 /**
  * What the reader emits, in input order. A problem that stops the reader (strict mode's first error, input it
@@ -258,9 +264,15 @@ export class Reader {
   ) {
     this.splitter = new Scanner(options.maxSegmentLength)
     this.strict = options.mode === "strict"
-    const max = options.maxProblems
-    this.maxProblems = max === undefined || Number.isNaN(max) ? defaultMaxProblems : Math.max(0, max)
     this.keepProblems = options.keepProblems ?? true
+    const max = options.maxProblems
+    // The bound guards the problems kept: a reader that keeps none has none unless it is given one.
+    this.maxProblems =
+      max === undefined || Number.isNaN(max)
+        ? this.keepProblems
+          ? defaultMaxProblems
+          : Number.POSITIVE_INFINITY
+        : Math.max(0, max)
   }
 
   /**
@@ -631,7 +643,8 @@ export class Reader {
 }
 
 /**
- * Reads a whole text: every event, and every problem.
+ * Reads a whole text: every event, and every problem. The events are kept, its problems among them, so
+ * `maxProblems` is `defaultMaxProblems` unless given, even with `keepProblems: false`.
  *
  * @since 0.1.0
  */
@@ -639,7 +652,11 @@ export const readEvents = (
   text: string,
   options?: Options
 ): { readonly events: ReadonlyArray<Event>; readonly problems: ReadonlyArray<Problem> } => {
-  const reader = new Reader(options)
+  const max = options?.maxProblems
+  const reader = new Reader({
+    ...options,
+    maxProblems: max === undefined || Number.isNaN(max) ? defaultMaxProblems : max
+  })
   const events = [...reader.push(text), ...reader.end()]
   reader.done()
   return { events, problems: reader.problems }

@@ -32,8 +32,12 @@ export interface Options {
   readonly mode?: "strict" | "tolerant"
   readonly maxSegmentLength?: number
   /**
-   * The most problems reported (1,000 by default; `Infinity` lifts it): one more stops the read with an
-   * `X12ParseError` whose problem is `too-many-problems`. See `Reader.Options.maxProblems`.
+   * The most problems reported, errors and warnings alike: one more stops the read with an `X12ParseError` whose
+   * problem is `too-many-problems`. The bound guards memory, so its default depends on whether problems are kept:
+   * `readText` (and `read`) keep them, and stop past 100,000 (`Reader.defaultMaxProblems`, about 20 MB of
+   * problems); `readChunks` and `stream` keep none (each is an event) and have no bound by default, so a tolerant
+   * read of any file reads to its end. Given, it applies to all alike (the same options give the same result);
+   * `Infinity` lifts it. See `Reader.Options.maxProblems`.
    */
   readonly maxProblems?: number
 }
@@ -127,7 +131,8 @@ export class Collector {
 }
 
 /**
- * Reads a whole text. Never throws.
+ * Reads a whole text. Never throws. Its problems are kept (in the result), so they are bounded: past `maxProblems`
+ * (100,000 by default) the read is a `Failure` with `too-many-problems`.
  *
  * @since 0.1.0
  */
@@ -174,8 +179,9 @@ const slicerFor = () => {
 
 /**
  * Reads chunks (strings or bytes) from any async source, yielding events as they complete: memory stays flat
- * whatever the input's size (a 1 GB 835 reads in under 100 MB; see the package's bench). Throws `X12ParseError`
- * where `readText` would return a `Failure`.
+ * whatever the input's size (a 1 GB 835 reads in under 100 MB; see the package's bench). Problems are events, none
+ * kept, so there is no bound on them unless `maxProblems` is given. Throws `X12ParseError` where `readText`, given
+ * the same options, would return a `Failure`.
  *
  * @since 0.1.0
  */
@@ -192,7 +198,8 @@ export async function* readChunks(
 }
 
 /**
- * The Effect way: a stream of chunks in, a stream of events out, failing with `X12ParseError`.
+ * The Effect way: a stream of chunks in, a stream of events out, failing with `X12ParseError`. Like `readChunks`,
+ * it keeps no problem and has no bound on them unless `maxProblems` is given.
  *
  * @since 0.1.0
  */

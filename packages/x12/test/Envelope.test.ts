@@ -1,10 +1,11 @@
 // Envelopes: ISA/IEA, GS/GE and ST/SE counts, control numbers, trailers left out and repeated control numbers, each
 // with its position; strict mode stops at the first error, tolerant mode files every set where it was read; chunks of
 // any size give the whole text's events and problems; and a bound on how many problems any input can cost.
-import { Problem, Reader, X12 } from "@openrcm/x12"
+import { Problem, Reader, Remittance, X12 } from "@openrcm/x12"
 import { Cause, Effect, Exit, Stream } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { text835 } from "../bench/generate.ts"
 
 interface Delimiters {
   readonly element: string
@@ -570,6 +571,8 @@ describe("the bound on problems", () => {
   const junk = isa("000000001", star) + "~".repeat(2_000_000)
 
   it("stops a read of junk with a typed too-many-problems error and a bounded list", () => {
+    // The documented default for readers that keep their problems (about 20 MB of them).
+    expect(Reader.defaultMaxProblems).toBe(100_000)
     const result = X12.readText(junk)
     expect(result._tag).toBe("Failure")
     if (result._tag !== "Failure") return
@@ -612,9 +615,12 @@ describe("the bound on problems", () => {
     const some = `${isa("000000001", star)}~GS*HS*S*R*20210101*1200*1*X*005010X279A1~${"~".repeat(50)}`
     await expectStreamingAgrees(some, { maxProblems: 20 })
     await expectStreamingAgrees(some, { maxProblems: 20, mode: "strict" })
-    const { events, error } = await streamed(junk, 65_536)
+    // readText's default bound, given to the streaming reader (which has none by default).
+    const { events, error } = await streamed(junk, 65_536, { maxProblems: Reader.defaultMaxProblems })
     expect(events.filter((e) => e._tag === "Problem")).toHaveLength(Reader.defaultMaxProblems)
-    expect(error instanceof Problem.X12ParseError && error.problem.code).toBe("too-many-problems")
+    expect(error instanceof Problem.X12ParseError && error.problem).toEqual(
+      (X12.readText(junk) as { error: Problem.X12ParseError }).error.problem
+    )
   })
 
   it("a streaming reader keeps no problem: they are events", () => {
@@ -635,6 +641,103 @@ describe("the bound on problems", () => {
     expect(keeping.push("~".repeat(100)).map((e) => e._tag)).toEqual(Array(5).fill("Problem"))
     expect(() => keeping.end()).toThrow(/too-many-problems/)
     expect(keeping.problems.map((p) => p.code)).toEqual([...Array(5).fill("outside-transaction"), "too-many-problems"])
+  })
+})
+
+describe("the default bound follows what is kept", () => {
+  // A 3,000-claim 835 whose every CLP05 (patient responsibility) is 25.00 where the PR adjustments add up to 20.00:
+  // a systematic off-standard quirk, one warning per claim, and the payments still balance.
+  const claims = 3000
+  const quirky = text835(claims).replaceAll("*20*12*PAYERCN", "*25*12*PAYERCN")
+  const mismatch = { severity: "warning", code: "patient-responsibility-mismatch", segmentId: "CLP", element: 5 }
+  async function* once(text: string) {
+    yield text
+  }
+
+  it("a tolerant read of a large 835 with a warning in every claim reads to its end, streamed or whole", async () => {
+    expect(quirky.split("*25*12*PAYERCN")).toHaveLength(claims + 1)
+    // Streamed: no bound by default, every warning an event.
+    let items = 0
+    const problems: Array<Problem.Problem> = []
+    for await (const event of X12.readChunks(once(quirky))) {
+      if (event._tag === "Item") items++
+      else if (event._tag === "Problem") problems.push(event.problem)
+    }
+    expect(items).toBe(claims)
+    expect(problems).toHaveLength(claims)
+    for (const p of problems) expect(p).toMatchObject(mismatch)
+    const viaStream = await effected(quirky, 65_536)
+    expect(viaStream.error).toBeUndefined()
+    expect(viaStream.events.filter((e) => e._tag === "Problem")).toHaveLength(claims)
+    // Whole: the problems are kept, under readText's default bound of 100,000.
+    const whole = X12.readText(quirky)
+    expect(whole._tag).toBe("Success")
+    if (whole._tag !== "Success") return
+    expect(whole.problems).toEqual(problems)
+    const transaction = whole.interchanges[0]?.groups[0]?.transactions[0]
+    expect(transaction?.items).toHaveLength(claims)
+    expect(transaction?.model).toMatchObject({ balanced: { lines: true, claims: true, transaction: true } })
+    // And the per-set reader, which keeps them too.
+    const remittance = Remittance.read835(quirky)
+    expect(remittance.remittances[0]?.claims).toHaveLength(claims)
+    expect(remittance.problems).toEqual(problems)
+  })
+
+  it("given, the bound stops every reader at the same warning", async () => {
+    const options = { maxProblems: claims - 1 }
+    const whole = X12.readText(quirky, options)
+    expect(whole._tag).toBe("Failure")
+    if (whole._tag !== "Failure") return
+    const last = X12.readText(quirky).problems.at(-1) as Problem.Problem
+    expect(whole.error.problem).toEqual({
+      severity: "error",
+      code: "too-many-problems",
+      message: `more than ${claims - 1} problems: the reader stopped (maxProblems)`,
+      interchange: last.interchange,
+      group: last.group,
+      transaction: last.transaction,
+      segmentIndex: last.segmentIndex,
+      segmentId: "CLP"
+    })
+    expect(whole.problems).toHaveLength(claims)
+    for (const read of [streamed(quirky, 65_536, options), effected(quirky, 65_536, options)]) {
+      const { events, error } = await read
+      expect(events.filter((e) => e._tag === "Problem").map((e) => e.problem)).toEqual(whole.problems.slice(0, -1))
+      expect(error instanceof Problem.X12ParseError && error.problem).toEqual(whole.error.problem)
+    }
+  })
+
+  it("past readText's default, a streaming read of junk reads to the end; readText stops", async () => {
+    const many = isa("000000001", star) + "~".repeat(Reader.defaultMaxProblems + 50_000)
+    const whole = X12.readText(many)
+    expect(whole._tag === "Failure" && whole.error.problem.code).toBe("too-many-problems")
+    expect(whole.problems).toHaveLength(Reader.defaultMaxProblems + 1)
+    let problems = 0
+    for await (const event of X12.readChunks(once(many))) if (event._tag === "Problem") problems++
+    // Every empty segment, and the interchange left open.
+    expect(problems).toBe(Reader.defaultMaxProblems + 50_001)
+    // The same options, the same result: readText with no bound reads to the end as well.
+    const lifted = X12.readText(many, { maxProblems: Number.POSITIVE_INFINITY })
+    expect(lifted._tag === "Success" && lifted.problems.length).toBe(problems)
+  })
+
+  it("is the reader's: none when it keeps no problem, defaultMaxProblems when it keeps them (readEvents always)", () => {
+    const many = isa("000000001", star) + "~".repeat(Reader.defaultMaxProblems + 10)
+    const counting = new Reader.Reader({ keepProblems: false })
+    const tags = [...counting.push(many), ...counting.end()].map((e) => e._tag)
+    counting.done()
+    expect(tags.filter((t) => t === "Problem")).toHaveLength(Reader.defaultMaxProblems + 11)
+    expect(counting.problems).toEqual([])
+    const keeping = new Reader.Reader()
+    // The events before the stop go out first; the error comes with the next call.
+    keeping.push(many)
+    expect(() => keeping.end()).toThrow(/too-many-problems/)
+    expect(keeping.problems).toHaveLength(Reader.defaultMaxProblems + 1)
+    // readEvents keeps every event, its problems among them: bounded even when told to keep no problem.
+    expect(() => Reader.readEvents(many, { keepProblems: false })).toThrow(/too-many-problems/)
+    expect(Reader.readEvents(many, { keepProblems: false, maxProblems: Number.POSITIVE_INFINITY }).events).toHaveLength(
+      1 + Reader.defaultMaxProblems + 11
+    )
   })
 })
 

@@ -20,6 +20,12 @@ type Mode = "strict" | "tolerant"
 const modes: ReadonlyArray<Mode> = ["tolerant", "strict"]
 
 /**
+ * The bound on problems every read here is given, streaming or whole: by default the streaming readers have none
+ * and readText 100,000, so the same result needs the same options. One broken input reaches it.
+ */
+const maxProblems = 1000
+
+/**
  * A compact canonical form for comparing large results: JSON, with `undefined` kept apart from a missing key
  * (plain JSON would drop both alike) and every object's keys sorted.
  */
@@ -49,7 +55,7 @@ interface Outcome {
  */
 const wholeText = (text: string, mode: Mode): Outcome => {
   const events: Array<Event> = []
-  const reader = new Reader({ models: X12.models, mode }, (event) => events.push(event))
+  const reader = new Reader({ models: X12.models, mode, maxProblems }, (event) => events.push(event))
   try {
     reader.push(text)
     reader.end()
@@ -87,7 +93,7 @@ const byteChunks = (bytes: Uint8Array, size: number): Array<Uint8Array> => {
 const viaChunks = async (chunks: ReadonlyArray<string | Uint8Array>, mode: Mode): Promise<Outcome> => {
   const events: Array<Event> = []
   try {
-    for await (const event of X12.readChunks(fromArray(chunks), { mode })) events.push(event)
+    for await (const event of X12.readChunks(fromArray(chunks), { mode, maxProblems })) events.push(event)
     return { events, failure: undefined }
   } catch (error) {
     expect(error).toMatchObject({ _tag: "X12ParseError" })
@@ -99,7 +105,7 @@ const viaStream = (chunks: ReadonlyArray<string | Uint8Array>, mode: Mode): Effe
   Effect.gen(function* () {
     const events: Array<Event> = []
     const exit = yield* Effect.exit(
-      Stream.runForEach(X12.stream(Stream.fromIterable(chunks), { mode }), (event) =>
+      Stream.runForEach(X12.stream(Stream.fromIterable(chunks), { mode, maxProblems }), (event) =>
         Effect.sync(() => {
           events.push(event)
         })
@@ -134,7 +140,7 @@ describe("the reference: a Reader over the whole text is what readText returns",
   it.each(files.flatMap((file) => modes.map((mode) => [file, mode] as const)))("%s, %s", (file, mode) => {
     const { text } = whole.get(file) ?? { text: "" }
     const reference = wholeText(text, mode)
-    const read = X12.readText(text, { mode })
+    const read = X12.readText(text, { mode, maxProblems })
     expect(problemsOf(reference)).toEqual(read.problems)
     if (read._tag === "Failure") {
       expect(reference.failure).toEqual(read.error.problem)
@@ -161,7 +167,7 @@ const broken: ReadonlyArray<readonly [string, string]> = [
   ["a short ISA", "ISA*00*short~GS*HP~"],
   // Not X12 at all.
   ["not X12", "hello, world"],
-  // The reader's bound on problems (1,000 by default) reached at the end of the input, in either mode: 999 bad
+  // The bound on problems (`maxProblems`, given to every read) reached at the end of the input, in either mode: 999 bad
   // segment ids, then a last segment without its terminator (a warning) in a set without its SE (an error).
   ["a thousand problems, the last at the end", `${pyx12.slice(0, pyx12.indexOf("BPR*"))}${"1~".repeat(999)}LQ*HE*N14`]
 ]
@@ -174,7 +180,7 @@ const broken: ReadonlyArray<readonly [string, string]> = [
 const sweep = async (text: string, mode: Mode, kind: "strings" | "bytes", sizes: ReadonlyArray<number> = allSizes) => {
   const bytes = new TextEncoder().encode(text)
   const expected = canonical(wholeText(text, mode))
-  const read = X12.readText(text, { mode })
+  const read = X12.readText(text, { mode, maxProblems })
   const differ: Array<number> = []
   for (const size of sizes) {
     const chunks =
@@ -219,7 +225,7 @@ describe("X12.stream gives the whole-file result", () => {
         for (const [file, text] of [...files.map((f) => [f, whole.get(f)?.text ?? ""] as const), ...broken] as const) {
           const bytes = new TextEncoder().encode(text)
           const expected = canonical(wholeText(text, mode))
-          const read = X12.readText(text, { mode })
+          const read = X12.readText(text, { mode, maxProblems })
           const failure = canonical(read._tag === "Failure" ? read.error.problem : undefined)
           for (const size of streamSizes) {
             for (const chunks of [
