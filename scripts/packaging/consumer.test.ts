@@ -1,5 +1,6 @@
 // Packs @openrcm/core and @openrcm/react as they would be published, installs the tarballs into a fresh
-// project from the local store, and type-checks a consumer against their built output.
+// project from the local store, and type-checks a consumer against their built output; and @openrcm/x12 alone,
+// in a project of its own with no other OpenRCM package, type-checked and run.
 import { execFileSync, spawnSync } from "node:child_process"
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,7 +10,11 @@ import rootPackage from "../../package.json" with { type: "json" }
 
 const repo = join(import.meta.dirname, "..", "..")
 const work = mkdtempSync(join(tmpdir(), "openrcm-consumer-"))
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+const alone = mkdtempSync(join(tmpdir(), "openrcm-x12-consumer-"))
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+  rmSync(alone, { recursive: true, force: true })
+})
 
 const sh = (cwd: string, command: string, args: Array<string>) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
@@ -68,5 +73,51 @@ describe("a consumer of the built packages", () => {
     const tsc = spawnSync(join(work, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: work, encoding: "utf8" })
     expect(tsc.stdout + tsc.stderr).toBe("")
     expect(tsc.status).toBe(0)
+  })
+
+  it("installs @openrcm/x12 alone, with effect as its only dependency, and runs a program on it", () => {
+    sh(join(repo, "packages", "x12"), "pnpm", ["pack", "--pack-destination", alone])
+    const tarball = readdirSync(alone).find((f) => f.startsWith("openrcm-x12-") && f.endsWith(".tgz"))
+    expect(tarball).toBeDefined()
+    writeFileSync(
+      join(alone, "package.json"),
+      JSON.stringify({
+        name: "x12-consumer",
+        private: true,
+        type: "module",
+        dependencies: { "@openrcm/x12": `file:./${tarball}`, effect: "4.1.0" },
+        devDependencies: {
+          "@types/node": rootPackage.devDependencies["@types/node"],
+          typescript: rootPackage.devDependencies.typescript
+        }
+      })
+    )
+    writeFileSync(
+      join(alone, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          // effect's declarations name web types (AbortSignal, CryptoKey) that only the DOM library declares.
+          lib: ["ES2022", "DOM"],
+          types: ["node"]
+        },
+        include: ["consumer-x12.ts"]
+      })
+    )
+    copyFileSync(join(import.meta.dirname, "consumer-x12.ts"), join(alone, "consumer-x12.ts"))
+    sh(alone, "pnpm", ["install", "--offline"])
+    const installed = readdirSync(join(alone, "node_modules", "@openrcm"))
+    expect(installed).toEqual(["x12"])
+    const tsc = spawnSync(join(alone, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: alone, encoding: "utf8" })
+    expect(tsc.stdout + tsc.stderr).toBe("")
+    expect(tsc.status).toBe(0)
+    // Node runs the TypeScript as it is (types stripped); the program reads an 835 and writes an 837P.
+    const output = JSON.parse(sh(alone, process.execPath, ["consumer-x12.ts"]))
+    expect(output).toEqual({ remittanceClaims: 1, paid: 9500, claims837: 3 })
   })
 })

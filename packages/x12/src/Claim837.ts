@@ -21,18 +21,16 @@ import { Effect, Result, Schema, Stream } from "effect"
 import { decimal, formatAmount, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import type * as Write from "./internal/write.js"
 import {
   at,
-  type Controls,
   defaultDelimiters,
   envelopeHeader,
   envelopeTrailer,
   FieldValidator,
   fromX12Date,
   type PathLike,
-  type ValidationFailure,
-  validateEnvelope,
-  type WriteOptions
+  validateEnvelope
 } from "./internal/write.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, type Options as ReaderOptions, readEvents, type TransactionModel } from "./Reader.js"
@@ -476,14 +474,30 @@ type Draft<T> = { -readonly [K in keyof T]: T[K] }
 // Validation
 // ---------------------------------------------------------------------------------------------------------------
 
+// Aliases, not `export type { … } from`: the bundled declarations of a module exported as a namespace turn a
+// re-export into a value (the packaging test type-checks them).
+
 /**
  * A reason the writer refused: the field's path (`claims[2].claim.lines[0].diagnosisPointers[1]`) and what is
- * wrong with it, never its value. `Controls` are the envelope's control numbers (see `ControlNumbers`);
- * `WriteOptions` the envelope and the text's form. The 835 writer (`Remittance.write835`) takes the same.
+ * wrong with it, never its value. The 835 writer (`Remittance.write835`) takes the same.
  *
  * @since 0.1.0
  */
-export type { Controls, ValidationFailure, WriteOptions } from "./internal/write.js"
+export type ValidationFailure = Write.ValidationFailure
+
+/**
+ * The envelope's control numbers (see `ControlNumbers`).
+ *
+ * @since 0.1.0
+ */
+export type Controls = Write.Controls
+
+/**
+ * The envelope and the text's form.
+ *
+ * @since 0.1.0
+ */
+export type WriteOptions = Write.WriteOptions
 
 const icd10Pattern = /^[A-Z][0-9][0-9A-Z]{1,5}$/u
 const procedurePattern = /^[A-Z0-9]{5}$/u
@@ -1572,7 +1586,7 @@ export const write837 = (
 
 /**
  * A claim of a streamed batch did not validate (or the batch had none): the failures, with paths from the
- * batch's start (`claims[41].lines[0].charge`), never values. The text handed out before it is not an
+ * batch's start (`claims[41].claim.lines[0].charge`), never values. The text handed out before it is not an
  * interchange: whoever writes it to a file should write a temporary one and rename it only at the end.
  *
  * @since 0.1.0
@@ -2733,7 +2747,12 @@ export interface Read837 {
 }
 
 /**
- * Reads a whole text's 837P transactions. Throws `X12ParseError` in strict mode at the first error.
+ * Reads a whole text's 837P transactions. Throws `X12ParseError` in strict mode at the first error, and in any mode
+ * on input that is not X12.
+ *
+ * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past
+ *   `maxSegmentLength`, more than `maxProblems` problems), and in strict mode at the first error; `X12.readText`
+ *   returns the same as a `Failure` instead.
  *
  * @since 0.1.0
  */

@@ -27,17 +27,15 @@
 import { Result } from "effect"
 import { centsOf, needsRounding } from "./internal/amount.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import type * as Write from "./internal/write.js"
 import {
   at,
-  type Controls,
   defaultDelimiters,
   envelopeHeader,
   envelopeTrailer,
   FieldValidator,
   type PathLike,
-  type ValidationFailure,
-  validateEnvelope,
-  type WriteOptions
+  validateEnvelope
 } from "./internal/write.js"
 import type { Problem } from "./Problem.js"
 import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
@@ -1278,6 +1276,10 @@ export const make835 = (context: ModelContext): Model835 => {
  * Reads a whole text with the 835 model: each transaction's remittance with its claims, and every problem
  * (envelope and money). In strict mode it throws `X12ParseError` at the first error, as the reader does.
  *
+ * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past the
+ *   default `maxSegmentLength` of 1 MiB, more than `Reader.defaultMaxProblems` problems), and in strict mode at
+ *   the first error; `X12.readText` returns the same as a `Failure` instead.
+ *
  * @since 0.1.0
  */
 export const read835 = (
@@ -1292,12 +1294,28 @@ export const read835 = (
 // Writer
 // ---------------------------------------------------------------------------------------------------------------
 
+// Aliases, not `export type { … } from`: see Claim837.ts.
+
 /**
- * The envelope's control numbers, its options and the writer's failures: the same types as the 837P writer's.
+ * The envelope's control numbers: the same type as the 837P writer's.
  *
  * @since 0.1.0
  */
-export type { Controls, ValidationFailure, WriteOptions } from "./internal/write.js"
+export type Controls = Write.Controls
+
+/**
+ * The envelope and the text's form: the same type as the 837P writer's.
+ *
+ * @since 0.1.0
+ */
+export type WriteOptions = Write.WriteOptions
+
+/**
+ * A reason the writer refused, with the field's path: the same type as the 837P writer's.
+ *
+ * @since 0.1.0
+ */
+export type ValidationFailure = Write.ValidationFailure
 
 /**
  * A service line to write: the reader's `RemittanceLine` without what the reader works out (`segmentIndex`,
