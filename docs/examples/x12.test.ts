@@ -1,20 +1,23 @@
 // x12.ts runs as docs/x12.md says, and every line of code the page shows is a line of x12.ts (so it type-checks).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
 import { Claim837, Problem, Remittance, X12 } from "@openrcm/x12"
-import { Effect, FileSystem, Result, Stream } from "effect"
+import { Effect, FileSystem, Result, Sink, Stream } from "effect"
 import {
+  claimsToBill,
   countClaimsInFile,
   limited,
   readRemittance,
   remit,
   requests,
+  stream837ToFile,
   submission,
   summarize,
   tally,
   write837,
+  write837File,
   write837ToFile
 } from "./x12.js"
 
@@ -107,6 +110,96 @@ it("write837 writes the same text for the same submission, which reads back; wri
   )
   expect(Result.isFailure(bad) && bad.failure.map((f) => f.path)).toEqual(["claims[0].claim.totalCharge"])
 })
+
+it("write837File writes write837's text as the claims come; a wrong claim leaves no file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "openrcm-docs-x12-"))
+  const controls = { interchange: "000000003", group: "3", transaction: "0003" }
+  const path = join(dir, "batch.837")
+  // While the claims come, only the temporary file exists.
+  const seen: Array<boolean> = []
+  async function* watched() {
+    for await (const claim of claimsToBill(3)) {
+      seen.push(existsSync(path))
+      yield claim
+    }
+  }
+  expect(await write837File(path, watched(), controls)).toEqual([])
+  expect(seen).toEqual([false, false, false])
+  const text = readFileSync(path, "utf8")
+  const claims: Array<Claim837.Claim837> = []
+  for await (const claim of claimsToBill(3)) claims.push(claim)
+  const options = { date: "20251127", time: "1200", usage: "T" } as const // x12.ts's
+  expect(text).toBe(Result.getOrThrow(Claim837.write837({ ...submission, claims }, controls, options)))
+  expect(Claim837.read837(text, { mode: "strict" }).claims.map((c) => c.claim.patientControlNumber)).toEqual([
+    "PCN1",
+    "PCN2",
+    "PCN3"
+  ])
+  expect(readdirSync(dir)).toEqual(["batch.837"])
+  // The second claim's total is not the sum of its lines: its path, and neither the file nor the temporary one.
+  const [first, second] = claims as [Claim837.Claim837, Claim837.Claim837]
+  const wrong = [first, { ...second, claim: { ...second.claim, totalCharge: 1 } }]
+  const failed = join(dir, "failed.837")
+  const failures = await write837File(failed, wrong, controls)
+  expect(failures.map((f) => f.path)).toEqual(["claims[1].claim.totalCharge"])
+  expect(existsSync(failed)).toBe(false)
+  expect(readdirSync(dir)).toEqual(["batch.837"])
+  // No claims at all: refused at the end, nothing left either.
+  expect((await write837File(failed, [], controls)).map((f) => f.path)).toEqual(["claims"])
+  expect(readdirSync(dir)).toEqual(["batch.837"])
+  // Wrong control numbers, found with the header: refused before anything is written.
+  let pulled = false
+  function* untouched() {
+    pulled = true
+    yield* claims
+  }
+  const noInterchange = { ...controls, interchange: "" }
+  const refused = await write837File(failed, untouched(), noInterchange)
+  expect(refused.map((f) => f.path)).toEqual(["controls.interchange"])
+  expect(pulled).toBe(false)
+  expect(readdirSync(dir)).toEqual(["batch.837"])
+})
+
+it.effect("stream837ToFile writes the same text in Effect, and removes the temporary file on X12WriteError", () =>
+  Effect.gen(function* () {
+    const files = new Map<string, string>()
+    const fileSystem = FileSystem.layerNoop({
+      sink: (path) => {
+        files.set(path, "")
+        const decoder = new TextDecoder()
+        return Sink.forEachArray((chunks: ReadonlyArray<Uint8Array>) =>
+          Effect.sync(() => {
+            for (const bytes of chunks)
+              files.set(path, (files.get(path) ?? "") + decoder.decode(bytes, { stream: true }))
+          })
+        )
+      },
+      rename: (from, to) =>
+        Effect.sync(() => {
+          files.set(to, files.get(from) ?? "")
+          files.delete(from)
+        }),
+      remove: (path) => Effect.sync(() => void files.delete(path))
+    })
+    const controls = { interchange: "000000004", group: "4", transaction: "0004" }
+    const claims = Stream.fromAsyncIterable(claimsToBill(3), (error) => error)
+    yield* stream837ToFile("/out/batch.837", claims, controls).pipe(Effect.provide(fileSystem))
+    const text = yield* Effect.promise(async () => {
+      const path = join(mkdtempSync(join(tmpdir(), "openrcm-docs-x12-")), "batch.837")
+      expect(await write837File(path, claimsToBill(3), controls)).toEqual([])
+      return readFileSync(path, "utf8")
+    })
+    expect([...files.keys()]).toEqual(["/out/batch.837"])
+    expect(files.get("/out/batch.837")).toBe(text)
+    const sample = submission.claims[0] as Claim837.Claim837
+    const wrong = Stream.make(sample, { ...sample, payer: { ...sample.payer, id: "" } })
+    const error = yield* Effect.flip(
+      stream837ToFile("/out/failed.837", wrong, controls).pipe(Effect.provide(fileSystem))
+    )
+    expect(error._tag === "X12WriteError" && error.failures[0]?.path).toMatch(/^claims\[1\]\.payer/)
+    expect([...files.keys()]).toEqual(["/out/batch.837"])
+  })
+)
 
 it.effect("requests writes a 270 and a 276 with control numbers that do not repeat", () =>
   Effect.gen(function* () {

@@ -1,5 +1,7 @@
 // docs/x12.md: every example of the page (docs/examples/x12.test.ts runs them and checks the page quotes them).
-import { createReadStream } from "node:fs"
+import { createReadStream, createWriteStream } from "node:fs"
+import { rename, rm } from "node:fs/promises"
+import { pipeline } from "node:stream/promises"
 import { Claim837, ControlNumbers, Problem, Remittance, Requests, X12 } from "@openrcm/x12"
 import { Effect, FileSystem, Result, Stream } from "effect"
 
@@ -147,6 +149,58 @@ export function write837ToFile(controls: Claim837.Controls, write: (segment: str
   for (const segment of lines.success) write(segment)
   return []
 }
+
+// --- Writing a large 837P as the claims come: a temporary file, renamed once the interchange is whole ------------
+
+/** What a batch says once, before its claims: the submission without them. */
+const header: Claim837.Header837 = {
+  submitter: submission.submitter,
+  receiver: submission.receiver,
+  billingProvider: submission.billingProvider
+}
+
+/** Claims as they come: made here one by one; in practice a database cursor or a file of JSON lines. */
+export async function* claimsToBill(count: number): AsyncGenerator<Claim837.Claim837> {
+  const sample = submission.claims[0] as Claim837.Claim837
+  for (let i = 1; i <= count; i++) yield { ...sample, claim: { ...sample.claim, patientControlNumber: `PCN${i}` } }
+}
+
+/** Writes the 837P to `path` as the claims come; `path` exists only once the whole interchange is written. */
+export async function write837File(
+  path: string,
+  claims: Iterable<Claim837.Claim837> | AsyncIterable<Claim837.Claim837>,
+  controls: Claim837.Controls
+): Promise<ReadonlyArray<Claim837.ValidationFailure>> {
+  const chunks = Claim837.write837Chunks(header, claims, controls, options)
+  if (Result.isFailure(chunks)) return chunks.failure // the header is wrong: nothing written, no file
+  const temporary = `${path}.partial` // in the same directory, so the rename is one step
+  try {
+    await pipeline(chunks.success, createWriteStream(temporary)) // waits for the disk (drain): memory stays flat
+    await rename(temporary, path) // only a whole interchange gets the real name
+    return []
+  } catch (error) {
+    await rm(temporary, { force: true }) // what was written before the error is not an interchange
+    if (error instanceof Claim837.X12WriteError) return error.failures // [{ path: "claims[1].claim.totalCharge", ... }]
+    throw error
+  }
+}
+
+/** Effect<void, X12WriteError | PlatformError | E, FileSystem | R>: the same, from a Stream of claims. */
+export const stream837ToFile = <E, R>(
+  path: string,
+  claims: Stream.Stream<Claim837.Claim837, E, R>,
+  controls: Claim837.Controls
+) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const temporary = `${path}.partial`
+    yield* Claim837.stream837(header, claims, controls, options).pipe(
+      Stream.encodeText,
+      Stream.run(fs.sink(temporary)),
+      Effect.onError(() => Effect.ignore(fs.remove(temporary, { force: true })))
+    )
+    yield* fs.rename(temporary, path)
+  })
 
 // --- Writing an 835: a remittance built as the reader would read it, written, read back ------------------------
 

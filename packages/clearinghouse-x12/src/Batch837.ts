@@ -436,7 +436,9 @@ export interface Read {
 }
 
 /**
- * Reads an 837P as a payer does. In `strict` mode it throws `X12ParseError` at the first error.
+ * Reads an 837P as a payer does (with `Claim837.read837`). It throws `X12ParseError` at the first error in `strict`
+ * mode, and in any mode on input that is not X12 (or that the reader cannot read on from: a broken ISA, a segment
+ * past 1 MiB, more than `Reader.defaultMaxProblems` problems).
  *
  * @since 0.1.0
  */
