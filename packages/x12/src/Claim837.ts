@@ -529,6 +529,20 @@ class Validator extends FieldValidator {
     else this.pattern(path, ".postalCode", address.postalCode, /^\d{5}(?:\d{4})?$/u, "must be 5 or 9 digits")
   }
 
+  /** Loop 2010AB is sent only when payment goes to another address than the billing provider's (2010AA). */
+  payTo(path: PathLike, payTo: Address | undefined, provider: BillingProvider | undefined) {
+    if (payTo === undefined || provider?.address === undefined) return
+    const billing = provider.address
+    if (
+      payTo.line1 === billing.line1 &&
+      (payTo.line2 ?? "") === (billing.line2 ?? "") &&
+      payTo.city === billing.city &&
+      payTo.state === billing.state &&
+      payTo.postalCode.slice(0, 5) === billing.postalCode.slice(0, 5)
+    )
+      this.fail(path, "is the billing provider's address: leave it out (the pay-to loop is for another address)")
+  }
+
   contact(path: PathLike, contact: Contact) {
     this.text(path, ".name", contact.name, 60)
     this.text(path, ".phone", contact.phone, 256, false)
@@ -618,6 +632,7 @@ class Validator extends FieldValidator {
     if (claim.billing !== undefined) {
       this.billingProvider(at(path, ".billing.provider"), claim.billing.provider)
       this.address(at(path, ".billing.payToAddress"), claim.billing.payToAddress)
+      this.payTo(at(path, ".billing.payToAddress"), claim.billing.payToAddress, claim.billing.provider)
     }
     const c = claim.claim
     const cp = at(path, ".claim")
@@ -793,6 +808,7 @@ const validateHeader = (v: Validator, submission: Header837, controls: Controls,
   if (submission.billingProvider === undefined) v.fail("billingProvider", "is required")
   else v.billingProvider("billingProvider", submission.billingProvider)
   v.address("payToAddress", submission.payToAddress)
+  v.payTo("payToAddress", submission.payToAddress, submission.billingProvider)
 }
 
 /**
@@ -1600,7 +1616,7 @@ export class X12WriteError extends Schema.TaggedError<X12WriteError>()("X12Write
 }
 
 /** Text is handed out in pieces of about this many bytes: below V8's large-object size, so they die young. */
-const streamedChunk = 1 << 12
+const streamedChunk = 1 << 16
 
 /**
  * A batch written claim by claim, holding only the text not yet handed out: `begin`, `add` each claim (a piece

@@ -565,6 +565,25 @@ describe("837P writer", () => {
     }
   })
 
+  it("writes the pay-to loop only for another address than the billing provider's", () => {
+    const billing = bhSubmission.billingProvider
+    const same = { ...billing.address, postalCode: billing.address.postalCode.slice(0, 5) }
+    expect(failures(write837({ ...bhSubmission, payToAddress: same }, controls, fixed))).toEqual([
+      {
+        path: "payToAddress",
+        message: "is the billing provider's address: leave it out (the pay-to loop is for another address)"
+      }
+    ])
+    const first = bhSubmission.claims[0] as Claim837
+    const ownBilling = { ...first, billing: { provider: billing, payToAddress: billing.address } }
+    expect(failures(write837({ ...bhSubmission, claims: [ownBilling] }, controls, fixed)).map((f) => f.path)).toEqual([
+      "claims[0].billing.payToAddress"
+    ])
+    // Another suite at the same street is another address.
+    const suite = { ...billing.address, line2: "SUITE 300" }
+    expect(ok(write837({ ...bhSubmission, payToAddress: suite }, controls, fixed))).toContain("NM1*87*2~")
+  })
+
   it("refuses to write what is wrong, and says where without quoting values", () => {
     const first = bhSubmission.claims[0] as Claim837
     const withClaim = (claim: Partial<Claim837["claim"]>): Submission837 => ({
