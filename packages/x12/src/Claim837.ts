@@ -1697,10 +1697,17 @@ export const write837Chunks = (
     async *[Symbol.asyncIterator]() {
       const batch = new StreamedBatch(header, controls, options)
       yield batch.begin()
-      for await (const claim of claims) {
-        const text = batch.add(claim)
-        if (text !== undefined) yield text
-      }
+      // Claims at hand are taken without a promise each; an async source is awaited claim by claim.
+      if (Symbol.iterator in claims)
+        for (const claim of claims) {
+          const text = batch.add(claim)
+          if (text !== undefined) yield text
+        }
+      else
+        for await (const claim of claims) {
+          const text = batch.add(claim)
+          if (text !== undefined) yield text
+        }
       yield batch.finish()
     }
   })
