@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { type Problem, Segments, X12 } from "@openrcm/x12"
 import { describe, expect, it } from "vitest"
+import { npi } from "./arbitraries.js"
 
 const fixtures = join(import.meta.dirname, "..", "..", "..", "..", "shared", "fixtures", "x12")
 const fixture = (name: string) => readFileSync(join(fixtures, name), "utf8")
@@ -20,21 +21,8 @@ const transactionsOf = (result: Success): Array<Transaction> =>
 const itemsOf = (result: Success): Array<any> => transactionsOf(result).flatMap((t) => [...t.items])
 const codes = (problems: ReadonlyArray<Problem.Problem>) => problems.map((p) => p.code)
 
-/** The NPI check digit (Luhn over 80840 and the first nine digits), computed here, independently of the source. */
-const luhnValid = (npi: string): boolean => {
-  if (!/^\d{10}$/u.test(npi)) return false
-  const digits = `80840${npi.slice(0, 9)}`
-  let sum = 0
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i])
-    if (i % 2 === 0) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-  }
-  return (10 - (sum % 10)) % 10 === Number(npi[9])
-}
+/** The NPI check digit, by the tests' own Luhn (arbitraries.ts), independently of the source. */
+const luhnValid = (value: string): boolean => /^\d{10}$/u.test(value) && npi(value.slice(0, 9)) === value
 
 interface Stop {
   readonly code: string
