@@ -38,7 +38,7 @@ import {
   validateEnvelope
 } from "./internal/write.js"
 import type { Problem } from "./Problem.js"
-import { type ModelContext, readTransactions, type TransactionModel } from "./Reader.js"
+import { type ModelContext, type Options, readTransactions, type TransactionModel } from "./Reader.js"
 import type { Segment } from "./Segments.js"
 
 /**
@@ -1274,17 +1274,17 @@ export const make835 = (context: ModelContext): Model835 => {
 
 /**
  * Reads a whole text with the 835 model: each transaction's remittance with its claims, and every problem
- * (envelope and money). In strict mode it throws `X12ParseError` at the first error, as the reader does.
+ * (envelope and money). The reader's options (`mode`, `maxSegmentLength`, `maxProblems`) apply.
  *
- * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past the
- *   default `maxSegmentLength` of 1 MiB, more than `Reader.defaultMaxProblems` problems), and in strict mode at
- *   the first error; `X12.readText` returns the same as a `Failure` instead.
+ * @throws X12ParseError in any mode on input it cannot read on from (not X12, a broken ISA, a segment past
+ *   `maxSegmentLength`, more than `maxProblems` problems), and in strict mode at the first error; `X12.readText`
+ *   returns the same as a `Failure` instead.
  *
  * @since 0.1.0
  */
 export const read835 = (
   text: string,
-  options?: { readonly mode?: "strict" | "tolerant" }
+  options: Omit<Options, "models" | "keepSegments"> = {}
 ): { readonly remittances: Array<RemittanceWithClaims>; readonly problems: ReadonlyArray<Problem> } => {
   const { transactions, problems } = readTransactions<RemittanceClaim, Remittance>(text, "835", make835, options)
   return { remittances: transactions.map((t) => ({ ...t.summary, claims: t.items })), problems }

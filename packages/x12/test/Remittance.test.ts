@@ -366,6 +366,21 @@ describe("835 fixtures", () => {
     }
   })
 
+  it("takes the reader's limits: past maxProblems it stops with too-many-problems", () => {
+    const all = read835(ohio).problems
+    expect(all.length).toBeGreaterThan(3)
+    expect(() => read835(ohio, { maxProblems: 3 })).toThrow(Problem.X12ParseError)
+    try {
+      read835(ohio, { maxProblems: 3 })
+    } catch (error) {
+      // The fourth problem did not fit: the stop is where it is.
+      expect((error as Problem.X12ParseError).problem).toMatchObject({
+        code: "too-many-problems",
+        segmentIndex: all[3]?.segmentIndex
+      })
+    }
+  })
+
   it("pyx12: a denied three-line claim with CO-16 and OA-A7 balances", () => {
     const { remittances, problems } = read835(pyx12)
     expect(problems).toEqual([])
