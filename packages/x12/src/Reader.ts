@@ -6,8 +6,9 @@
  *
  * A set, group or interchange left open is closed where the next envelope (or the end of the input) shows it,
  * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
- * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
- * interchange (AK905 19), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
+ * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23), GS06 within its
+ * interchange (AK905 19) and ISA13 within the input from one sender to one receiver (a TA1 rejects it with TA105
+ * 025), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
  * others per group are remembered). Problems kept are bounded: past `maxProblems` (100,000 by default, about 20 MB
  * of problems) the reader stops with `too-many-problems`; a reader that keeps none (`keepProblems: false`, as the
  * streaming reads) has no bound unless one is given.
@@ -248,6 +249,8 @@ export class Reader {
   /** ST02s of the open group, GS06s of the open interchange. */
   private readonly transactionControls = new ControlNumbersSeen()
   private readonly groupControls = new ControlNumbersSeen()
+  /** ISA13s of the input, per sender and receiver (at most `maxRemembered` pairs). */
+  private readonly interchangeControls = new Map<string, ControlNumbersSeen>()
   /**
    * Every problem, the one that stopped the reader last (none when `keepProblems` is false). At most
    * `maxProblems` + 1.
@@ -466,6 +469,17 @@ export class Reader {
     this.emit({ _tag: "Problem", problem: located })
   }
 
+  private interchangeControlsOf(interchange: Interchange): ControlNumbersSeen {
+    const key = `${interchange.senderQualifier}:${interchange.sender}>${interchange.receiverQualifier}:${interchange.receiver}`
+    let seen = this.interchangeControls.get(key)
+    if (seen === undefined) {
+      seen = new ControlNumbersSeen()
+      // Past that many pairs a new pair's numbers are not kept: memory stays bounded.
+      if (this.interchangeControls.size < maxRemembered) this.interchangeControls.set(key, seen)
+    }
+    return seen
+  }
+
   private segment(segment: SegmentView) {
     switch (envelopeKind(segment)) {
       case isa: {
@@ -486,6 +500,14 @@ export class Reader {
         this.groupCount = 0
         this.emit({ _tag: "Interchange", interchange: this.interchange })
         if (!/^\d{9}$/u.test(e(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
+        else if (!this.interchangeControlsOf(this.interchange).add(e(13)))
+          // A TA1 rejects it (TA105 025): the same interchange sent twice.
+          this.errorAt(
+            segment,
+            "duplicate-control-number",
+            "ISA13 repeats an interchange's from the same sender to the same receiver in this input",
+            13
+          )
         if (e(15) !== "P" && e(15) !== "T") this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
         return
       }

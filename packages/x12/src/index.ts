@@ -86,8 +86,9 @@ export * as Problem from "./Problem.js"
  *
  * A set, group or interchange left open is closed where the next envelope (or the end of the input) shows it,
  * with a `missing-se`, `missing-ge` or `missing-iea` error there, so its content is filed where it was read. Control
- * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23) and GS06 within its
- * interchange (AK905 19), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
+ * numbers must be unique: ST02 within its group (a 999 rejects the set with IK502 23), GS06 within its
+ * interchange (AK905 19) and ISA13 within the input from one sender to one receiver (a TA1 rejects it with TA105
+ * 025), else a `duplicate-control-number` error (numbers in sequence cost no memory; up to 65,536
  * others per group are remembered). Problems kept are bounded: past `maxProblems` (100,000 by default, about 20 MB
  * of problems) the reader stops with `too-many-problems`; a reader that keeps none (`keepProblems: false`, as the
  * streaming reads) has no bound unless one is given.

@@ -474,6 +474,17 @@ const cases: ReadonlyArray<Case> = [
       })
     ],
     filing: ["000000001/7/0001", "000000001/7/0001"]
+  },
+  {
+    name: "an ISA13 repeated from the same sender to the same receiver",
+    segments: build([
+      { control: "000000001", groups: [{ control: "1", sets: ["0001"] }] },
+      { control: "000000001", groups: [{ control: "2", sets: ["0001"] }] }
+    ]),
+    problems: [
+      problem("duplicate-control-number", { ...firstInterchange, segmentIndex: 7, segmentId: "ISA", element: 13 })
+    ],
+    filing: ["000000001/1/0001", "000000001/2/0001"]
   }
 ]
 
@@ -541,6 +552,19 @@ describe("envelopes", () => {
 })
 
 describe("control numbers remembered", () => {
+  it("ISA13 per sender and receiver: another receiver's interchange may carry the same number", () => {
+    const twice = render(
+      build([
+        { control: "000000001", groups: [{ control: "1", sets: ["0001"] }] },
+        { control: "000000001", groups: [{ control: "1", sets: ["0001"] }] }
+      ])
+    )
+    const at = twice.indexOf("ISA", 1)
+    const otherReceiver = twice.slice(0, at) + twice.slice(at).replace("RECEIVER       ", "OTHERPAYER     ")
+    expect(X12.readText(twice).problems.map((p) => p.code)).toEqual(["duplicate-control-number"])
+    expect(X12.readText(otherReceiver).problems).toEqual([])
+  })
+
   it("out of sequence, up to 65,536 per group: memory stays bounded, a repeat of one remembered is found", () => {
     // Every other number: none joins a run, each is remembered, until the bound.
     const sets = Array.from({ length: 70_000 }, (_, i) => String(2 * i + 1).padStart(6, "0"))
