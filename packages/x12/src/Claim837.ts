@@ -506,6 +506,9 @@ const posPattern = /^\d{2}$/u
 const taxonomyPattern = /^[0-9A-Z]{9}X$/u
 const statePattern = /^[A-Z]{2}$/u
 
+/** One empty list for every absent one (a claim's validation allocates none) and every reader step with no event. */
+const none: ReadonlyArray<never> = []
+
 class Validator extends FieldValidator {
   npi(path: PathLike, field: string, value: string | undefined) {
     if (value === undefined || value === "") return this.fail(`${path}${field}`, "is required")
@@ -519,8 +522,10 @@ class Validator extends FieldValidator {
     this.text(path, ".suffix", name.suffix, 10, false)
   }
 
-  address(path: PathLike, address: Address | undefined, zip9 = false) {
+  /** `parent` and `field` rather than a path: most addresses are absent, and a path is made only for one given. */
+  address(parent: PathLike, field: string, address: Address | undefined, zip9 = false) {
     if (address === undefined) return
+    const path = at(parent, field)
     this.text(path, ".line1", address.line1, 55)
     this.text(path, ".line2", address.line2, 55, false)
     this.text(path, ".city", address.city, 30)
@@ -559,12 +564,13 @@ class Validator extends FieldValidator {
     this.pattern(path, ".taxonomy", provider.taxonomy, taxonomyPattern, "must be a 10-character taxonomy code", false)
     this.pattern(path, ".ein", provider.ein, /^\d{9}$/u, "must be 9 digits")
     if (provider.address === undefined) this.fail(`${path}.address`, "is required")
-    else this.address(at(path, ".address"), provider.address, true)
+    else this.address(path, ".address", provider.address, true)
     if (provider.contact !== undefined) this.contact(at(path, ".contact"), provider.contact)
   }
 
-  provider(path: PathLike, provider: Provider | undefined, taxonomy: boolean) {
+  provider(parent: PathLike, field: string, provider: Provider | undefined, taxonomy: boolean) {
     if (provider === undefined) return
+    const path = at(parent, field)
     this.npi(path, ".npi", provider.npi)
     this.name(at(path, ".name"), provider.name, false)
     if (taxonomy)
@@ -574,8 +580,10 @@ class Validator extends FieldValidator {
   }
 
   adjustments(path: PathLike, adjustments: ReadonlyArray<Adjustment>) {
+    if (adjustments.length === 0) return
     const perGroup = new Map<string, number>()
-    adjustments.forEach((adjustment, i) => {
+    for (let i = 0; i < adjustments.length; i++) {
+      const adjustment = adjustments[i] as Adjustment
       const item = at(path, "", i)
       this.oneOf(item, ".group", adjustment.group, adjustmentGroups)
       this.pattern(item, ".reason", adjustment.reason, /^[A-Z0-9]{1,5}$/u, "must be a claim adjustment reason code")
@@ -584,7 +592,7 @@ class Validator extends FieldValidator {
       const count = (perGroup.get(adjustment.group) ?? 0) + 1
       perGroup.set(adjustment.group, count)
       if (count === 7) this.fail(item, "at most 6 adjustments per group code")
-    })
+    }
   }
 
   claim(path: PathLike, claim: Claim837) {
@@ -598,7 +606,7 @@ class Validator extends FieldValidator {
       this.oneOf(sp, ".claimFilingIndicator", subscriber.claimFilingIndicator, claimFilingIndicators)
       this.text(sp, ".groupNumber", subscriber.groupNumber, 50, false)
       this.text(sp, ".groupName", subscriber.groupName, 60, false)
-      this.address(at(sp, ".address"), subscriber.address)
+      this.address(sp, ".address", subscriber.address)
       const self = claim.patient === undefined
       this.date(sp, ".dob", subscriber.dob, self)
       this.oneOf(sp, ".sex", subscriber.sex, sexes, self)
@@ -621,17 +629,17 @@ class Validator extends FieldValidator {
       this.name(at(pp, ".name"), claim.patient.name, true)
       this.date(pp, ".dob", claim.patient.dob)
       this.oneOf(pp, ".sex", claim.patient.sex, sexes)
-      this.address(at(pp, ".address"), claim.patient.address)
+      this.address(pp, ".address", claim.patient.address)
     }
     if (claim.payer === undefined) this.fail(`${path}.payer`, "is required")
     else {
       this.text(path, ".payer.name", claim.payer.name, 60)
       this.text(path, ".payer.id", claim.payer.id, 80)
-      this.address(at(path, ".payer.address"), claim.payer.address)
+      this.address(path, ".payer.address", claim.payer.address)
     }
     if (claim.billing !== undefined) {
       this.billingProvider(at(path, ".billing.provider"), claim.billing.provider)
-      this.address(at(path, ".billing.payToAddress"), claim.billing.payToAddress)
+      this.address(path, ".billing.payToAddress", claim.billing.payToAddress)
       this.payTo(at(path, ".billing.payToAddress"), claim.billing.payToAddress, claim.billing.provider)
     }
     const c = claim.claim
@@ -650,26 +658,29 @@ class Validator extends FieldValidator {
     this.text(cp, ".referralNumber", c.referralNumber, 50, false)
     this.text(cp, ".priorAuthorization", c.priorAuthorization, 50, false)
     this.text(cp, ".payerClaimControlNumber", c.payerClaimControlNumber, 50, false)
-    const diagnoses = c.diagnoses ?? []
+    const diagnoses = c.diagnoses ?? none
     if (diagnoses.length === 0) this.fail(`${cp}.diagnoses`, "needs at least the principal diagnosis")
     if (diagnoses.length > 12) this.fail(`${cp}.diagnoses`, "at most 12 diagnoses")
-    diagnoses.forEach((code, i) => {
+    for (let i = 0; i < diagnoses.length; i++) {
+      const code = diagnoses[i] as string
       if (code.includes(".")) this.fail(`${cp}.diagnoses[${i}]`, "must be written without the dot")
       else if (!icd10Pattern.test(code)) this.fail(`${cp}.diagnoses[${i}]`, "is not an ICD-10 code")
-    })
-    this.provider(at(cp, ".referringProvider"), c.referringProvider, false)
-    this.provider(at(cp, ".renderingProvider"), c.renderingProvider, true)
-    this.provider(at(cp, ".supervisingProvider"), c.supervisingProvider, false)
+    }
+    this.provider(cp, ".referringProvider", c.referringProvider, false)
+    this.provider(cp, ".renderingProvider", c.renderingProvider, true)
+    this.provider(cp, ".supervisingProvider", c.supervisingProvider, false)
     if (c.serviceFacility !== undefined) {
       this.text(cp, ".serviceFacility.name", c.serviceFacility.name, 60)
       if (c.serviceFacility.npi !== undefined) this.npi(cp, ".serviceFacility.npi", c.serviceFacility.npi)
       if (c.serviceFacility.address === undefined) this.fail(`${cp}.serviceFacility.address`, "is required")
-      else this.address(at(cp, ".serviceFacility.address"), c.serviceFacility.address)
+      else this.address(cp, ".serviceFacility.address", c.serviceFacility.address)
     }
-    const otherPayers = c.otherPayers ?? []
+    const otherPayers = c.otherPayers ?? none
     if (otherPayers.length > 10) this.fail(`${cp}.otherPayers`, "at most 10 other payers")
-    const otherPayerIds = new Set<string>()
-    otherPayers.forEach((other, i) => {
+    // Only a claim with other payers needs their ids.
+    const otherPayerIds = otherPayers.length === 0 ? undefined : new Set<string>()
+    for (let i = 0; i < otherPayers.length; i++) {
+      const other = otherPayers[i] as OtherPayer
       const op = at(cp, ".otherPayers", i)
       this.oneOf(op, ".responsibility", other.responsibility, responsibilities)
       this.pattern(
@@ -684,7 +695,7 @@ class Validator extends FieldValidator {
       this.text(op, ".groupName", other.groupName, 60, false)
       this.cents(op, ".paidAmount", other.paidAmount, false, true)
       this.cents(op, ".remainingPatientLiability", other.remainingPatientLiability, false)
-      this.adjustments(at(op, ".adjustments"), other.adjustments ?? [])
+      this.adjustments(at(op, ".adjustments"), other.adjustments ?? none)
       this.oneOf(op, ".benefitsAssignment", other.benefitsAssignment, yesNoW)
       this.oneOf(op, ".releaseOfInformation", other.releaseOfInformation, releases)
       if (other.patientSignatureSource !== undefined && other.patientSignatureSource !== "P")
@@ -693,32 +704,34 @@ class Validator extends FieldValidator {
       else {
         this.name(at(op, ".subscriber.name"), other.subscriber.name, true)
         this.text(op, ".subscriber.memberId", other.subscriber.memberId, 80)
-        this.address(at(op, ".subscriber.address"), other.subscriber.address)
+        this.address(op, ".subscriber.address", other.subscriber.address)
       }
       if (other.payer === undefined) this.fail(`${op}.payer`, "is required")
       else {
         this.text(op, ".payer.name", other.payer.name, 60)
         this.text(op, ".payer.id", other.payer.id, 80)
-        this.address(at(op, ".payer.address"), other.payer.address)
-        otherPayerIds.add(other.payer.id)
+        this.address(op, ".payer.address", other.payer.address)
+        otherPayerIds?.add(other.payer.id)
       }
       this.date(op, ".adjudicationDate", other.adjudicationDate, false)
-    })
-    const lines = c.lines ?? []
+    }
+    const lines = c.lines ?? none
     if (lines.length === 0) this.fail(`${cp}.lines`, "needs at least one service line")
     if (lines.length > 50) this.fail(`${cp}.lines`, "at most 50 service lines")
     let total = 0
-    lines.forEach((line, i) => {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as ServiceLine837
       const lp = at(cp, ".lines", i)
       this.text(lp, ".qualifier", line.qualifier, 2, false)
       if (line.qualifier === undefined || line.qualifier === "HC")
         this.pattern(lp, ".code", line.code, procedurePattern, "must be a 5-character CPT or HCPCS code")
       else this.text(lp, ".code", line.code, 48)
-      const modifiers = line.modifiers ?? []
+      const modifiers = line.modifiers ?? none
       if (modifiers.length > 4) this.fail(`${lp}.modifiers`, "at most 4 modifiers")
-      modifiers.forEach((m, j) => {
+      for (let j = 0; j < modifiers.length; j++) {
+        const m = modifiers[j] as string
         if (!modifierPattern.test(m)) this.fail(`${lp}.modifiers[${j}]`, "must be 2 letters or digits")
-      })
+      }
       this.cents(lp, ".charge", line.charge)
       if (Number.isSafeInteger(line.charge)) total += line.charge
       this.quantity(lp, ".units", line.units)
@@ -730,13 +743,14 @@ class Validator extends FieldValidator {
         "must be a 2-digit place of service code",
         false
       )
-      const pointers = line.diagnosisPointers ?? []
+      const pointers = line.diagnosisPointers ?? none
       if (pointers.length === 0) this.fail(`${lp}.diagnosisPointers`, "needs at least one diagnosis pointer")
       if (pointers.length > 4) this.fail(`${lp}.diagnosisPointers`, "at most 4 diagnosis pointers")
-      pointers.forEach((p, j) => {
+      for (let j = 0; j < pointers.length; j++) {
+        const p = pointers[j] as number
         if (!Number.isInteger(p) || p < 1 || p > Math.min(12, diagnoses.length))
           this.fail(`${lp}.diagnosisPointers[${j}]`, "must point at one of the claim's diagnoses (1-based)")
-      })
+      }
       this.date(lp, ".dateOfService", line.dateOfService)
       this.date(lp, ".dateOfServiceEnd", line.dateOfServiceEnd, false)
       if (line.dateOfServiceEnd !== undefined && line.dateOfServiceEnd < line.dateOfService)
@@ -745,18 +759,21 @@ class Validator extends FieldValidator {
       this.text(lp, ".priorAuthorization", line.priorAuthorization, 50, false)
       if (line.priorAuthorization !== undefined && line.priorAuthorization === c.priorAuthorization)
         this.fail(`${lp}.priorAuthorization`, "is given only when it differs from the claim's")
-      ;(line.otherPayerAdjudication ?? []).forEach((adjudication, j) => {
+      const adjudications = line.otherPayerAdjudication ?? none
+      for (let j = 0; j < adjudications.length; j++) {
+        const adjudication = adjudications[j] as LineAdjudication
         const ap = at(lp, ".otherPayerAdjudication", j)
-        if (!otherPayerIds.has(adjudication.payerId))
+        if (otherPayerIds?.has(adjudication.payerId) !== true)
           this.fail(`${ap}.payerId`, "must be the id of one of the claim's other payers")
         this.cents(ap, ".paidAmount", adjudication.paidAmount, true, true)
         this.text(ap, ".qualifier", adjudication.qualifier, 2, false)
         this.text(ap, ".code", adjudication.code, 48)
-        const mods = adjudication.modifiers ?? []
+        const mods = adjudication.modifiers ?? none
         if (mods.length > 4) this.fail(`${ap}.modifiers`, "at most 4 modifiers")
-        mods.forEach((m, k) => {
+        for (let k = 0; k < mods.length; k++) {
+          const m = mods[k] as string
           if (!modifierPattern.test(m)) this.fail(`${ap}.modifiers[${k}]`, "must be 2 letters or digits")
-        })
+        }
         if (!Number.isFinite(adjudication.paidUnits) || adjudication.paidUnits < 0)
           this.fail(`${ap}.paidUnits`, "must be a number, 0 or more")
         if (
@@ -766,11 +783,11 @@ class Validator extends FieldValidator {
             adjudication.bundledLineNumber > lines.length)
         )
           this.fail(`${ap}.bundledLineNumber`, "must be the number of one of the claim's lines")
-        this.adjustments(at(ap, ".adjustments"), adjudication.adjustments ?? [])
+        this.adjustments(at(ap, ".adjustments"), adjudication.adjustments ?? none)
         this.date(ap, ".adjudicationDate", adjudication.adjudicationDate)
         this.cents(ap, ".remainingPatientLiability", adjudication.remainingPatientLiability, false)
-      })
-    })
+      }
+    }
     this.cents(cp, ".totalCharge", c.totalCharge)
     if (lines.length > 0 && c.totalCharge !== total)
       this.fail(`${cp}.totalCharge`, "must equal the sum of the lines' charges")
@@ -807,7 +824,7 @@ const validateHeader = (v: Validator, submission: Header837, controls: Controls,
   }
   if (submission.billingProvider === undefined) v.fail("billingProvider", "is required")
   else v.billingProvider("billingProvider", submission.billingProvider)
-  v.address("payToAddress", submission.payToAddress)
+  v.address("", "payToAddress", submission.payToAddress)
   v.payTo("payToAddress", submission.payToAddress, submission.billingProvider)
 }
 
@@ -858,6 +875,8 @@ interface Sink {
   amount(cents: number): Sink
   /** An ISO date as CCYYMMDD, as an element. */
   date(iso: string): Sink
+  /** A procedure (SV101, SVD03): qualifier (HC when absent), code and modifiers as components of one element. */
+  procedure(qualifier: string | undefined, code: string, modifiers: ReadonlyArray<string>): Sink
   /** Ends the segment. */
   end(): void
 }
@@ -919,6 +938,10 @@ class StringSink implements Sink {
 
   int(n: number): this {
     return this.el(String(n))
+  }
+
+  procedure(qualifier: string | undefined, code: string, modifiers: ReadonlyArray<string>): this {
+    return this.el(procedure(this.c, qualifier, code, modifiers))
   }
 
   amount(cents: number): this {
@@ -1027,6 +1050,19 @@ class ByteSink implements Sink {
     else {
       this.separators()
       this.put(value)
+    }
+    return this
+  }
+
+  // Component by component, no string made (the code is validated non-empty).
+  procedure(qualifier: string | undefined, code: string, modifiers: ReadonlyArray<string>): this {
+    this.separators()
+    this.put(qualifier ?? "HC")
+    this.put(this.c)
+    this.put(code)
+    for (let m = 0; m < modifiers.length; m++) {
+      this.put(this.c)
+      this.put(modifiers[m] as string)
     }
     return this
   }
@@ -1184,7 +1220,9 @@ class ClaimsWriter {
   private currentBilling: string | undefined
   private billingHl = 0
   private readonly defaultKey: string
-  private saved: [number, string | undefined, number] = [0, undefined, 0]
+  private savedHl = 0
+  private savedBilling: string | undefined
+  private savedBillingHl = 0
 
   constructor(private readonly submission: Submission837) {
     this.defaultKey = billingKey(submission.billingProvider, submission.payToAddress)
@@ -1205,11 +1243,15 @@ class ClaimsWriter {
   }
 
   mark() {
-    this.saved = [this.hl, this.currentBilling, this.billingHl]
+    this.savedHl = this.hl
+    this.savedBilling = this.currentBilling
+    this.savedBillingHl = this.billingHl
   }
 
   back() {
-    ;[this.hl, this.currentBilling, this.billingHl] = this.saved
+    this.hl = this.savedHl
+    this.currentBilling = this.savedBilling
+    this.billingHl = this.savedBillingHl
   }
 }
 
@@ -1505,7 +1547,7 @@ const writeClaim = (w: Sink, claim: Claim837, hl: number, billingHl: number): nu
     let sv107 = pointers.length === 0 ? "" : String(pointers[0])
     for (let j = 1; j < pointers.length; j++) sv107 += cs + String(pointers[j])
     w.start("SV1")
-      .el(procedure(cs, line.qualifier, line.code, line.modifiers))
+      .procedure(line.qualifier, line.code, line.modifiers)
       .amount(line.charge)
       .el("UN")
       .el(formatQuantity(line.units))
@@ -1559,7 +1601,7 @@ const writeLineAdjudication = (w: Sink, a: LineAdjudication) => {
   w.start("SVD")
     .el(a.payerId)
     .amount(a.paidAmount)
-    .el(procedure(w.c, a.qualifier, a.code, a.modifiers))
+    .procedure(a.qualifier, a.code, a.modifiers)
     .skip()
     .el(formatQuantity(a.paidUnits))
     .el(a.bundledLineNumber === undefined ? "" : String(a.bundledLineNumber))
@@ -1839,8 +1881,6 @@ interface ClaimState {
 }
 
 const diagnosisQualifiers: ReadonlySet<string> = new Set(["ABK", "ABF", "BK", "BF"])
-
-const none: ReadonlyArray<unknown> = []
 
 /** A line's modifiers and pointers until its SV1: one frozen empty array, not two new ones a line. */
 const noneYet: Array<never> = Object.freeze([]) as unknown as Array<never>

@@ -1,6 +1,7 @@
 /**
- * The NPI check digit: Luhn over the card-issuer prefix 80840 and the first nine digits. (The same rule as
- * `@openrcm/core`'s `Npi`; repeated here because this package depends on nothing of OpenRCM's.)
+ * The NPI check digit: Luhn over the card-issuer prefix 80840 and the first nine digits of `firstNine` (a whole NPI
+ * may be given; its tenth is not read). (The same rule as `@openrcm/core`'s `Npi`; repeated here because this
+ * package depends on nothing of OpenRCM's.)
  */
 export const npiCheckDigit = (firstNine: string): number => {
   // The prefix 80840 adds 24 to the Luhn sum; doubling starts at the rightmost of the nine digits.
@@ -18,4 +19,4 @@ export const npiCheckDigit = (firstNine: string): number => {
 
 /** Ten digits with a valid check digit. */
 export const isValidNpi = (npi: string): boolean =>
-  /^\d{10}$/u.test(npi) && npiCheckDigit(npi.slice(0, 9)) === npi.charCodeAt(9) - 48
+  /^\d{10}$/u.test(npi) && npiCheckDigit(npi) === npi.charCodeAt(9) - 48
