@@ -143,7 +143,7 @@ const writeMemory = (claims: number) => {
   for (const mode of ["chunks", "effect"]) {
     const report = { ...run(mode), retainedHeapMB: run(mode, true).retainedHeapMB }
     console.log(
-      `  streaming ${fmt(claims)} claims to a file with ${mode === "effect" ? "stream837 (Effect)" : "write837Chunks"}: ${fmt(report.claimsPerSecond)} claims/s, ${fmt(mb(report.bytes))} MB; peak ${fmt(report.peakAboveStartMB, 1)} MB above the start (target ≤ 50 MB; making the claims alone: ${fmt(baseline.peakAboveStartMB, 1)} MB); heap retained after a full GC at most ${fmt(report.retainedHeapMB, 1)} MB`
+      `  streaming ${fmt(claims)} claims to a file with ${mode === "effect" ? "stream837 (Effect)" : "write837Chunks"}: ${fmt(report.claimsPerSecond)} claims/s, ${fmt(mb(report.bytes))} MB; peak ${fmt(report.peakAboveStartMB, 1)} MB above the start, making the claims alone ${fmt(baseline.peakAboveStartMB, 1)} MB: writing adds ${fmt(report.peakAboveStartMB - baseline.peakAboveStartMB, 1)} MB (target ≤ 50 MB); heap retained after a full GC at most ${fmt(report.retainedHeapMB, 1)} MB`
     )
   }
   rmSync(dir, { recursive: true, force: true })
