@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 
-import { Effect, Result, Schema, Stream } from "effect"
+import { Array as Arr, Cause, Effect, Pull, Result, Schema, Stream } from "effect"
 import { decimal, formatAmount, reject } from "./internal/amount.js"
 import { isValidNpi } from "./internal/npi.js"
 import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
@@ -1771,22 +1771,40 @@ export const stream837 = <E, R>(
     const v = new Validator(options.delimiters ?? defaultDelimiters)
     validateHeader(v, header, controls, options)
     if (v.failures.length > 0) return Stream.fail(new X12WriteError({ failures: v.failures }))
-    const batch = new StreamedBatch(header, controls, options)
-    const attempt = <A>(run: () => A): Effect.Effect<A, X12WriteError> => {
-      try {
-        return Effect.succeed(run())
-      } catch (error) {
-        return error instanceof X12WriteError ? Effect.fail(error) : Effect.die(error)
-      }
-    }
-    return Stream.make(batch.begin()).pipe(
-      Stream.concat(
-        claims.pipe(
-          Stream.mapEffect((claim) => attempt(() => batch.add(claim))),
-          Stream.filter((text): text is string => text !== undefined)
-        )
-      ),
-      Stream.concat(Stream.fromEffect(Effect.suspend(() => attempt(() => batch.finish()))))
+    // A pull of its own, as X12.stream's: each pull takes the next chunk of claims and hands on the text they
+    // complete, so no claim or piece waits in a stream operator's buffer.
+    return Stream.transformPull(claims, (pull) =>
+      Effect.sync(() => {
+        const batch = new StreamedBatch(header, controls, options)
+        let phase: "begin" | "claims" | "ended" = "begin"
+        const step: Pull.Pull<Arr.NonEmptyReadonlyArray<string>, E | X12WriteError> = Effect.suspend(() => {
+          if (phase === "begin") {
+            phase = "claims"
+            return Effect.succeed(Arr.of(batch.begin()))
+          }
+          if (phase === "ended") return Cause.done()
+          return pull.pipe(
+            Pull.catchDone(() => Effect.succeed(undefined)),
+            Effect.flatMap((chunk) => {
+              try {
+                if (chunk === undefined) {
+                  phase = "ended"
+                  return Effect.succeed(Arr.of(batch.finish()))
+                }
+                const texts: Array<string> = []
+                for (const claim of chunk) {
+                  const text = batch.add(claim)
+                  if (text !== undefined) texts.push(text)
+                }
+                return Arr.isArrayNonEmpty(texts) ? Effect.succeed(texts) : step
+              } catch (error) {
+                return error instanceof X12WriteError ? Effect.fail(error) : Effect.die(error)
+              }
+            })
+          )
+        })
+        return step
+      })
     )
   })
 

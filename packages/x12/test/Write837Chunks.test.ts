@@ -164,6 +164,19 @@ describe("837P written claim by claim", () => {
         )
       ).pipe(Effect.flip)
       expect(wrongClaim).toBeInstanceOf(X12WriteError)
+      // The claims' own failure goes through as it is, after the text of the claims before it.
+      const pieces2: Array<string> = []
+      const sourceFailed = yield* stream837(
+        headerOf(batch),
+        Stream.fromIterable(batch.claims.slice(0, 2)).pipe(Stream.concat(Stream.fail("cursor closed" as const))),
+        controls,
+        fixed
+      ).pipe(
+        Stream.runForEach((piece) => Effect.sync(() => pieces2.push(piece))),
+        Effect.flip
+      )
+      expect(sourceFailed).toBe("cursor closed")
+      expect(pieces2.join("")).not.toContain("IEA*")
       expect(wrongClaim._tag === "X12WriteError" && wrongClaim.failures[0]?.path).toMatch(/^claims\[1\]\.payer/)
     })
   )
