@@ -16,6 +16,25 @@ afterAll(() => {
   rmSync(alone, { recursive: true, force: true })
 })
 
+/** A consumer's strict tsconfig over one file. The DOM library: effect's declarations name web types (AbortSignal). */
+const writeTsconfig = (dir: string, file: string, options: Record<string, unknown>) =>
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noEmit: true,
+        lib: ["ES2022", "DOM"],
+        ...options
+      },
+      include: [file]
+    })
+  )
+
 const sh = (cwd: string, command: string, args: Array<string>) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
 
@@ -46,23 +65,7 @@ describe("a consumer of the built packages", () => {
         }
       })
     )
-    writeFileSync(
-      join(work, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noEmit: true,
-          lib: ["ES2022", "DOM"],
-          jsx: "react-jsx",
-          types: []
-        },
-        include: ["consumer.tsx"]
-      })
-    )
+    writeTsconfig(work, "consumer.tsx", { jsx: "react-jsx", types: [] })
     // @openrcm/react's dependency on @openrcm/core must resolve to the tarball too, not to the registry.
     writeFileSync(join(work, "pnpm-workspace.yaml"), `overrides:\n  "@openrcm/core": "${tarball("core")}"\n`)
     copyFileSync(join(import.meta.dirname, "consumer.tsx"), join(work, "consumer.tsx"))
@@ -92,23 +95,7 @@ describe("a consumer of the built packages", () => {
         }
       })
     )
-    writeFileSync(
-      join(alone, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noEmit: true,
-          // effect's declarations name web types (AbortSignal, CryptoKey) that only the DOM library declares.
-          lib: ["ES2022", "DOM"],
-          types: ["node"]
-        },
-        include: ["consumer-x12.ts"]
-      })
-    )
+    writeTsconfig(alone, "consumer-x12.ts", { types: ["node"] })
     copyFileSync(join(import.meta.dirname, "consumer-x12.ts"), join(alone, "consumer-x12.ts"))
     sh(alone, "pnpm", ["install", "--offline"])
     const installed = readdirSync(join(alone, "node_modules", "@openrcm"))
