@@ -230,17 +230,18 @@ const claimArb: fc.Arbitrary<RemittanceClaimToWrite> = fc
     }
   )
   .map(({ extraCharge, sendPatientResponsibility, ...c }) => {
-    const sign = c.status === "22" ? -1 : 1
+    // A reversal's amounts negated; a zero stays 0, not -0 (no X12 amount reads back as -0).
+    const signed = (cents: number) => (c.status === "22" && cents !== 0 ? -cents : cents)
     const negate = (adjustments: ReadonlyArray<Adjustment>) =>
-      adjustments.map((a) => ({ ...a, amount: sign * a.amount }))
+      adjustments.map((a) => ({ ...a, amount: signed(a.amount) }))
     const lines = c.lines.map((l) => ({
       ...l,
-      charge: sign * l.charge,
-      paid: sign * l.paid,
+      charge: signed(l.charge),
+      paid: signed(l.paid),
       adjustments: negate(l.adjustments)
     }))
     const adjustments = negate(c.adjustments)
-    const charge = (c.lines.length === 0 ? extraCharge : sum(c.lines.map((l) => ({ amount: l.charge })))) * sign
+    const charge = signed(c.lines.length === 0 ? extraCharge : sum(c.lines.map((l) => ({ amount: l.charge }))))
     const adjusted = sum(adjustments) + lines.reduce((total, l) => total + sum(l.adjustments), 0)
     const patientResponsibility = pr(adjustments) + lines.reduce((total, l) => total + pr(l.adjustments), 0)
     const claim = { ...c, lines, adjustments, charge, paid: charge - adjusted }
