@@ -109,6 +109,9 @@ describe("playground", () => {
       .waitFor()
     await tracker.getByRole("button", { name: "Stop" }).click()
     await page.getByRole("button", { name: "Bill this session" }).click()
+    // The claim, or the error that took its place (said here rather than waited out).
+    await page.getByTestId("billed").or(page.getByRole("alert")).first().waitFor()
+    expect(await page.getByRole("alert").allTextContents()).toEqual([])
     const billed = (await page.getByTestId("billed").textContent()) ?? ""
     expect(billed).toMatch(/^Claim C[0-9a-f]+ \(90834\) built/)
     billedClaimId = billed.split(" ")[1] ?? ""

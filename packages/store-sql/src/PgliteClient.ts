@@ -145,14 +145,22 @@ const toSqlError = (operation: string) => (cause: unknown) => {
 
 type Rows = <A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>
 
+/**
+ * A statement sent to PGlite runs to its end before its caller can be interrupted: PGlite cannot stop it, and an
+ * interrupted caller would let go of the session's permit while PGlite still ran the statement, so the next
+ * statement or a background write to storage would run beside it (in the playground, where a screen's queries are
+ * interrupted as it unmounts, the page's store then hung now and then).
+ */
+const query = <A>(run: () => Promise<A>): Effect.Effect<A, SqlError> =>
+  Effect.uninterruptible(Effect.tryPromise({ try: run, catch: toSqlError("execute") }))
+
 class PgliteConnection implements Connection {
   constructor(readonly db: PGlite) {}
 
   private rows(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
-    return Effect.tryPromise({
-      try: () => this.db.query<object>(sql, params as Array<unknown>, objectRows),
-      catch: toSqlError("execute")
-    }).pipe(Effect.map((result) => (transformRows === undefined ? result.rows : transformRows(result.rows))))
+    return query(() => this.db.query<object>(sql, params as Array<unknown>, objectRows)).pipe(
+      Effect.map((result) => (transformRows === undefined ? result.rows : transformRows(result.rows)))
+    )
   }
   execute(sql: string, params: ReadonlyArray<unknown>, transformRows: Rows | undefined) {
     return this.rows(sql, params, transformRows)
@@ -162,16 +170,12 @@ class PgliteConnection implements Connection {
     return this.rows(sql, params, transformRows)
   }
   executeRaw(sql: string, params: ReadonlyArray<unknown>) {
-    return Effect.tryPromise({
-      try: () => this.db.query(sql, params as Array<unknown>, objectRows),
-      catch: toSqlError("execute")
-    })
+    return query(() => this.db.query(sql, params as Array<unknown>, objectRows))
   }
   executeValues(sql: string, params: ReadonlyArray<unknown>) {
-    return Effect.tryPromise({
-      try: () => this.db.query<Array<unknown>>(sql, params as Array<unknown>, arrayRows),
-      catch: toSqlError("execute")
-    }).pipe(Effect.map((result) => result.rows))
+    return query(() => this.db.query<Array<unknown>>(sql, params as Array<unknown>, arrayRows)).pipe(
+      Effect.map((result) => result.rows)
+    )
   }
   executeValuesUnprepared(sql: string, params: ReadonlyArray<unknown>) {
     return this.executeValues(sql, params)

@@ -176,6 +176,36 @@ describe("PgliteClient", () => {
     )
   )
 
+  it.live("a statement PGlite is running holds the session until it ends, even when its caller is interrupted", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const db = yield* PgliteClient.open("memory://")
+        const fs = (db as unknown as { fs: { syncToFs: () => Promise<void> } }).fs
+        // PGlite awaits its write to storage before a statement's promise settles: held here, the statement runs on.
+        let release: () => void = () => undefined
+        let hold = false
+        fs.syncToFs = () => (hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve())
+        const context = yield* Layer.build(PgliteClient.layer({ pglite: db }))
+        const sql = Context.get(context, SqlClient)
+        yield* sql`create table held (n int)`
+        hold = true
+        const running = yield* Effect.forkChild(sql`insert into held values (1)`)
+        yield* Effect.sleep("50 millis")
+        const interrupting = yield* Effect.forkChild(Fiber.interrupt(running))
+        const next = yield* Effect.forkChild(sql<{ n: number }>`select count(*)::int4 as n from held`)
+        yield* Effect.sleep("100 millis")
+        // Neither done: the interrupted statement still holds the session, and the next one waits for it.
+        expect(interrupting.pollUnsafe()).toBeUndefined()
+        expect(next.pollUnsafe()).toBeUndefined()
+        hold = false
+        release()
+        yield* Fiber.join(interrupting)
+        const [row] = yield* Fiber.join(next)
+        expect(row?.n).toBe(1)
+      })
+    )
+  )
+
   it.live("a background write that failed is reported by the next flush, and never left unhandled", () =>
     Effect.scoped(
       Effect.gen(function* () {
