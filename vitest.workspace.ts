@@ -146,9 +146,11 @@ const allProjects: Array<TestProjectInlineConfiguration> = [
 ]
 
 /**
- * End-to-end runs that drive a whole app in Chromium on PGlite in the page: on a 2-core machine they starve beside the
- * other projects (a page's store answering in seconds instead of milliseconds), so CI runs them apart, after the rest
- * (`OPENRCM_TEST_GROUP=main`, then `=end-to-end`). Without the variable, every project runs.
+ * End-to-end runs that drive a whole app in Chromium on PGlite in the page: beside the other projects on a 2-core
+ * machine a page's store answers in seconds instead of milliseconds, so CI runs them apart, after the rest
+ * (`OPENRCM_TEST_GROUP=main`, then `=end-to-end`). (The playground's intermittent hangs once put down to this were a
+ * PgliteClient race, fixed: an interrupted caller let go of the session while PGlite still ran its statement.)
+ * Without the variable, every project runs.
  */
 const endToEnd = new Set(["playground-e2e", "store-sql-browser"])
 const group = process.env.OPENRCM_TEST_GROUP

@@ -33,8 +33,8 @@ step storybook-build pnpm run storybook:build || failed+=(storybook-build)
 
 mkdir -p reports
 rm -f reports/vitest.json reports/vitest-e2e.json
-# The end-to-end projects (a whole app in Chromium on PGlite in the page) run after the rest, alone: beside the
-# other projects on 2 cores their pages starve (see vitest.workspace.ts).
+# The end-to-end projects (a whole app in Chromium on PGlite in the page) run after the rest, alone, so their
+# timing does not hang on the other projects' load (see vitest.workspace.ts).
 step tests env OPENRCM_TEST_GROUP=main pnpm exec vitest run --reporter=default --reporter=json \
   --outputFile.json=reports/vitest.json || failed+=(tests)
 step end-to-end-tests env OPENRCM_TEST_GROUP=end-to-end pnpm exec vitest run --reporter=default --reporter=json \

@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await preview({ root, logLevel: "warn", build: { outDir }, preview: { port: 0, strictPort: false } })
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
   page = await browser.newPage({ acceptDownloads: true })
-  // CI runs the other test projects beside this one: the page's store answers slowly then.
+  // Generous: the page's store is PGlite in WASM writing to IndexedDB, slow on a loaded 2-core machine.
   page.setDefaultTimeout(90_000)
   page.on("pageerror", (error) => pageErrors.push(error.message))
   page.on("console", (message) => {
