@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import type { Group, Interchange, TransactionHeader } from "./Envelope.js"
-import { Scanner, type SegmentView, viewSegment } from "./internal/view.js"
+import { keyOf, Scanner, type SegmentView, viewSegment } from "./internal/view.js"
 import { type Problem, X12ParseError } from "./Problem.js"
 import type { Segment, SplitFailure } from "./Segments.js"
 
@@ -115,45 +115,24 @@ export type Event =
   | { readonly _tag: "InterchangeAcknowledgment"; readonly segment: Segment }
   | { readonly _tag: "Problem"; readonly problem: Problem }
 
-/** A segment id is a capital letter and one or two capitals or digits (a check on every segment: no regex). */
-const isSegmentId = (segment: SegmentView): boolean => {
-  const length = segment.length(0)
-  if (length < 2 || length > 3) return false
-  const first = segment.code(0, 0)
-  if (first < 65 || first > 90) return false
-  for (let i = 1; i < length; i++) {
-    const c = segment.code(0, i)
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false
-  }
-  return true
+/** A segment id (as `SegmentView.key`) is a capital letter and one or two capitals or digits (no regex). */
+const isSegmentId = (key: number): boolean => {
+  if (key < 0) return false
+  const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+  const first = (key >> 14) & 127
+  return (
+    first >= 65 && first <= 90 && isCapitalOrDigit((key >> 7) & 127) && (key >> 21 === 2 || isCapitalOrDigit(key & 127))
+  )
 }
 
-// The envelope segments, told apart by their characters (no string per segment).
-const other = 0
-const isa = 1
-const iea = 2
-const ta1 = 3
-const gs = 4
-const ge = 5
-const st = 6
-const se = 7
-
-const envelopeKind = (segment: SegmentView): number => {
-  const length = segment.length(0)
-  if (length === 2) {
-    const first = segment.code(0, 0)
-    const second = segment.code(0, 1)
-    if (first === 71) return second === 83 ? gs : second === 69 ? ge : other // GS, GE
-    if (first === 83) return second === 84 ? st : second === 69 ? se : other // ST, SE
-    return other
-  }
-  if (length === 3) {
-    if (segment.is(0, "ISA")) return isa
-    if (segment.is(0, "IEA")) return iea
-    if (segment.is(0, "TA1")) return ta1
-  }
-  return other
-}
+// The envelope segments, by their ids' keys (no string per segment).
+const isa = keyOf("ISA")
+const iea = keyOf("IEA")
+const ta1 = keyOf("TA1")
+const gs = keyOf("GS")
+const ge = keyOf("GE")
+const st = keyOf("ST")
+const se = keyOf("SE")
 
 const noGroup: Group = { functionalId: "", sender: "", receiver: "", date: "", time: "", control: "", version: "" }
 
@@ -481,7 +460,8 @@ export class Reader {
   }
 
   private segment(segment: SegmentView) {
-    switch (envelopeKind(segment)) {
+    const key = segment.key()
+    switch (key) {
       case isa: {
         this.closeEnvelopes(segment, true)
         const e = (n: number) => segment.get(n)
@@ -626,7 +606,7 @@ export class Reader {
           this.errorAt(segment, "outside-transaction", `${segment.id || "an empty segment"} outside a transaction set`)
           return
         }
-        if (!isSegmentId(segment)) {
+        if (!isSegmentId(key)) {
           this.errorAt(segment, "bad-segment-id", "a segment id is 2 or 3 letters and digits")
           return
         }

@@ -429,6 +429,61 @@ describe("835 fixtures", () => {
     ])
   })
 
+  it("claims are plain data: only the fields sent, in the model's order, the same once cloned or printed", () => {
+    const claim = read835(pyx12).remittances[0]?.claims[0] as RemittanceClaim
+    // The fields every claim has, then the ones this claim's segments set, as they came.
+    expect(Object.keys(claim)).toEqual([
+      "segmentIndex",
+      "patientControlNumber",
+      "status",
+      "statusMeaning",
+      "charge",
+      "paid",
+      "patientResponsibilityTotal",
+      "filingIndicator",
+      "payerClaimControlNumber",
+      "adjustments",
+      "otherNames",
+      "references",
+      "amounts",
+      "quantities",
+      "remarks",
+      "lines",
+      "balanced",
+      "headerNumber",
+      "patient",
+      "rendering"
+    ])
+    expect(Object.keys(claim.lines[0] ?? {})).toEqual([
+      "segmentIndex",
+      "procedure",
+      "charge",
+      "paid",
+      "units",
+      "adjustments",
+      "references",
+      "amounts",
+      "quantities",
+      "remarks",
+      "balanced",
+      "serviceFrom",
+      "serviceTo"
+    ])
+    expect(Object.keys(claim.patient ?? {})).toEqual([
+      "entity",
+      "entityType",
+      "name",
+      "first",
+      "middle",
+      "idQualifier",
+      "id"
+    ])
+    // No field is present with an undefined value: a structured clone keeps one, JSON drops it.
+    for (const text of [ohio, pyx12, nebraska])
+      for (const r of read835(text).remittances)
+        for (const c of r.claims) expect(structuredClone(c)).toStrictEqual(JSON.parse(JSON.stringify(c)))
+  })
+
   it("Nebraska: three interchanges, masked amounts that do not balance, CO-23", () => {
     const { remittances, problems } = read835(nebraska)
     expect(remittances.map((r) => [r.control, r.claimCount, r.claims.length])).toEqual([

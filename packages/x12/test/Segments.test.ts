@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Segments } from "@openrcm/x12"
+import { SegmentView } from "@openrcm/x12/internal/view"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
@@ -98,6 +99,48 @@ describe("Segments", () => {
           }
           splitter.end((s) => out.push(s.elements.join("|")))
           return JSON.stringify(out) === JSON.stringify(inChunks(input, input.length))
+        }
+      )
+    )
+  })
+})
+
+describe("SegmentView", () => {
+  const delimiters = { element: "*", component: ":", repetition: "^", segment: "~" }
+  // Few characters, so that values repeat, collide in `shared`'s table and take each other's slots.
+  const value = fc.string({ unit: fc.constantFrom("A", "B", "1", "2", " ", "é"), maxLength: 30 })
+
+  it("shared gives every element as get does, however values repeat and collide", () => {
+    holds(
+      fc.property(
+        fc.array(fc.array(value, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 60 }),
+        (rows) => {
+          const view = new SegmentView()
+          for (const elements of rows) {
+            const text = ["XX", ...elements].join("*")
+            view.set(text, 0, text.length, 42, 0, delimiters)
+            for (let n = 0; n <= view.count + 1; n++) if (view.shared(n) !== view.get(n)) return false
+          }
+          return true
+        }
+      )
+    )
+  })
+
+  it("segments are found with their elements in one pass, a carriage return before the terminator left out", () => {
+    holds(
+      fc.property(
+        fc.array(fc.record({ elements: fc.array(value, { maxLength: 6 }), crlf: fc.boolean(), indent: fc.boolean() }), {
+          maxLength: 30
+        }),
+        (rows) => {
+          const body = rows
+            .map((r) => `${r.indent ? "  " : ""}ZZ${r.elements.map((e) => `*${e}`).join("")}${r.crlf ? "\r" : ""}~`)
+            .join("\n")
+          const { segments } = Segments.split(`${isa}${body}`)
+          // The same segments, split the slow way.
+          const expected = rows.map((r) => ["ZZ", ...r.elements])
+          return JSON.stringify(segments.slice(1).map((s) => s.elements)) === JSON.stringify(expected)
         }
       )
     )

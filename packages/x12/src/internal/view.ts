@@ -36,10 +36,13 @@ const readDelimiters = (isa: string): Delimiters | string => {
 }
 
 /**
- * Short codes (ids, qualifiers, reason codes: 2 or 3 ASCII characters) seen so far, by their characters: the same
- * string for every `CLP` or `CO`, without a substring each. Bounded: past the bound, codes are plain substrings.
+ * Short codes (ids, qualifiers, reason codes: 2 or 3 ASCII characters) seen lately, by their characters: the same
+ * string for every `CLP` or `CO`, without a substring each. A direct-mapped table (a code's slot is a hash of its
+ * key; a code takes its slot from another), so a lookup is an array read and the table never grows.
  */
-const codes = new Map<number, string>()
+const codeSlots = 4096
+const codeKeys = new Int32Array(codeSlots)
+const codeTexts: Array<string> = new Array<string>(codeSlots).fill("")
 
 /** `text[start, end)`; a code of 2 or 3 ASCII characters comes out as one shared string. */
 export const codeAt = (text: string, start: number, end: number): string => {
@@ -50,16 +53,21 @@ export const codeAt = (text: string, start: number, end: number): string => {
   const c2 = length === 3 ? text.charCodeAt(start + 2) : 0
   if (c0 >= 128 || c1 >= 128 || c2 >= 128) return text.slice(start, end)
   const key = (length << 21) | (c0 << 14) | (c1 << 7) | c2
-  const known = codes.get(key)
-  if (known !== undefined) return known
+  const slot = (Math.imul(key, 0x9e3779b1) >>> 20) & (codeSlots - 1)
+  if (codeKeys[slot] === key) return codeTexts[slot] as string
   const code = text.slice(start, end)
-  if (codes.size < 4096) codes.set(key, code)
+  codeKeys[slot] = key
+  codeTexts[slot] = code
   return code
 }
 
 /** The number `key` gives a segment id of 2 or 3 characters (for a `switch` on segment ids). */
 export const keyOf = (id: string): number =>
   (id.length << 21) | (id.charCodeAt(0) << 14) | (id.charCodeAt(1) << 7) | (id.length === 3 ? id.charCodeAt(2) : 0)
+
+/** `SegmentView.shared`'s table: slots (a power of two), and the longest value it keeps. */
+const recentSlots = 4096
+const recentLength = 24
 
 /**
  * The segment being read, in place: `text[bounds[n], bounds[n + 1] - 1)` is element n (element 0 is the id) for
@@ -73,6 +81,10 @@ export class SegmentView {
   index = 0
   delimiters: Delimiters = { element: "*", component: ":", repetition: undefined, segment: "~" }
   private idText: string | undefined
+  /** `key()`, once asked for (-2 until then). */
+  private keyValue = -2
+  /** The values `shared` handed out lately, in slots by a hash of their characters (made at its first call). */
+  private recent: Array<string | undefined> | undefined
 
   /** Points the view at `text[start, end)`, split at `separator`. */
   set(text: string, start: number, end: number, separator: number, index: number, delimiters: Delimiters): void {
@@ -80,6 +92,7 @@ export class SegmentView {
     this.index = index
     this.delimiters = delimiters
     this.idText = undefined
+    this.keyValue = -2
     let bounds = this.bounds
     bounds[0] = start
     let count = 1
@@ -95,6 +108,53 @@ export class SegmentView {
     }
     bounds[count] = end + 1
     this.count = count
+  }
+
+  /**
+   * Points the view at the segment that starts at `start` and ends at the first `terminator` before `limit`,
+   * found in the same pass as its element separators; a carriage return before the terminator (CRLF line ends
+   * after a newline terminator) is left out. Returns the terminator's index, or -1 when there is none before
+   * `limit` (the view is then left as it was).
+   */
+  scan(
+    text: string,
+    start: number,
+    limit: number,
+    separator: number,
+    terminator: number,
+    index: number,
+    delimiters: Delimiters
+  ): number {
+    let bounds = this.bounds
+    bounds[0] = start
+    let count = 1
+    for (let i = start; i < limit; i++) {
+      const c = text.charCodeAt(i)
+      if (c === separator) {
+        if (count + 1 >= bounds.length) {
+          const grown = new Int32Array(bounds.length * 2)
+          grown.set(bounds)
+          this.bounds = bounds = grown
+        }
+        bounds[count++] = i + 1
+      } else if (c === terminator) {
+        let end = i
+        if (end > start && text.charCodeAt(end - 1) === 13) {
+          end--
+          // A carriage return that is the element separator too ends no element here.
+          if (separator === 13) count--
+        }
+        bounds[count] = end + 1
+        this.count = count
+        this.text = text
+        this.index = index
+        this.delimiters = delimiters
+        this.idText = undefined
+        this.keyValue = -2
+        return i
+      }
+    }
+    return -1
   }
 
   /** Points the view at a `Segment` object (for a model called with one): the same elements, the same id. */
@@ -115,6 +175,7 @@ export class SegmentView {
     this.index = segment.index
     this.delimiters = segment.delimiters
     this.idText = segment.id
+    this.keyValue = -2
     return this
   }
 
@@ -126,6 +187,11 @@ export class SegmentView {
 
   /** The id as a number, the same as `keyOf` of it; -1 for an id that is not 2 or 3 ASCII characters. */
   key(): number {
+    if (this.keyValue === -2) this.keyValue = this.keyNow()
+    return this.keyValue
+  }
+
+  private keyNow(): number {
     const start = this.bounds[0] as number
     const length = (this.bounds[1] as number) - 1 - start
     if (length < 2 || length > 3) return -1
@@ -149,6 +215,46 @@ export class SegmentView {
     const start = this.bounds[n] as number
     const end = (this.bounds[n + 1] as number) - 1
     return start === end ? "" : this.text.slice(start, end)
+  }
+
+  /**
+   * Element n, or "" when absent, as the very string handed out for the last equal value that took its slot: for
+   * values that repeat across a file's claims (dates, names, identifiers, procedure and remark codes), so that a
+   * whole-file read keeps one string where it would keep one per claim. The table is the view's (a reader's), so
+   * nothing outlives the read, and bounded (`recentSlots` values of at most `recentLength` characters).
+   */
+  shared(n: number): string {
+    return n >= this.count ? "" : this.sharedAt(this.bounds[n] as number, (this.bounds[n + 1] as number) - 1)
+  }
+
+  /** `text[start, end)` of the current segment, as `shared` gives an element. */
+  sharedAt(start: number, end: number): string {
+    const length = end - start
+    if (length === 0) return ""
+    const text = this.text
+    if (length > recentLength) return text.slice(start, end)
+    // A hash of the length and five characters (the last three, which tell dates and numbers apart, the first and
+    // the middle): cheap, and values that differ only elsewhere share a slot and take it from each other.
+    const hash =
+      ((text.charCodeAt(end - 1) & 15) |
+        ((text.charCodeAt(end - 2) & 15) << 4) |
+        ((text.charCodeAt(end - 3) & 15) << 8)) ^
+      (length * 0x9e5 + text.charCodeAt(start) * 0x3b + text.charCodeAt(start + (length >> 1)) * 0x1f)
+    const slot = hash & (recentSlots - 1)
+    let recent = this.recent
+    if (recent === undefined) {
+      recent = new Array<string | undefined>(recentSlots)
+      this.recent = recent
+    }
+    const known = recent[slot]
+    if (known !== undefined && known.length === length) {
+      let i = 0
+      while (i < length && known.charCodeAt(i) === text.charCodeAt(start + i)) i++
+      if (i === length) return known
+    }
+    const value = text.slice(start, end)
+    recent[slot] = value
+    return value
   }
 
   /** Element n is present and not empty. */
@@ -232,7 +338,7 @@ export class Scanner {
   private buffer = ""
   private delimiters: Delimiters | undefined
   private separator = 0
-  private terminator = ""
+  private terminator = 0
   private index = 0
   private failed: SplitFailure | undefined
   readonly warnings: Array<SplitWarning> = []
@@ -288,7 +394,7 @@ export class Scanner {
         }
         this.delimiters = delimiters
         this.separator = delimiters.element.charCodeAt(0)
-        this.terminator = delimiters.segment
+        this.terminator = delimiters.segment.charCodeAt(0)
       } else if (buffer.charCodeAt(at) === 73 && buffer.charCodeAt(at + 1) === 83 && buffer.charCodeAt(at + 2) === 65) {
         // An ISA inside an interchange (its IEA left out) starts the next one, with its own delimiters.
         if (length - at < 4) {
@@ -299,7 +405,8 @@ export class Scanner {
         }
       }
       const delimiters = this.delimiters
-      let end = buffer.indexOf(this.terminator, at)
+      const limit = Math.min(length, at + this.maxSegmentLength + 1)
+      const end = view.scan(buffer, at, limit, this.separator, this.terminator, this.index, delimiters)
       if (end < 0) {
         if (length - at > this.maxSegmentLength) {
           return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
@@ -311,14 +418,8 @@ export class Scanner {
         onSegment(view)
         break
       }
-      if (end - at > this.maxSegmentLength) {
-        return this.fail({ _tag: "SegmentTooLong", segmentIndex: this.index, limit: this.maxSegmentLength })
-      }
-      const next = end + 1
-      // A newline terminator after CRLF line ends leaves a carriage return behind.
-      if (end > at && buffer.charCodeAt(end - 1) === 13) end--
-      view.set(buffer, at, end, this.separator, this.index++, delimiters)
-      at = next
+      this.index++
+      at = end + 1
       // The next interchange may use other delimiters.
       const isIea =
         view.length(0) === 3 &&
