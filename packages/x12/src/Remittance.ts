@@ -730,6 +730,9 @@ class NameRecord {
   }
 }
 
+/** The most distinct procedures, and names, one 835 remembers to share (see `procedureAt` in `make835`). */
+const maxShared = 4096
+
 /** The procedure composite in element n (SVC01, SVC06): qualifier, code, up to 4 modifiers, a description. */
 const procedureOf = (segment: SegmentView, n: number): Procedure => {
   const separator = segment.delimiters.component
@@ -827,6 +830,9 @@ export const make835 = (context: ModelContext): Model835 => {
   let linesBalanced = true
   let claimsBalanced = true
   const providerAdjustments: Array<ProviderAdjustment> = []
+  /** Procedures and claim names read so far, by their text (see `procedureAt`, `nameAt`). */
+  const procedures = new Map<string, Procedure>()
+  const names = new Map<string, Name>()
 
   const at = (segment: SegmentView, element: number) => ({
     segmentIndex: segment.index,
@@ -1032,6 +1038,22 @@ export const make835 = (context: ModelContext): Model835 => {
     }
   }
 
+  /**
+   * The procedure in element n, one frozen object per composite: a file's lines repeat a few procedures, and a
+   * whole-file read keeps one of each rather than one per line. Frozen, since several lines hold it. Up to
+   * `maxShared` are remembered; past that each new one is its own (still frozen) object.
+   */
+  const procedureAt = (segment: SegmentView, n: number): Procedure => {
+    const composite = segment.shared(n)
+    const known = procedures.get(composite)
+    if (known !== undefined) return known
+    const procedure = procedureOf(segment, n)
+    Object.freeze(procedure.modifiers)
+    Object.freeze(procedure)
+    if (procedures.size < maxShared) procedures.set(composite, procedure)
+    return procedure
+  }
+
   const startLine = (segment: SegmentView, state: ClaimState) => {
     if (!segment.has(1)) missing(segment, 1, "procedure")
     let unknown = false
@@ -1045,10 +1067,10 @@ export const make835 = (context: ModelContext): Model835 => {
       unknown = true
       paid = 0
     }
-    const l = new LineRecord(segment.index, procedureOf(segment, 1), charge, paid, quantity(segment, 5, "units") ?? 1)
+    const l = new LineRecord(segment.index, procedureAt(segment, 1), charge, paid, quantity(segment, 5, "units") ?? 1)
     const revenueCode = segment.shared(4)
     if (revenueCode !== "") l.revenueCode = revenueCode
-    if (segment.has(6)) l.originalProcedure = procedureOf(segment, 6)
+    if (segment.has(6)) l.originalProcedure = procedureAt(segment, 6)
     const originalUnits = quantity(segment, 7, "original units")
     if (originalUnits !== undefined) l.originalUnits = originalUnits
     state.claim.lines = grow(state.claim.lines, l)
@@ -1121,6 +1143,16 @@ export const make835 = (context: ModelContext): Model835 => {
     if (idQualifier !== "") name.idQualifier = idQualifier
     const id = segment.shared(9)
     if (id !== "") name.id = id
+    return name
+  }
+
+  /** The NM1's name, one frozen object per NM1 text, as `procedureAt` (a rendering provider is in many claims). */
+  const nameAt = (segment: SegmentView): Name => {
+    const text = segment.from(1)
+    const known = names.get(text)
+    if (known !== undefined) return known
+    const name = Object.freeze(nameOf(segment))
+    if (names.size < maxShared) names.set(text, name)
     return name
   }
 
@@ -1260,7 +1292,7 @@ export const make835 = (context: ModelContext): Model835 => {
           outOfPlace(segment, "a claim")
           return none
         }
-        const name = nameOf(segment)
+        const name = nameAt(segment)
         const c = claim.claim
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name

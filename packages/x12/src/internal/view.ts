@@ -247,14 +247,15 @@ export class SegmentView {
       this.recent = recent
     }
     const known = recent[slot]
-    if (known !== undefined && known.length === length) {
-      let i = 0
-      while (i < length && known.charCodeAt(i) === text.charCodeAt(start + i)) i++
-      if (i === length) return known
-    }
+    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known
     const value = text.slice(start, end)
     recent[slot] = value
     return value
+  }
+
+  /** Elements n onward as the text has them (separators and all), or "" when there are none. */
+  from(n: number): string {
+    return n >= this.count ? "" : this.text.slice(this.bounds[n] as number, (this.bounds[this.count] as number) - 1)
   }
 
   /** Element n is present and not empty. */
