@@ -116,9 +116,10 @@ export type Event =
   | { readonly _tag: "Problem"; readonly problem: Problem }
 
 /** A segment id (as `SegmentView.key`) is a capital letter and one or two capitals or digits (no regex). */
+const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+
 const isSegmentId = (key: number): boolean => {
   if (key < 0) return false
-  const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
   const first = (key >> 14) & 127
   return (
     first >= 65 && first <= 90 && isCapitalOrDigit((key >> 7) & 127) && (key >> 21 === 2 || isCapitalOrDigit(key & 127))
@@ -347,6 +348,9 @@ export class Reader {
 
   private readonly onSegment = (segment: SegmentView) => this.segment(segment)
 
+  /** A model's `ModelContext.report`. */
+  private readonly report = (problem: Omit<Problem, "interchange" | "group" | "transaction">) => this.problem(problem)
+
   /** An error at a segment (and element) of the input. */
   private errorAt(segment: SegmentView, code: string, message: string, element?: number) {
     this.at("error", segment, code, message, element)
@@ -459,28 +463,29 @@ export class Reader {
     return seen
   }
 
+  // No closure here captures `segment` or `this`: one would make V8 allocate a context for it on every call, that
+  // is for every segment of the input.
   private segment(segment: SegmentView) {
     const key = segment.key()
     switch (key) {
       case isa: {
         this.closeEnvelopes(segment, true)
-        const e = (n: number) => segment.get(n)
         this.interchange = {
-          senderQualifier: e(5),
-          sender: e(6).trim(),
-          receiverQualifier: e(7),
-          receiver: e(8).trim(),
-          date: e(9),
-          time: e(10),
-          version: e(12),
-          control: e(13),
-          acknowledgmentRequested: e(14) === "1",
-          usage: e(15)
+          senderQualifier: segment.get(5),
+          sender: segment.get(6).trim(),
+          receiverQualifier: segment.get(7),
+          receiver: segment.get(8).trim(),
+          date: segment.get(9),
+          time: segment.get(10),
+          version: segment.get(12),
+          control: segment.get(13),
+          acknowledgmentRequested: segment.get(14) === "1",
+          usage: segment.get(15)
         }
         this.groupCount = 0
         this.emit({ _tag: "Interchange", interchange: this.interchange })
-        if (!/^\d{9}$/u.test(e(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
-        else if (!this.interchangeControlsOf(this.interchange).add(e(13)))
+        if (!/^\d{9}$/u.test(segment.get(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
+        else if (!this.interchangeControlsOf(this.interchange).add(segment.get(13)))
           // A TA1 rejects it (TA105 025): the same interchange sent twice.
           this.errorAt(
             segment,
@@ -488,7 +493,8 @@ export class Reader {
             "ISA13 repeats an interchange's from the same sender to the same receiver in this input",
             13
           )
-        if (e(15) !== "P" && e(15) !== "T") this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
+        if (segment.get(15) !== "P" && segment.get(15) !== "T")
+          this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
         return
       }
       case iea: {
@@ -513,15 +519,14 @@ export class Reader {
         if (this.group !== undefined && this.group !== noGroup)
           this.errorAt(segment, "missing-ge", `group ${this.group.control} has no GE`)
         this.transactionControls.clear()
-        const e = (n: number) => segment.get(n)
         this.group = {
-          functionalId: e(1),
-          sender: e(2),
-          receiver: e(3),
-          date: e(4),
-          time: e(5),
-          control: e(6),
-          version: e(8)
+          functionalId: segment.get(1),
+          sender: segment.get(2),
+          receiver: segment.get(3),
+          date: segment.get(4),
+          time: segment.get(5),
+          control: segment.get(6),
+          version: segment.get(8)
         }
         this.groupCount++
         this.transactionCount = 0
@@ -589,7 +594,7 @@ export class Reader {
           header: this.header,
           interchange,
           group,
-          report: (problem) => this.problem(problem)
+          report: this.report
         })
         this.modelView = this.model?.[viewSegment]
         return

@@ -26,7 +26,7 @@
 
 import { Result } from "effect"
 import { centsOf, needsRounding } from "./internal/amount.js"
-import { codeAt, keyOf, SegmentView, viewSegment } from "./internal/view.js"
+import { codeAt, keyOf, Recent, SegmentView, viewSegment } from "./internal/view.js"
 import type * as Write from "./internal/write.js"
 import {
   at,
@@ -478,26 +478,6 @@ const patientResponsibilityMatches = (sent: number | undefined, prAdjusted: numb
 
 type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
-interface LineState {
-  readonly line: LineRecord
-  /** Σ CAS. */
-  adjusted: number
-  /** An amount of the line check is malformed. */
-  unknown: boolean
-}
-
-interface ClaimState {
-  readonly claim: ClaimRecord
-  /** Σ CAS, claim and lines. */
-  adjusted: number
-  /** Σ PR CAS, claim and lines. */
-  patientResponsibility: number
-  /** An amount of the claim check is malformed. */
-  unknown: boolean
-  /** CLP05 is malformed. */
-  unknownPatientResponsibility: boolean
-}
-
 interface PartyState {
   readonly party: Draft<Party>
   readonly references: Array<Reference>
@@ -547,18 +527,29 @@ const perKey = keyOf("PER")
  */
 const empty: Array<never> = Object.freeze([]) as unknown as Array<never>
 
-/** `list` with `value` added: `list` itself, or a new array when it is the shared empty one. */
+/**
+ * `list` with `value` added. Lists stay short (a claim's lines, a line's adjustments), and a whole-file read keeps
+ * every claim's: up to four items, each addition makes an array of the exact length (`push` onto a list of one
+ * would leave room for 16 more); past four, `push`, and `settled` trims the list when its claim is done.
+ */
 const grow = <T>(list: Array<T>, value: T): Array<T> => {
-  if (list === empty) return [value]
-  list.push(value)
-  return list
+  switch (list.length) {
+    case 0:
+      return [value]
+    case 1:
+      return [list[0] as T, value]
+    case 2:
+      return [list[0] as T, list[1] as T, value]
+    case 3:
+      return [list[0] as T, list[1] as T, list[2] as T, value]
+    default:
+      list.push(value)
+      return list
+  }
 }
 
-/**
- * A list as it is kept: at its length. `push` onto a list of one leaves room for 16 more, and a whole-file read
- * keeps every claim's lists; a copy of a finished list of two or more holds just its items.
- */
-const settled = <T>(list: Array<T>): Array<T> => (list.length < 2 ? list : list.slice())
+/** A finished list at its length (see `grow`). */
+const settled = <T>(list: Array<T>): Array<T> => (list.length <= 4 ? list : list.slice())
 
 // What a read keeps, per claim, is made by constructors rather than object literals, for two reasons. V8 watches
 // each literal's site and, once most of what it makes survives a collection (a whole-file read keeps every claim
@@ -730,8 +721,8 @@ class NameRecord {
   }
 }
 
-/** The most distinct procedures, and names, one 835 remembers to share (see `procedureAt` in `make835`). */
-const maxShared = 4096
+/** Slots of the tables of procedures and names an 835 shares (see `procedureAt` in `make835`). */
+const sharedSlots = 256
 
 /** The procedure composite in element n (SVC01, SVC06): qualifier, code, up to 4 modifiers, a description. */
 const procedureOf = (segment: SegmentView, n: number): Procedure => {
@@ -821,8 +812,23 @@ export const make835 = (context: ModelContext): Model835 => {
   let party: PartyState | undefined
   let detail = false
   let headerNumber: string | undefined
-  let claim: ClaimState | undefined
-  let line: LineState | undefined
+  // The claim open and the sums of its checks so far (one claim is open at a time, so these are plain variables
+  // rather than an object per claim).
+  let claim: ClaimRecord | undefined
+  /** Σ CAS, claim and lines. */
+  let claimAdjusted = 0
+  /** Σ PR CAS, claim and lines. */
+  let claimPatientResponsibility = 0
+  /** An amount of the claim check is malformed. */
+  let claimUnknown = false
+  /** CLP05 is malformed. */
+  let claimUnknownPatientResponsibility = false
+  // The service line open, the same way.
+  let line: LineRecord | undefined
+  /** Σ CAS. */
+  let lineAdjusted = 0
+  /** An amount of the line check is malformed. */
+  let lineUnknown = false
   let claimCount = 0
   let claimsPaid = 0
   let plb = 0
@@ -830,9 +836,9 @@ export const make835 = (context: ModelContext): Model835 => {
   let linesBalanced = true
   let claimsBalanced = true
   const providerAdjustments: Array<ProviderAdjustment> = []
-  /** Procedures and claim names read so far, by their text (see `procedureAt`, `nameAt`). */
-  const procedures = new Map<string, Procedure>()
-  const names = new Map<string, Name>()
+  /** Procedures and claim names read lately, by their text (see `procedureAt`, `nameAt`). */
+  const procedures = new Recent<Procedure>(sharedSlots)
+  const names = new Recent<Name>(sharedSlots)
 
   const at = (segment: SegmentView, element: number) => ({
     segmentIndex: segment.index,
@@ -911,17 +917,16 @@ export const make835 = (context: ModelContext): Model835 => {
     })
 
   const finishLine = () => {
-    const state = line
-    if (state === undefined) return
+    const l = line
+    if (l === undefined) return
     line = undefined
-    const l = state.line
     l.adjustments = settled(l.adjustments)
     l.references = settled(l.references)
     l.amounts = settled(l.amounts)
     l.quantities = settled(l.quantities)
     l.remarks = settled(l.remarks)
-    if (state.unknown) l.balanced = false
-    else if (!balances(l.charge, state.adjusted, l.paid)) {
+    if (lineUnknown) l.balanced = false
+    else if (!balances(l.charge, lineAdjusted, l.paid)) {
       l.balanced = false
       report({
         severity: "error",
@@ -937,10 +942,9 @@ export const make835 = (context: ModelContext): Model835 => {
 
   const finishClaim = (): RemittanceClaim | undefined => {
     finishLine()
-    const state = claim
-    if (state === undefined) return undefined
+    const c = claim
+    if (c === undefined) return undefined
     claim = undefined
-    const c = state.claim
     c.adjustments = settled(c.adjustments)
     c.otherNames = settled(c.otherNames)
     c.references = settled(c.references)
@@ -948,9 +952,9 @@ export const make835 = (context: ModelContext): Model835 => {
     c.quantities = settled(c.quantities)
     c.remarks = settled(c.remarks)
     c.lines = settled(c.lines)
-    c.patientResponsibilityTotal = state.patientResponsibility
-    if (state.unknown) c.balanced = false
-    else if (!balances(c.charge, state.adjusted, c.paid)) {
+    c.patientResponsibilityTotal = claimPatientResponsibility
+    if (claimUnknown) c.balanced = false
+    else if (!balances(c.charge, claimAdjusted, c.paid)) {
       c.balanced = false
       report({
         severity: "error",
@@ -962,8 +966,8 @@ export const make835 = (context: ModelContext): Model835 => {
       })
     }
     if (!c.balanced) claimsBalanced = false
-    if (!state.unknown && !state.unknownPatientResponsibility) {
-      if (!patientResponsibilityMatches(c.patientResponsibility, state.patientResponsibility)) {
+    if (!claimUnknown && !claimUnknownPatientResponsibility) {
+      if (!patientResponsibilityMatches(c.patientResponsibility, claimPatientResponsibility)) {
         report({
           severity: "warning",
           code: "patient-responsibility-mismatch",
@@ -1029,32 +1033,33 @@ export const make835 = (context: ModelContext): Model835 => {
     if (facility !== "") c.facilityCode = facility
     const frequency = segment.short(9)
     if (frequency !== "") c.frequency = frequency
-    claim = {
-      claim: c,
-      adjusted: 0,
-      patientResponsibility: 0,
-      unknown,
-      unknownPatientResponsibility
-    }
+    claim = c
+    claimAdjusted = 0
+    claimPatientResponsibility = 0
+    claimUnknown = unknown
+    claimUnknownPatientResponsibility = unknownPatientResponsibility
   }
 
   /**
-   * The procedure in element n, one frozen object per composite: a file's lines repeat a few procedures, and a
-   * whole-file read keeps one of each rather than one per line. Frozen, since several lines hold it. Up to
-   * `maxShared` are remembered; past that each new one is its own (still frozen) object.
+   * The procedure in element n: the same frozen object as a line before with the same composite. A file's lines
+   * repeat a few procedures, and a whole-file read keeps one of each rather than one per line; frozen, since
+   * several lines hold it.
    */
   const procedureAt = (segment: SegmentView, n: number): Procedure => {
-    const composite = segment.shared(n)
-    const known = procedures.get(composite)
+    if (!segment.has(n)) return procedureOf(segment, n)
+    const text = segment.text
+    const start = segment.bounds[n] as number
+    const end = (segment.bounds[n + 1] as number) - 1
+    const known = procedures.find(text, start, end)
     if (known !== undefined) return known
     const procedure = procedureOf(segment, n)
     Object.freeze(procedure.modifiers)
     Object.freeze(procedure)
-    if (procedures.size < maxShared) procedures.set(composite, procedure)
+    procedures.keep(text.slice(start, end), procedure)
     return procedure
   }
 
-  const startLine = (segment: SegmentView, state: ClaimState) => {
+  const startLine = (segment: SegmentView, c: ClaimRecord) => {
     if (!segment.has(1)) missing(segment, 1, "procedure")
     let unknown = false
     let charge = money(segment, 2, "line charge")
@@ -1073,15 +1078,14 @@ export const make835 = (context: ModelContext): Model835 => {
     if (segment.has(6)) l.originalProcedure = procedureAt(segment, 6)
     const originalUnits = quantity(segment, 7, "original units")
     if (originalUnits !== undefined) l.originalUnits = originalUnits
-    state.claim.lines = grow(state.claim.lines, l)
-    line = {
-      line: l,
-      adjusted: 0,
-      unknown
-    }
+    c.lines = grow(c.lines, l)
+    line = l
+    lineAdjusted = 0
+    lineUnknown = unknown
   }
 
-  const adjust = (segment: SegmentView, state: ClaimState, target: LineState | undefined) => {
+  /** A CAS of claim `c`, or of its line `l`. */
+  const adjust = (segment: SegmentView, c: ClaimRecord, l: LineRecord | undefined) => {
     const group = segment.short(1)
     if (group === "") missing(segment, 1, "adjustment group")
     else if (group === "CR")
@@ -1116,17 +1120,17 @@ export const make835 = (context: ModelContext): Model835 => {
       let amount = money(segment, n + 1, "adjustment amount")
       if (Number.isNaN(amount)) {
         amount = 0
-        state.unknown = true
-        if (target !== undefined) target.unknown = true
+        claimUnknown = true
+        if (l !== undefined) lineUnknown = true
       }
       const adjustment = new AdjustmentRecord(group, reason, amount)
       const units = quantity(segment, n + 2, "adjustment quantity")
       if (units !== undefined) adjustment.quantity = units
-      if (target === undefined) state.claim.adjustments = grow(state.claim.adjustments, adjustment)
-      else target.line.adjustments = grow(target.line.adjustments, adjustment)
-      state.adjusted += amount
-      if (target !== undefined) target.adjusted += amount
-      if (group === "PR") state.patientResponsibility += amount
+      if (l === undefined) c.adjustments = grow(c.adjustments, adjustment)
+      else l.adjustments = grow(l.adjustments, adjustment)
+      claimAdjusted += amount
+      if (l !== undefined) lineAdjusted += amount
+      if (group === "PR") claimPatientResponsibility += amount
     }
     if (count === 0 && segment.get(2) === "") missing(segment, 2, "adjustment reason")
   }
@@ -1146,13 +1150,17 @@ export const make835 = (context: ModelContext): Model835 => {
     return name
   }
 
-  /** The NM1's name, one frozen object per NM1 text, as `procedureAt` (a rendering provider is in many claims). */
+  /** The NM1's name, as `procedureAt`: the same frozen object for the same NM1 (a rendering provider's, say). */
   const nameAt = (segment: SegmentView): Name => {
-    const text = segment.from(1)
-    const known = names.get(text)
+    if (segment.count < 2) return nameOf(segment)
+    const text = segment.text
+    const start = segment.bounds[1] as number
+    const end = (segment.bounds[segment.count] as number) - 1
+    if (end <= start) return nameOf(segment)
+    const known = names.find(text, start, end)
     if (known !== undefined) return known
     const name = Object.freeze(nameOf(segment))
-    if (names.size < maxShared) names.set(text, name)
+    names.keep(text.slice(start, end), name)
     return name
   }
 
@@ -1230,30 +1238,33 @@ export const make835 = (context: ModelContext): Model835 => {
         const qualifier = segment.short(1)
         const date = segment.shared(2)
         if (line !== undefined) {
-          if (qualifier === "472") line.line.serviceDate = date
-          else if (qualifier === "150") line.line.serviceFrom = date
-          else if (qualifier === "151") line.line.serviceTo = date
+          if (qualifier === "472") line.serviceDate = date
+          else if (qualifier === "150") line.serviceFrom = date
+          else if (qualifier === "151") line.serviceTo = date
         } else if (claim !== undefined) {
-          if (qualifier === "232") claim.claim.statementFrom = date
-          else if (qualifier === "233") claim.claim.statementTo = date
-          else if (qualifier === "050") claim.claim.received = date
-          else if (qualifier === "036") claim.claim.coverageExpiration = date
+          if (qualifier === "232") claim.statementFrom = date
+          else if (qualifier === "233") claim.statementTo = date
+          else if (qualifier === "050") claim.received = date
+          else if (qualifier === "036") claim.coverageExpiration = date
         } else if (qualifier === "405") productionDate = date
         return none
       }
       case refKey: {
-        const reference = new ReferenceRecord(segment.short(1), segment.get(2))
-        if (line !== undefined) {
-          if (reference.qualifier === "6R") line.line.controlNumber = reference.value
-          else line.line.references = grow(line.line.references, reference)
-        } else if (claim !== undefined) claim.claim.references = grow(claim.claim.references, reference)
+        const qualifier = segment.short(1)
+        if (line !== undefined && qualifier === "6R") {
+          line.controlNumber = segment.get(2)
+          return none
+        }
+        const reference = new ReferenceRecord(qualifier, segment.get(2))
+        if (line !== undefined) line.references = grow(line.references, reference)
+        else if (claim !== undefined) claim.references = grow(claim.references, reference)
         else if (party !== undefined) party.references.push(reference)
         else references.push(reference)
         return none
       }
       case amtKey: {
         const qualifier = segment.short(1)
-        const target = line?.line ?? claim?.claim
+        const target = line ?? claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -1261,12 +1272,12 @@ export const make835 = (context: ModelContext): Model835 => {
         let amount = money(segment, 2, "amount")
         // AMT is informational: a malformed one does not stop balancing.
         if (Number.isNaN(amount)) amount = 0
-        if (line !== undefined && qualifier === "B6") line.line.allowed = amount
+        if (line !== undefined && qualifier === "B6") line.allowed = amount
         else target.amounts = grow(target.amounts, new AmountRecord(qualifier, amount))
         return none
       }
       case qtyKey: {
-        const target = line?.line ?? claim?.claim
+        const target = line ?? claim
         if (target === undefined) {
           outOfPlace(segment, "a claim")
           return none
@@ -1283,7 +1294,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         if (segment.is(1, "HE")) {
           const code = segment.shared(2)
-          if (code !== "") line.line.remarks = grow(line.line.remarks, code)
+          if (code !== "") line.remarks = grow(line.remarks, code)
         }
         return none
       }
@@ -1293,11 +1304,11 @@ export const make835 = (context: ModelContext): Model835 => {
           return none
         }
         const name = nameAt(segment)
-        const c = claim.claim
+        const c = claim
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name
         else if (name.entity === "82") c.rendering = name
-        else claim.claim.otherNames = grow(claim.claim.otherNames, name)
+        else claim.otherNames = grow(claim.otherNames, name)
         return none
       }
       case moaKey:
@@ -1308,7 +1319,7 @@ export const make835 = (context: ModelContext): Model835 => {
         }
         for (const n of segment.id === "MOA" ? moaRemarks : miaRemarks) {
           const code = segment.shared(n)
-          if (code !== "") claim.claim.remarks = grow(claim.claim.remarks, code)
+          if (code !== "") claim.remarks = grow(claim.remarks, code)
         }
         return none
       }

@@ -65,9 +65,50 @@ export const codeAt = (text: string, start: number, end: number): string => {
 export const keyOf = (id: string): number =>
   (id.length << 21) | (id.charCodeAt(0) << 14) | (id.charCodeAt(1) << 7) | (id.length === 3 ? id.charCodeAt(2) : 0)
 
-/** `SegmentView.shared`'s table: slots (a power of two), and the longest value it keeps. */
-const recentSlots = 4096
-const recentLength = 24
+/**
+ * Values made from stretches of text, remembered by the stretch's characters, so that equal stretches get the
+ * same value: a string read once, an object made once. Direct-mapped: a stretch's slot is a hash of its length and
+ * five of its characters (the last three, which tell dates and numbers apart, the first and the middle), and a
+ * stretch takes its slot from another. So a lookup is a hash and one comparison in place, and the table never
+ * grows past its slots.
+ */
+export class Recent<T> {
+  private readonly keys: Array<string | undefined>
+  private readonly values: Array<T | undefined>
+  private readonly mask: number
+  private slot = 0
+
+  /** `slots`: a power of two. */
+  constructor(slots: number) {
+    this.keys = new Array<string | undefined>(slots)
+    this.values = new Array<T | undefined>(slots)
+    this.mask = slots - 1
+  }
+
+  /** The value kept for `text[start, end)` (not empty), or undefined; `keep` then fills the slot looked at. */
+  find(text: string, start: number, end: number): T | undefined {
+    const length = end - start
+    const hash =
+      ((text.charCodeAt(end - 1) & 15) |
+        ((text.charCodeAt(end - 2) & 15) << 4) |
+        ((text.charCodeAt(end - 3) & 15) << 8)) ^
+      (length * 0x9e5 + text.charCodeAt(start) * 0x3b + text.charCodeAt(start + (length >> 1)) * 0x1f)
+    const slot = hash & this.mask
+    this.slot = slot
+    const key = this.keys[slot]
+    return key !== undefined && key.length === length && text.startsWith(key, start) ? this.values[slot] : undefined
+  }
+
+  /** Keeps `value` for `key` (the stretch the last `find` looked for, as a string) in that slot. */
+  keep(key: string, value: T): void {
+    this.keys[this.slot] = key
+    this.values[this.slot] = value
+  }
+}
+
+/** The longest value `SegmentView.shared` shares, and its table's slots. */
+const sharedLength = 24
+const sharedSlots = 4096
 
 /**
  * The segment being read, in place: `text[bounds[n], bounds[n + 1] - 1)` is element n (element 0 is the id) for
@@ -83,8 +124,8 @@ export class SegmentView {
   private idText: string | undefined
   /** `key()`, once asked for (-2 until then). */
   private keyValue = -2
-  /** The values `shared` handed out lately, in slots by a hash of their characters (made at its first call). */
-  private recent: Array<string | undefined> | undefined
+  /** The values `shared` handed out lately (made at its first call). */
+  private recent: Recent<string> | undefined
 
   /** Points the view at `text[start, end)`, split at `separator`. */
   set(text: string, start: number, end: number, separator: number, index: number, delimiters: Delimiters): void {
@@ -221,7 +262,7 @@ export class SegmentView {
    * Element n, or "" when absent, as the very string handed out for the last equal value that took its slot: for
    * values that repeat across a file's claims (dates, names, identifiers, procedure and remark codes), so that a
    * whole-file read keeps one string where it would keep one per claim. The table is the view's (a reader's), so
-   * nothing outlives the read, and bounded (`recentSlots` values of at most `recentLength` characters).
+   * nothing outlives the read, and bounded (`sharedSlots` values of at most `sharedLength` characters).
    */
   shared(n: number): string {
     return n >= this.count ? "" : this.sharedAt(this.bounds[n] as number, (this.bounds[n + 1] as number) - 1)
@@ -232,30 +273,17 @@ export class SegmentView {
     const length = end - start
     if (length === 0) return ""
     const text = this.text
-    if (length > recentLength) return text.slice(start, end)
-    // A hash of the length and five characters (the last three, which tell dates and numbers apart, the first and
-    // the middle): cheap, and values that differ only elsewhere share a slot and take it from each other.
-    const hash =
-      ((text.charCodeAt(end - 1) & 15) |
-        ((text.charCodeAt(end - 2) & 15) << 4) |
-        ((text.charCodeAt(end - 3) & 15) << 8)) ^
-      (length * 0x9e5 + text.charCodeAt(start) * 0x3b + text.charCodeAt(start + (length >> 1)) * 0x1f)
-    const slot = hash & (recentSlots - 1)
+    if (length > sharedLength) return text.slice(start, end)
     let recent = this.recent
     if (recent === undefined) {
-      recent = new Array<string | undefined>(recentSlots)
+      recent = new Recent<string>(sharedSlots)
       this.recent = recent
     }
-    const known = recent[slot]
-    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known
+    const known = recent.find(text, start, end)
+    if (known !== undefined) return known
     const value = text.slice(start, end)
-    recent[slot] = value
+    recent.keep(value, value)
     return value
-  }
-
-  /** Elements n onward as the text has them (separators and all), or "" when there are none. */
-  from(n: number): string {
-    return n >= this.count ? "" : this.text.slice(this.bounds[n] as number, (this.bounds[this.count] as number) - 1)
   }
 
   /** Element n is present and not empty. */
