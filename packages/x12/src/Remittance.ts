@@ -26,7 +26,7 @@
 
 import { Result } from "effect"
 import { centsOf, needsRounding } from "./internal/amount.js"
-import { codeAt, keyOf, Recent, SegmentView, viewSegment } from "./internal/view.js"
+import { codeAt, keyOf, own, Recent, SegmentView, viewSegment } from "./internal/view.js"
 import type * as Write from "./internal/write.js"
 import {
   at,
@@ -742,9 +742,9 @@ const procedureOf = (segment: SegmentView, n: number): Procedure => {
     if (i < end && text.charCodeAt(i) !== code) continue
     if (i > from) {
       if (part === 0) qualifier = codeAt(text, from, i)
-      else if (part === 1) procedureCode = segment.sharedAt(from, i)
+      else if (part === 1) procedureCode = own(segment.sharedAt(from, i))
       else if (part < 6) modifiers = grow(modifiers, codeAt(text, from, i))
-      else if (part === 6) description = text.slice(from, i)
+      else if (part === 6) description = own(text.slice(from, i))
     }
     part++
     from = i + 1
@@ -760,11 +760,11 @@ const procedureOfText = (value: string, separator: string): Procedure => {
   let modifiers: Array<string> = empty
   for (let i = 2; i < 6 && i < parts.length; i++) {
     const modifier = parts[i] as string
-    if (modifier !== "") modifiers = grow(modifiers, modifier)
+    if (modifier !== "") modifiers = grow(modifiers, own(modifier))
   }
-  const procedure = new ProcedureRecord(parts[0] ?? "", parts[1] ?? "", modifiers)
+  const procedure = new ProcedureRecord(own(parts[0] ?? ""), own(parts[1] ?? ""), modifiers)
   const description = parts[6]
-  if (description !== undefined && description !== "") procedure.description = description
+  if (description !== undefined && description !== "") procedure.description = own(description)
   return procedure
 }
 
@@ -1135,17 +1135,18 @@ export const make835 = (context: ModelContext): Model835 => {
     if (count === 0 && segment.get(2) === "") missing(segment, 2, "adjustment reason")
   }
 
+  /** The NM1's name; its strings are the reader's own (see `own`), since `nameAt` may keep it. */
   const nameOf = (segment: SegmentView): Name => {
-    const name = new NameRecord(segment.short(1), segment.short(2), segment.shared(3))
-    const first = segment.shared(4)
+    const name = new NameRecord(segment.short(1), segment.short(2), own(segment.shared(3)))
+    const first = own(segment.shared(4))
     if (first !== "") name.first = first
-    const middle = segment.shared(5)
+    const middle = own(segment.shared(5))
     if (middle !== "") name.middle = middle
-    const suffix = segment.shared(7)
+    const suffix = own(segment.shared(7))
     if (suffix !== "") name.suffix = suffix
     const idQualifier = segment.short(8)
     if (idQualifier !== "") name.idQualifier = idQualifier
-    const id = segment.shared(9)
+    const id = own(segment.shared(9))
     if (id !== "") name.id = id
     return name
   }

@@ -66,6 +66,14 @@ export const keyOf = (id: string): number =>
   (id.length << 21) | (id.charCodeAt(0) << 14) | (id.charCodeAt(1) << 7) | (id.length === 3 ? id.charCodeAt(2) : 0)
 
 /**
+ * `s` as a string that keeps no other alive. V8 cuts a substring of 13 characters or more as a view into the string
+ * it came from (a "sliced string"), which keeps all of that string alive: a table that outlives the chunk of input a
+ * value was read from would keep the chunk (a streaming read, one chunk per slot). Joined to another string and cut
+ * again, the characters are copied.
+ */
+export const own = (s: string): string => (s.length < 13 ? s : (s + " ").slice(0, -1))
+
+/**
  * Values made from stretches of text, remembered by the stretch's characters, so that equal stretches get the
  * same value: a string read once, an object made once. Direct-mapped: a stretch's slot is a hash of its length and
  * five of its characters (the last three, which tell dates and numbers apart, the first and the middle), and a
@@ -99,9 +107,12 @@ export class Recent<T> {
     return key !== undefined && key.length === length && text.startsWith(key, start) ? this.values[slot] : undefined
   }
 
-  /** Keeps `value` for `key` (the stretch the last `find` looked for, as a string) in that slot. */
+  /**
+   * Keeps `value` for `key` (the stretch the last `find` looked for, as a string) in that slot; the table keeps its
+   * own copy of the key (see `own`), and a value with strings of the input should hold copies too.
+   */
   keep(key: string, value: T): void {
-    this.keys[this.slot] = key
+    this.keys[this.slot] = own(key)
     this.values[this.slot] = value
   }
 }
@@ -281,7 +292,7 @@ export class SegmentView {
     }
     const known = recent.find(text, start, end)
     if (known !== undefined) return known
-    const value = text.slice(start, end)
+    const value = own(text.slice(start, end))
     recent.keep(value, value)
     return value
   }
