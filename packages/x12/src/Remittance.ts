@@ -721,7 +721,7 @@ class NameRecord {
   }
 }
 
-/** Slots of the tables of procedures and names an 835 shares (see `procedureAt` in `make835`). */
+/** Slots of the table of procedures an 835 shares (see `procedureAt` in `make835`). */
 const sharedSlots = 256
 
 /** The procedure composite in element n (SVC01, SVC06): qualifier, code, up to 4 modifiers, a description. */
@@ -836,9 +836,8 @@ export const make835 = (context: ModelContext): Model835 => {
   let linesBalanced = true
   let claimsBalanced = true
   const providerAdjustments: Array<ProviderAdjustment> = []
-  /** Procedures and claim names read lately, by their text (see `procedureAt`, `nameAt`). */
+  /** Procedures read lately, by their composite's text (see `procedureAt`). */
   const procedures = new Recent<Procedure>(sharedSlots)
-  const names = new Recent<Name>(sharedSlots)
 
   const at = (segment: SegmentView, element: number) => ({
     segmentIndex: segment.index,
@@ -1135,33 +1134,18 @@ export const make835 = (context: ModelContext): Model835 => {
     if (count === 0 && segment.get(2) === "") missing(segment, 2, "adjustment reason")
   }
 
-  /** The NM1's name; its strings are the reader's own (see `own`), since `nameAt` may keep it. */
   const nameOf = (segment: SegmentView): Name => {
-    const name = new NameRecord(segment.short(1), segment.short(2), own(segment.shared(3)))
-    const first = own(segment.shared(4))
+    const name = new NameRecord(segment.short(1), segment.short(2), segment.shared(3))
+    const first = segment.shared(4)
     if (first !== "") name.first = first
-    const middle = own(segment.shared(5))
+    const middle = segment.shared(5)
     if (middle !== "") name.middle = middle
-    const suffix = own(segment.shared(7))
+    const suffix = segment.shared(7)
     if (suffix !== "") name.suffix = suffix
     const idQualifier = segment.short(8)
     if (idQualifier !== "") name.idQualifier = idQualifier
-    const id = own(segment.shared(9))
+    const id = segment.shared(9)
     if (id !== "") name.id = id
-    return name
-  }
-
-  /** The NM1's name, as `procedureAt`: the same frozen object for the same NM1 (a rendering provider's, say). */
-  const nameAt = (segment: SegmentView): Name => {
-    if (segment.count < 2) return nameOf(segment)
-    const text = segment.text
-    const start = segment.bounds[1] as number
-    const end = (segment.bounds[segment.count] as number) - 1
-    if (end <= start) return nameOf(segment)
-    const known = names.find(text, start, end)
-    if (known !== undefined) return known
-    const name = Object.freeze(nameOf(segment))
-    names.keep(text.slice(start, end), name)
     return name
   }
 
@@ -1304,7 +1288,7 @@ export const make835 = (context: ModelContext): Model835 => {
           outOfPlace(segment, "a claim")
           return none
         }
-        const name = nameAt(segment)
+        const name = nameOf(segment)
         const c = claim
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name
