@@ -15,7 +15,8 @@
  * Missing required amounts read as 0 (with an error) and still take part in balancing; malformed amounts read as
  * 0 (with an error) and the checks that would include them are skipped, since their value is unknown.
  *
- * Dates are kept as sent (CCYYMMDD).
+ * Dates are kept as sent (CCYYMMDD). What a read returns is read-only, as its types say: lines with the same SVC01
+ * composite share one frozen `Procedure`.
  *
  * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
  * checks every field and the same three balances first, and returns the failures with their paths, never values,
@@ -555,7 +556,7 @@ const settled = <T>(list: Array<T>): Array<T> => (list.length <= 4 ? list : list
 // each literal's site and, once most of what it makes survives a collection (a whole-file read keeps every claim
 // until it ends), makes everything from that site in the old generation ("pretenuring"): every later read then
 // fills the old generation with claims that die young, and pays for it in full collections and write barriers
-// (about a third of the time of reading a 1,000-claim file, measured). A constructor's objects are never
+// (about a fifth of the time of reading a 1,000-claim file, measured). A constructor's objects are never
 // pretenured. And a constructor's objects keep the optional fields set after it (DTM dates, NM1 names) in the
 // object, where a literal's go to a separate property array. Fields are set in the interfaces' order, so the
 // objects print as before.
