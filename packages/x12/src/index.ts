@@ -112,7 +112,8 @@ export * as Reader from "./Reader.js"
  * Missing required amounts read as 0 (with an error) and still take part in balancing; malformed amounts read as
  * 0 (with an error) and the checks that would include them are skipped, since their value is unknown.
  *
- * Dates are kept as sent (CCYYMMDD).
+ * Dates are kept as sent (CCYYMMDD). What a read returns is read-only, as its types say: lines with the same SVC01
+ * composite share one frozen `Procedure`.
  *
  * `write835` writes the same model back as an interchange (the 837P writer's `Controls` and `WriteOptions`): it
  * checks every field and the same three balances first, and returns the failures with their paths, never values,
