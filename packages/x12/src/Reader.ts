@@ -122,9 +122,9 @@ export type Event =
   | { readonly _tag: "InterchangeAcknowledgment"; readonly segment: Segment }
   | { readonly _tag: "Problem"; readonly problem: Problem }
 
-/** A segment id (as `SegmentView.key`) is a capital letter and one or two capitals or digits (no regex). */
 const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
 
+/** A segment id (as `SegmentView.key`) is a capital letter and one or two capitals or digits (no regex). */
 const isSegmentId = (key: number): boolean => {
   if (key < 0) return false
   const first = (key >> 14) & 127
@@ -489,10 +489,12 @@ export class Reader {
           acknowledgmentRequested: segment.get(14) === "1",
           usage: segment.get(15)
         }
+        const interchange = this.interchange
         this.groupCount = 0
-        this.emit({ _tag: "Interchange", interchange: this.interchange })
-        if (!/^\d{9}$/u.test(segment.get(13))) this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
-        else if (!this.interchangeControlsOf(this.interchange).add(segment.get(13)))
+        this.emit({ _tag: "Interchange", interchange })
+        if (!/^\d{9}$/u.test(interchange.control))
+          this.errorAt(segment, "bad-control-number", "ISA13 must be 9 digits", 13)
+        else if (!this.interchangeControlsOf(interchange).add(interchange.control))
           // A TA1 rejects it (TA105 025): the same interchange sent twice.
           this.errorAt(
             segment,
@@ -500,7 +502,7 @@ export class Reader {
             "ISA13 repeats an interchange's from the same sender to the same receiver in this input",
             13
           )
-        if (segment.get(15) !== "P" && segment.get(15) !== "T")
+        if (interchange.usage !== "P" && interchange.usage !== "T")
           this.warningAt(segment, "bad-usage", "ISA15 must be P or T", 15)
         return
       }

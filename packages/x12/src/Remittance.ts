@@ -750,7 +750,7 @@ const procedureOf = (segment: SegmentView, n: number): Procedure => {
     part++
     from = i + 1
   }
-  const procedure = new ProcedureRecord(qualifier, procedureCode, settled(modifiers))
+  const procedure = new ProcedureRecord(qualifier, procedureCode, modifiers)
   if (description !== "") procedure.description = description
   return procedure
 }
@@ -1294,7 +1294,7 @@ export const make835 = (context: ModelContext): Model835 => {
         if (name.entity === "QC") c.patient = name
         else if (name.entity === "IL") c.insured = name
         else if (name.entity === "82") c.rendering = name
-        else claim.otherNames = grow(claim.otherNames, name)
+        else c.otherNames = grow(c.otherNames, name)
         return none
       }
       case moaKey:

@@ -83,6 +83,13 @@ const readerOptions = (options?: Options): ReaderOptions => ({
   ...(options?.maxProblems === undefined ? {} : { maxProblems: options.maxProblems })
 })
 
+/** The reader of `readChunks` and `stream`: its items and problems go out as events, so it keeps and shares none. */
+const streamingReaderOptions = (options?: Options): ReaderOptions => ({
+  ...readerOptions(options),
+  keepProblems: false,
+  shareValues: false
+})
+
 /**
  * Gathers events into interchanges, groups and transactions (what a whole-text read returns).
  *
@@ -189,7 +196,7 @@ export async function* readChunks(
   source: AsyncIterable<string | Uint8Array>,
   options?: Options
 ): AsyncGenerator<Event> {
-  const reader = new Reader({ ...readerOptions(options), keepProblems: false, shareValues: false })
+  const reader = new Reader(streamingReaderOptions(options))
   const slicer = slicerFor()
   for await (const chunk of source) for (const text of slicer.slices(chunk)) yield* reader.push(text)
   yield* reader.push(slicer.rest())
@@ -212,7 +219,7 @@ export const stream = <E, R>(
   // chunks across collections and let V8 grow the young generation past 100 MB on a 1 GB file).
   Stream.transformPull(source, (pull) =>
     Effect.sync(() => {
-      const reader = new Reader({ ...readerOptions(options), keepProblems: false, shareValues: false })
+      const reader = new Reader(streamingReaderOptions(options))
       const slicer = slicerFor()
       let waiting: Array<string> = []
       let next = 0

@@ -309,13 +309,6 @@ export class SegmentView {
     return n < this.count ? (this.bounds[n + 1] as number) - 1 - (this.bounds[n] as number) : 0
   }
 
-  /** Character i of element n, as a code (NaN past its end). */
-  code(n: number, i: number): number {
-    if (n >= this.count) return Number.NaN
-    const at = (this.bounds[n] as number) + i
-    return at < (this.bounds[n + 1] as number) - 1 ? this.text.charCodeAt(at) : Number.NaN
-  }
-
   /** Element n equals `value` (no substring made). */
   is(n: number, value: string): boolean {
     if (n >= this.count) return value === ""
