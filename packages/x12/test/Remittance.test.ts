@@ -484,6 +484,21 @@ describe("835 fixtures", () => {
         for (const c of r.claims) expect(structuredClone(c)).toStrictEqual(JSON.parse(JSON.stringify(c)))
   })
 
+  it("lines with the same procedure composite share one frozen procedure; other composites have their own", () => {
+    const claim = read835(pyx12).remittances[0]?.claims[0] as RemittanceClaim
+    const [first, second, third] = claim.lines
+    // Three lines of HC:T1005.
+    expect(second?.procedure).toBe(first?.procedure)
+    expect(third?.procedure).toBe(first?.procedure)
+    expect(Object.isFrozen(first?.procedure)).toBe(true)
+    expect(Object.isFrozen(first?.procedure.modifiers)).toBe(true)
+    const procedures = read835(ohio).remittances[0]?.claims.flatMap((c) => c.lines.map((l) => l.procedure)) ?? []
+    const composites = procedures.map((p) => [p.qualifier, p.code, ...p.modifiers].join(":"))
+    // One object per distinct composite, and each is what its lines say.
+    expect(new Set(procedures).size).toBe(new Set(composites).size)
+    expect(new Set(composites).size).toBeGreaterThan(1)
+  })
+
   it("Nebraska: three interchanges, masked amounts that do not balance, CO-23", () => {
     const { remittances, problems } = read835(nebraska)
     expect(remittances.map((r) => [r.control, r.claimCount, r.claims.length])).toEqual([

@@ -164,6 +164,7 @@ describe("837P written claim by claim", () => {
         )
       ).pipe(Effect.flip)
       expect(wrongClaim).toBeInstanceOf(X12WriteError)
+      expect(wrongClaim._tag === "X12WriteError" && wrongClaim.failures[0]?.path).toMatch(/^claims\[1\]\.payer/)
       // The claims' own failure goes through as it is, after the text of the claims before it.
       const pieces2: Array<string> = []
       const sourceFailed = yield* stream837(
@@ -177,7 +178,6 @@ describe("837P written claim by claim", () => {
       )
       expect(sourceFailed).toBe("cursor closed")
       expect(pieces2.join("")).not.toContain("IEA*")
-      expect(wrongClaim._tag === "X12WriteError" && wrongClaim.failures[0]?.path).toMatch(/^claims\[1\]\.payer/)
     })
   )
 })
