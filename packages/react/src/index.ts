@@ -42,7 +42,7 @@ export {
   useSubmitClaims
 } from "./useBilling.js"
 export { type BillingAction, useBillingAction } from "./useBillingAction.js"
-export { useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
+export { type UseBillingQueryOptions, useBillingEffect, useBillingQuery } from "./useBillingEffect.js"
 export {
   addDiagnosis as addClaimDiagnosis,
   addLine as addClaimLine,

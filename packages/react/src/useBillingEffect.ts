@@ -25,6 +25,20 @@ export const settle = <A, E>(exit: Exit.Exit<A, E>): Result.Result<A, E> | Resul
   return new Result.BillingDefect(exit.cause)
 }
 
+/** What a query holds between runs: a result could be reused only if it answers the same question (`key`). */
+export interface UseBillingQueryOptions {
+  /**
+   * Keep the previous value on screen, marked `waiting`, when `deps` change, as a refresh does. For deps that
+   * move the same subject on (a session's minutes); never for deps that name another subject (a patient, a
+   * claim), whose previous value would be a different person's data under the new one's name. Off by default.
+   */
+  readonly keepPreviousValue?: boolean | undefined
+}
+
+/** React's own rule for deps: the same length, each one `Object.is` its predecessor. */
+const sameDeps = (a: DependencyList, b: DependencyList): boolean =>
+  a.length === b.length && a.every((dep, i) => Object.is(dep, b[i]))
+
 /**
  * Runs an operation on the provider's runtime, as the provider's caller, whenever `deps` change, and holds its
  * `Result`. Expected errors land in `Failure` for the component to render; defects are rethrown to the nearest
@@ -32,41 +46,51 @@ export const settle = <A, E>(exit: Exit.Exit<A, E>): Result.Result<A, E> | Resul
  */
 export function useBillingEffect<A, E, R>(
   make: () => Effect.Effect<A, E, R>,
-  deps: DependencyList
+  deps: DependencyList,
+  options?: UseBillingQueryOptions
 ): Result.Result<A, E> {
-  return useBillingQuery(make, deps).result
+  return useBillingQuery(make, deps, options).result
 }
 
 /**
  * `useBillingEffect` with a `refresh` that runs the operation again (after a change the host made elsewhere,
- * or a retry after a retryable failure); the previous value stays on screen, marked `waiting`, meanwhile.
+ * or a retry after a retryable failure); the previous value stays on screen, marked `waiting`, meanwhile. When
+ * `deps` change, the result is `Initial` (waiting) from that very render until the new run ends: a value is
+ * never shown for deps it was not loaded for, unless `keepPreviousValue` says so.
  */
 export function useBillingQuery<A, E, R>(
   make: () => Effect.Effect<A, E, R>,
-  deps: DependencyList
+  deps: DependencyList,
+  options?: UseBillingQueryOptions
 ): { readonly result: Result.Result<A, E>; readonly refresh: () => void } {
   const runtime = useBillingRuntime<Exclude<R, Caller.Caller>>()
   const caller = useOptionalCaller()
-  const [result, setResult] = useState<Result.Result<A, E>>(() => Result.initial(true))
+  const key: DependencyList = [runtime, caller, ...deps]
+  const [held, setHeld] = useState<{ readonly result: Result.Result<A, E>; readonly key: DependencyList }>(() => ({
+    result: Result.initial(true),
+    key
+  }))
   const [defect, setDefect] = useState<Result.BillingDefect | null>(null)
   const [version, refresh] = useReducer((n: number) => n + 1, 0)
+  const keepPreviousValue = options?.keepPreviousValue === true
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `deps` is the caller's dependency list for `make`.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the runtime, the caller and `deps`.
   useEffect(() => {
     const controller = new AbortController()
-    setResult(Result.waiting)
+    setHeld((held) => ({ result: Result.waiting(held.result), key: held.key }))
     runtime.runPromiseExit(asCaller(make(), caller), { signal: controller.signal }).then(
       (exit) => {
         if (controller.signal.aborted) return
         const settled = settle(exit as Exit.Exit<A, E>)
         if (settled instanceof Result.BillingDefect) setDefect(settled)
-        else setResult(settled)
+        else setHeld({ result: settled, key })
       },
       (cause: unknown) => setDefect(new Result.BillingDefect(Cause.die(cause)))
     )
     return () => controller.abort()
-  }, [runtime, caller, version, ...deps])
+  }, [version, ...key])
 
   if (defect !== null) throw defect
-  return { result, refresh: useCallback(() => refresh(), []) }
+  const current = keepPreviousValue || sameDeps(held.key, key) ? held.result : Result.initial<A, E>(true)
+  return { result: current, refresh: useCallback(() => refresh(), []) }
 }

@@ -251,7 +251,10 @@ export function useSessionTracker(options: UseSessionTrackerOptions): SessionTra
   }, [])
 
   const minutes = useSessionMinutes(session, timer)
-  const { result: preview } = useBillingQuery(() => Billing.previewSession(session), [session, minutes])
+  // The same session a minute on: its last preview stays while the next one codes, so the code does not flicker.
+  const { result: preview } = useBillingQuery(() => Billing.previewSession(session), [session, minutes], {
+    keepPreviousValue: true
+  })
 
   const canStart = options.canStart !== false
 

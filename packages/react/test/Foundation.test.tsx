@@ -87,6 +87,50 @@ function Who() {
   )
 }
 
+/** Every render of a patient's chart: whose chart it was, and whose data it showed. */
+const chartRenders: Array<string> = []
+/** A load the test lets finish when it says. */
+interface Gate {
+  readonly promise: Promise<void>
+  readonly open: () => void
+}
+const gate = (): Gate => {
+  let open = () => {}
+  const promise = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { promise, open }
+}
+/** The charts' loads, one per patient. */
+const chartLoads = new Map<string, Gate>()
+const chartLoad = (patient: string) => {
+  const load = chartLoads.get(patient) ?? gate()
+  chartLoads.set(patient, load)
+  return load.promise
+}
+
+function Chart({ patient, keep }: { readonly patient: string; readonly keep?: boolean }) {
+  const { result, refresh } = useBillingQuery(
+    () =>
+      Effect.as(
+        Effect.promise(() => chartLoad(patient)),
+        `chart of ${patient}`
+      ),
+    [patient],
+    { keepPreviousValue: keep }
+  )
+  const shown = `${result._tag === "Success" ? result.value : result._tag}${result.waiting ? " (waiting)" : ""}`
+  chartRenders.push(`${patient}: ${shown}`)
+  return (
+    <div>
+      <output>{shown}</output>
+      <button type="button" onClick={refresh}>
+        refresh
+      </button>
+    </div>
+  )
+}
+
 function Probe() {
   return <p>{useCaller("Probe").actor}</p>
 }
@@ -105,6 +149,57 @@ describe("useBillingQuery", () => {
     expect(await screen.findByText("tenant-a/user:7")).toBeTruthy()
     await userEvent.click(screen.getByRole("button", { name: "refresh" }))
     expect(await screen.findByText("tenant-a/user:7")).toBeTruthy()
+  })
+
+  it("never shows a value under deps it was not loaded for: another patient's chart waits as Initial", async () => {
+    chartRenders.length = 0
+    chartLoads.clear()
+    const runtime = makeRuntime()
+    const { rerender } = render(
+      <BillingProvider runtime={runtime}>
+        <Chart patient="a" />
+      </BillingProvider>
+    )
+    chartLoads.get("a")?.open()
+    expect(await screen.findByText("chart of a")).toBeTruthy()
+    chartRenders.length = 0
+    rerender(
+      <BillingProvider runtime={runtime}>
+        <Chart patient="b" />
+      </BillingProvider>
+    )
+    // From the very render with the new patient, not an effect later.
+    expect(chartRenders[0]).toBe("b: Initial (waiting)")
+    expect(screen.getByRole("status").textContent).toBe("Initial (waiting)")
+    chartLoads.get("b")?.open()
+    expect(await screen.findByText("chart of b")).toBeTruthy()
+    expect(chartRenders.filter((line) => line.startsWith("b:") && line.includes("chart of a"))).toEqual([])
+  })
+
+  it("keeps the value, marked waiting, on refresh, and across deps with keepPreviousValue", async () => {
+    chartRenders.length = 0
+    chartLoads.clear()
+    const runtime = makeRuntime()
+    const { rerender } = render(
+      <BillingProvider runtime={runtime}>
+        <Chart patient="a" keep />
+      </BillingProvider>
+    )
+    chartLoads.get("a")?.open()
+    expect(await screen.findByText("chart of a")).toBeTruthy()
+    chartLoads.set("a", gate())
+    await userEvent.click(screen.getByRole("button", { name: "refresh" }))
+    expect(await screen.findByText("chart of a (waiting)")).toBeTruthy()
+    chartLoads.get("a")?.open()
+    expect(await screen.findByText("chart of a")).toBeTruthy()
+    rerender(
+      <BillingProvider runtime={runtime}>
+        <Chart patient="b" keep />
+      </BillingProvider>
+    )
+    expect(screen.getByRole("status").textContent).toBe("chart of a (waiting)")
+    chartLoads.get("b")?.open()
+    expect(await screen.findByText("chart of b")).toBeTruthy()
   })
 
   it("useCaller without a caller is a wiring error for the boundary", () => {

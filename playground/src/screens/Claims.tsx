@@ -47,6 +47,7 @@ export function ClaimsScreen({ runtime: _ }: { readonly runtime: PlaygroundRunti
           </select>
         </label>
         {result._tag === "Failure" ? <ErrorMessage error={result.error} onRetry={refresh} /> : null}
+        {result._tag === "Initial" ? <p aria-busy="true">Loading the {status} claims…</p> : null}
         {result._tag === "Success" ? (
           result.value.items.length === 0 ? (
             <p>No {status} claims.</p>
