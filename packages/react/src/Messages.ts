@@ -25,7 +25,18 @@ export const defaultMessages: Messages = {
   "SessionError.BillingClinicianMissing": "Choose the clinician who bills this session.",
   "SessionError.NotBillableToInsurance": "A {status} session is not billed to insurance.",
   "SessionError.AttendeeNotOnRoster": "The patient is not on this group session's roster.",
+  SessionNotBillable: "This session is not billable: {text}",
   IllegalTransition: "A {from} claim cannot move to {to}.",
+  ManualMoveRefused: "A claim moves to {to} through its own action (submit, correct or void), not a status change.",
+  ClaimNotFound: "This claim no longer exists. Reload the list.",
+  MissingPayerClaimNumber:
+    "This claim has no payer claim number yet, so it cannot be corrected or voided. Wait for the payer's answer.",
+  DenialNotFound: "This denial no longer exists. Reload the queue.",
+  PayerNotFound: "This claim's payer is not set up.",
+  AppealTemplateError: "The appeal template has placeholders it does not know.",
+  KeyError: "Billing data is locked: its encryption keys could not be opened. Contact support.",
+  "KeyError.Unavailable":
+    "Billing data is locked right now: its encryption keys are unavailable. Try again in a moment.",
   AuthorizationExceeded: "This would use more than the {approved} approved units of the authorization.",
   RulePackNotFound: "No payer rules are in force for this date of service.",
   RulePackError: "The payer rules are not valid.",

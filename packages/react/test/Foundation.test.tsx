@@ -1,4 +1,4 @@
-import { BillingRuntime, Caller, Clearinghouse, Store } from "@openrcm/core"
+import { Billing, BillingRuntime, Caller, Clearinghouse, type Denial, Ids, KeyProvider, Store } from "@openrcm/core"
 import {
   BillingErrorBoundary,
   BillingProvider,
@@ -40,6 +40,34 @@ describe("Messages", () => {
     expect(Messages.describe(new Error("raw"), {})).toBe(Messages.defaultMessages.error)
     expect(Messages.isRetryable(timeout)).toBe(true)
     expect(Messages.isRetryable(conflict)).toBe(false)
+  })
+
+  it("words every expected error of the core operations in its own terms, not the generic fallback", () => {
+    const claimId = Ids.ClaimId.make("C1")
+    const errors = [
+      conflict,
+      timeout,
+      new Billing.SessionNotBillable({ reason: "tooFewMinutes", text: "under 16 minutes" }),
+      new Billing.ManualMoveRefused({ claimId, from: "ready", to: "submitted", use: "submitClaims" }),
+      new Billing.ClaimNotFound({ claimId }),
+      new Billing.MissingPayerClaimNumber({ claimId }),
+      new Billing.DenialNotFound({ denialId: "D1" as Denial.DenialId }),
+      new Billing.PayerNotFound({ payerId: Ids.PayerId.make("P1") }),
+      new Billing.AppealTemplateError({ unknown: ["x"] }),
+      new KeyProvider.KeyError({ reason: new KeyProvider.Unavailable({ detail: "kms" }) }),
+      new KeyProvider.KeyError({ reason: new KeyProvider.UnknownMasterKey({ masterKeyId: "k1" }) })
+    ]
+    for (const error of errors) {
+      const own = Messages.keysOf(error).filter((key) => key !== "error")
+      expect(
+        own.some((key) => key in Messages.defaultMessages),
+        error._tag
+      ).toBe(true)
+    }
+    expect(Messages.describe(errors[2], Messages.defaultMessages)).toBe(
+      "This session is not billable: under 16 minutes"
+    )
+    expect(Messages.describe(errors[3], Messages.defaultMessages)).toContain("moves to submitted")
   })
 
   it("leaves out a placeholder with no plain value", () => {
