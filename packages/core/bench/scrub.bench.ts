@@ -75,7 +75,7 @@ const organization = Schema.decodeUnknownSync(Organization.Organization)({
   tin: "123456789",
   taxonomy: "261QM0801X",
   facilityType: "office",
-  address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "97201" }
+  address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "972011234" }
 })
 const clinicians = (["LCSW", "LCSW", "PhD", "LMFT", "MD", "NP", "Bachelors"] as const).map((credential, i) =>
   Schema.decodeUnknownSync(Clinician.Clinician)({

@@ -298,6 +298,7 @@ export const scrubEdits = [
   "date-of-birth",
   "npi-check-digit",
   "taxonomy",
+  "billing-provider-zip",
   "replacement-without-f8"
 ] as const
 

@@ -350,6 +350,11 @@ const defaults: { readonly [E in EditId]: EditDefault } = {
     denial: { group: "CO", carc: "16", rarc: "N255" },
     source: openrcm("Organization.Taxonomy (NUCC format)")
   },
+  "billing-provider-zip": {
+    severity: "error",
+    denial: { group: "CO", carc: "16", rarc: "N258" },
+    source: openrcm("005010X222A1 2010AA N403 (the billing provider's ZIP code has nine digits)")
+  },
   "replacement-without-f8": {
     severity: "error",
     denial: { group: "CO", carc: "16", rarc: "M47" },
@@ -1896,6 +1901,19 @@ export const scrub = (claim: Claim, context: ScrubContext): ScrubResult => {
       providerEdits(sink, tables0, "rendering clinician", rendering, renderingNpiDenial, renderingTaxonomyDenial)
     if (context.supervising !== undefined)
       providerEdits(sink, tables0, "supervising clinician", context.supervising, supervisingNpiDenial, undefined)
+  }
+  // The 837P's 2010AA N403 takes the billing provider's ZIP+4, though an address may carry five digits: caught
+  // here, the claim is fixed before a batch is written, rather than the whole batch refused when it is.
+  if (billingProvider !== undefined && billingProvider.address.postalCode.length !== 9) {
+    emit(
+      sink,
+      tables0,
+      "billing-provider-zip",
+      undefined,
+      "The billing provider's ZIP code has five digits; the 837P needs all nine (ZIP+4).",
+      "Add the four-digit extension to the billing provider's ZIP code in its address.",
+      defaults["billing-provider-zip"].source
+    )
   }
   const { findings, blocking } = sink
   sink.findings = undefined

@@ -191,7 +191,7 @@ const organization = (facilityType: Organization.FacilityType = "office") =>
     tin: "123456789",
     taxonomy: "261QM0801X",
     facilityType,
-    address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "97201" }
+    address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "972011234" }
   })
 
 const LCSW = clinician("LCSW")
@@ -974,6 +974,37 @@ describe("npi-check-digit and taxonomy (RULES.md §6 row 18)", () => {
     const result = scrub(makeClaim(), { supervising: supervising as unknown as Clinician.Clinician })
     expect(edits(result)).toEqual(["npi-check-digit"])
     expect(result.findings[0]?.denial).toEqual({ group: "CO", carc: "16", rarc: "N297" })
+  })
+})
+
+describe("billing-provider-zip (005010X222A1 2010AA N403)", () => {
+  const fiveDigits = { ...OFFICE, address: { ...OFFICE.address, postalCode: "97201" } }
+
+  it("a billing provider with a five-digit ZIP code is CO-16 N258 and blocks; ZIP+4 passes", () => {
+    const result = scrub(makeClaim(), { billingProvider: fiveDigits })
+    expect(edits(result)).toEqual(["billing-provider-zip"])
+    expect(result.blocking).toBe(true)
+    expect(only(result, "billing-provider-zip")).toMatchObject({
+      severity: "error",
+      denial: { group: "CO", carc: "16", rarc: "N258" },
+      source: { pack: "openrcm" }
+    })
+    expect(OFFICE.address.postalCode).toHaveLength(9)
+    expect(edits(scrub(makeClaim(), { billingProvider: OFFICE }))).toEqual([])
+    // No billing provider in the context: nothing to check.
+    expect(edits(scrub(makeClaim(), { billingProvider: undefined }))).toEqual([])
+  })
+
+  it("a pack may make it a warning (a clearinghouse that looks the extension up)", () => {
+    const lenient = Effect.runSync(
+      RulePack.validate({ ...strictPlan, id: "acme-zip", scrub: { severities: { "billing-provider-zip": "warning" } } })
+    )
+    const rs = Effect.runSync(
+      RuleSet.makeRulePacks([...validated, lenient]).resolve("acme-zip", DateOfService.make(DOS))
+    )
+    const result = Scrub.scrub(makeClaim(), { ...context({ billingProvider: fiveDigits }), ruleSets: () => rs })
+    expect(result.findings.map((f) => [f.edit, f.severity])).toEqual([["billing-provider-zip", "warning"]])
+    expect(result.blocking).toBe(false)
   })
 })
 

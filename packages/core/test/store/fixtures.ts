@@ -139,7 +139,7 @@ export const organization = (tenant: Ids.TenantId, over: Overrides = {}): Organi
     tin: "123456789",
     taxonomy: "261QM0801X",
     facilityType: "office",
-    address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "97201" },
+    address: { line1: "100 River Rd", city: "Portland", state: "OR", postalCode: "972011234" },
     ...over
   })
 
