@@ -57,7 +57,11 @@ export interface BillingProviderProps<R, E> {
  * Gives every OpenRCM hook and component below it the runtime that runs billing operations, the caller they act
  * as, and the wording of their messages.
  */
-export function BillingProvider<R, E>({ runtime, caller, messages, children }: BillingProviderProps<R, E>) {
+export function BillingProvider<R, E>({ runtime, caller: given, messages, children }: BillingProviderProps<R, E>) {
+  // The caller by value: a host may write `caller={{ ... }}` inline, and a new object with the same fields is the
+  // same caller, so no query below runs again, or starts over from Initial, on the host's every render.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller is its fields.
+  const caller = useMemo(() => given, [given?.tenantId, given?.actor, given?.purpose])
   const value = useMemo<BillingContext>(
     () => ({ runtime, caller, messages: messages ? { ...defaultMessages, ...messages } : defaultMessages }),
     [runtime, caller, messages]

@@ -230,6 +230,37 @@ describe("useBillingQuery", () => {
     expect(await screen.findByText("chart of b")).toBeTruthy()
   })
 
+  it("takes the caller by value: an inline caller with the same fields runs nothing again; another tenant does", async () => {
+    let runs = 0
+    function Counted() {
+      const { result } = useBillingQuery(
+        () =>
+          Effect.gen(function* () {
+            runs++
+            return (yield* Caller.Caller).tenantId
+          }),
+        []
+      )
+      return <output>{result._tag === "Success" ? result.value : result._tag}</output>
+    }
+    const runtime = makeRuntime()
+    const host = (tenantId: string) => (
+      <BillingProvider runtime={runtime} caller={{ ...caller, tenantId } as Caller.CallerInfo}>
+        <Counted />
+      </BillingProvider>
+    )
+    const { rerender } = render(host("tenant-a"))
+    expect(await screen.findByText("tenant-a")).toBeTruthy()
+    rerender(host("tenant-a"))
+    rerender(host("tenant-a"))
+    expect(screen.getByRole("status").textContent).toBe("tenant-a")
+    expect(runs).toBe(1)
+    rerender(host("tenant-b"))
+    expect(screen.getByRole("status").textContent).toBe("Initial")
+    expect(await screen.findByText("tenant-b")).toBeTruthy()
+    expect(runs).toBe(2)
+  })
+
   it("useCaller without a caller is a wiring error for the boundary", () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {})
     expect(() =>
