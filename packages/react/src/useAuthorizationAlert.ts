@@ -151,15 +151,15 @@ export function useAuthorizationAlert(options: UseAuthorizationAlertOptions): Au
           limits
         } satisfies AuthorizationStatus
       }),
-    // Values, not identities: a host may build the visit inline on every render.
+    // Values, not identities: a host may build the visit, the authorizations or the history inline on every render.
     [
       JSON.stringify(visit),
       rulePack,
       timeZone,
-      authorizations,
-      ledger,
+      JSON.stringify(authorizations),
+      JSON.stringify(ledger),
       JSON.stringify(settings),
-      visitHistory,
+      JSON.stringify(visitHistory),
       planYearStart
     ]
   )

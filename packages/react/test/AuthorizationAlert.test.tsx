@@ -10,7 +10,7 @@ import {
   type UseAuthorizationAlertOptions,
   useAuthorizationAlert
 } from "@openrcm/react"
-import { render, screen, within } from "@testing-library/react"
+import { render, screen, waitFor, within } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { Effect, Layer, Schema } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
@@ -275,6 +275,31 @@ describe("AuthorizationAlert", () => {
     await userEvent.click(screen.getByRole("button", { name: "Start" }))
     await vi.waitFor(() => expect(trackerState()).toBe("in-progress"))
     expect(screen.queryByRole("dialog")).toBeNull()
+  })
+
+  it("compares the host's authorizations and ledger by value: equal ones built inline check nothing again", async () => {
+    const { runtime } = setup()
+    const states: Array<string | null> = []
+    const host = (approved: number) => (
+      <BillingProvider runtime={runtime}>
+        <AuthorizationAlert.Root
+          {...base}
+          authorizations={[authorization({ approved, period: { start: "2026-01-05", end: "2026-12-31" } })]}
+          ledger={[...used(6)]}
+        />
+      </BillingProvider>
+    )
+    const region = () => screen.getByRole("region", { name: "Authorization" })
+    const { rerender } = render(host(24))
+    await screen.findByRole("meter")
+    for (let i = 0; i < 3; i++) {
+      rerender(host(24))
+      states.push(region().getAttribute("data-state"))
+    }
+    // New arrays, the same content: the alert stays as it was, never back to loading.
+    expect(states).toEqual(["ok", "ok", "ok"])
+    rerender(host(6))
+    await waitFor(() => expect(region().getAttribute("data-state")).toBe("blocking"))
   })
 
   it("says what is left when there is plenty, and the projected run-out date", async () => {
