@@ -4,6 +4,7 @@ import { MailboxClearinghouse } from "@openrcm/clearinghouse-x12"
 import {
   Billing,
   Caller,
+  Claim,
   ClaimBuild,
   Clinician,
   Coverage,
@@ -15,7 +16,7 @@ import {
   Store
 } from "@openrcm/core"
 import { InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 
 const tenantId = "riverbend"
 const decode = <S extends Schema.Top>(schema: S, value: unknown): S["Type"] =>
@@ -101,6 +102,15 @@ const session = decode(ClaimBuild.CodedSession, {
   lines: [{ code: "90834", modifiers: [], units: 1, placeOfService: "11", dateOfService: "2025-05-05" }]
 })
 
+/** The in-memory store and clearinghouse, the built-in packs, and the biller as the caller. */
+const inMemory = () =>
+  Layer.mergeAll(
+    InMemoryStore.layer,
+    InMemoryClearinghouse.layer([]),
+    RuleSet.layerBuiltin([]),
+    Caller.layer({ tenantId: tenantId as never, actor: "user:biller", purpose: "payment" })
+  )
+
 export const fromSessionToAcceptance = Effect.gen(function* () {
   yield* seed
   // Build: one claim per patient, payer, date and clinician, charged from the fee schedule.
@@ -121,16 +131,28 @@ export const fromSessionToAcceptance = Effect.gen(function* () {
     delivery: delivered?._tag,
     status: claim._tag === "Some" ? claim.value.status : "missing"
   }
-}).pipe(
-  Effect.provide(
-    Layer.mergeAll(
-      InMemoryStore.layer,
-      InMemoryClearinghouse.layer([]),
-      RuleSet.layerBuiltin([]),
-      Caller.layer({ tenantId: tenantId as never, actor: "user:biller", purpose: "payment" })
-    )
+}).pipe(Effect.provide(inMemory()))
+
+/**
+ * A biller's edit before submission: `updateClaim` writes it over the ready claim, which goes back to draft, and
+ * the claim is scrubbed again. The claim passed is the one the edit was made on (its version is checked).
+ */
+export const editBeforeSubmission = Effect.gen(function* () {
+  yield* seed
+  const [claim] = (yield* Billing.buildClaims([session])).created
+  if (claim === undefined) return undefined
+  const [first] = yield* Billing.scrubClaims([claim.id], { asOf: "2025-05-20" as never })
+  const ready = Option.getOrThrow(yield* (yield* Store.Store).claims.get(claim.id))
+  const edited = yield* Billing.updateClaim(
+    new Claim.Claim({ ...ready, diagnoses: ["F41.1", "Z63.0"] as ReadonlyArray<never> })
   )
-)
+  const [again] = yield* Billing.scrubClaims([claim.id], { asOf: "2025-05-20" as never })
+  return {
+    scrubbed: first?._tag === "Scrubbed" ? first.status : "not scrubbed",
+    edited: [edited.status, edited.diagnoses.join(" ")],
+    rescrubbed: again?._tag === "Scrubbed" ? again.status : "not scrubbed"
+  }
+}).pipe(Effect.provide(inMemory()))
 
 /** In production, a clearinghouse that works as an X12 mailbox: 837P files out, 999/277CA/835 files in. */
 export const mailbox = MailboxClearinghouse.layerDirectory({

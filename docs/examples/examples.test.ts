@@ -3,7 +3,7 @@ import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { beforeTheSession, runtime as clinicRuntime } from "./before-session.js"
-import { fromSessionToAcceptance } from "./claims.js"
+import { editBeforeSubmission, fromSessionToAcceptance } from "./claims.js"
 import { coded, tracked } from "./coding.js"
 import { summary } from "./money.js"
 import { codeRiverHealthVideoSession, runtime as riverRuntime } from "./new-payer.js"
@@ -93,6 +93,16 @@ it.effect("claims.ts builds, scrubs, submits, delivers and records the acceptanc
       scrub: "ready",
       delivery: "Sent",
       status: "accepted"
+    })
+  })
+)
+
+it.effect("claims.ts edits a ready claim: back to draft, then scrubbed to ready again", () =>
+  Effect.gen(function* () {
+    expect(yield* editBeforeSubmission).toEqual({
+      scrubbed: "ready",
+      edited: ["draft", "F41.1 Z63.0"],
+      rescrubbed: "ready"
     })
   })
 )

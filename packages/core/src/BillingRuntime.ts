@@ -106,6 +106,8 @@ export interface BillingRuntime<R, ER = never> {
   ) => Promise<ReadonlyArray<Billing.ScrubOutcome>>
   /** See `Billing.applyClaimFix`; needs a Store layer. */
   readonly applyClaimFix: (caller: CallerInfo, claimId: ClaimId, fix: Scrub.Fix) => Promise<Claim.Claim>
+  /** See `Billing.updateClaim`; needs a Store layer. */
+  readonly updateClaim: (caller: CallerInfo, claim: Claim.Claim) => Promise<Claim.Claim>
   /** See `Billing.submitClaims`; needs a Store layer. Refusals are per claim in the report. */
   readonly submitClaims: (caller: CallerInfo, claimIds: ReadonlyArray<ClaimId>) => Promise<Billing.SubmitReport>
   /** See `Billing.correctClaim`; needs a Store layer. */
@@ -282,6 +284,7 @@ export const make = <R, ER>(layer: Layer.Layer<R, ER, never>, options?: Options)
     scrubClaims: (caller, claimIds, scrubOptions) =>
       managed.runPromise(withStore(caller, Billing.scrubClaims(claimIds, scrubOptions))),
     applyClaimFix: (caller, claimId, fix) => managed.runPromise(withStore(caller, Billing.applyClaimFix(claimId, fix))),
+    updateClaim: (caller, claim) => managed.runPromise(withStore(caller, Billing.updateClaim(claim))),
     submitClaims: (caller, claimIds) => managed.runPromise(withStore(caller, Billing.submitClaims(claimIds))),
     correctClaim: (caller, id, correctOptions) =>
       managed.runPromise(withStore(caller, Billing.correctClaim(id, correctOptions))),

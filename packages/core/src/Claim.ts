@@ -231,6 +231,15 @@ export const moves: { readonly [S in Status]: ReadonlyArray<Status> } = {
 export const canMove = (from: Status, to: Status): boolean => moves[from].includes(to)
 
 /**
+ * True when two versions of a claim say the same thing, whatever their status and version: an edit that changes
+ * nothing (`Billing.updateClaim` writes nothing for it; an editor is not dirty).
+ *
+ * @since 0.1.0
+ */
+export const sameContent = (a: Claim, b: Claim): boolean =>
+  JSON.stringify(new Claim({ ...a, status: b.status, version: b.version })) === JSON.stringify(b)
+
+/**
  * A move the claim's life does not allow (submitting a draft, paying a closed claim).
  *
  * @since 0.1.0

@@ -1,7 +1,7 @@
 // Build → scrub → fix → submit → deliver → answer, through the Billing operations on the in-memory store and
 // clearinghouse: the same path a host takes.
 import { describe, expect, it } from "@effect/vitest"
-import { Billing, Caller, ClaimBuild, type Ids, RuleSet, Store } from "@openrcm/core"
+import { Billing, Caller, Claim, ClaimBuild, type Ids, RuleSet, Store } from "@openrcm/core"
 import { InMemoryClearinghouse, InMemoryStore } from "@openrcm/core/testing"
 import { Effect, Layer, Schema } from "effect"
 import * as F from "./store/fixtures.js"
@@ -185,6 +185,56 @@ describe("claims from session to clearinghouse", () => {
         const store = yield* Store.Store
         const stored = yield* store.claims.get(claim.id)
         expect(stored._tag === "Some" && stored.value.lines.length).toBe(2)
+      }).pipe(Effect.provide(services))
+  )
+
+  it.effect(
+    "a person's edits go over a ready claim, back to draft; no change writes nothing; a stale version or a sent claim changes nothing",
+    () =>
+      Effect.gen(function* () {
+        const { session } = yield* seed
+        const store = yield* Store.Store
+        const built = yield* Billing.buildClaims([session("s-e", "2025-05-05")])
+        const [claim] = built.created
+        if (claim === undefined) return expect.unreachable()
+        let ready = claim
+        for (const to of ["scrubbed", "ready"] as const) {
+          ready = yield* Billing.transitionClaim(claim.id, { to, expectedVersion: ready.version })
+        }
+        // Edits that change nothing: the claim stays ready, at its version.
+        const same = yield* Billing.updateClaim(new Claim.Claim({ ...ready }))
+        expect([same.status, same.version]).toEqual(["ready", ready.version])
+        // A stale version: a Conflict, and the claim is as it was.
+        const stale = new Claim.Claim({ ...ready, version: ready.version - 1, priorAuthorization: "PA-1" })
+        const conflict = yield* Effect.flip(Billing.updateClaim(stale))
+        expect(conflict._tag === "StoreError" && conflict.reason._tag).toBe("Conflict")
+        const unchanged = yield* store.claims.get(claim.id)
+        expect(unchanged._tag === "Some" && [unchanged.value.status, unchanged.value.priorAuthorization]).toEqual([
+          "ready",
+          undefined
+        ])
+        // The edit: back to draft, with the move's reason, and the new content stored.
+        const edited = yield* Billing.updateClaim(new Claim.Claim({ ...ready, priorAuthorization: "PA-1" }))
+        expect([edited.status, edited.priorAuthorization]).toEqual(["draft", "PA-1"])
+        expect(edited.version).toBeGreaterThan(ready.version)
+        const history = yield* store.claims.history(claim.id)
+        expect(history.at(-1)).toMatchObject({ from: "ready", to: "draft", reasons: ["edited"] })
+        // Sent: an edit is an IllegalTransition (a correction is correctClaim's).
+        let current = edited
+        for (const to of ["scrubbed", "ready"] as const) {
+          current = yield* Billing.transitionClaim(claim.id, { to, expectedVersion: current.version })
+        }
+        yield* Billing.submitClaims([claim.id])
+        const sent = yield* store.claims.get(claim.id)
+        if (sent._tag === "None") return expect.unreachable()
+        const refused = yield* Effect.flip(
+          Billing.updateClaim(new Claim.Claim({ ...sent.value, priorAuthorization: "PA-2" }))
+        )
+        expect(refused).toMatchObject({ _tag: "IllegalTransition", from: "submitted", to: "draft" })
+        const missing = yield* Effect.flip(
+          Billing.updateClaim(new Claim.Claim({ ...sent.value, id: "C-missing" as Ids.ClaimId }))
+        )
+        expect(missing._tag).toBe("ClaimNotFound")
       }).pipe(Effect.provide(services))
   )
 })

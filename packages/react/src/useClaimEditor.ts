@@ -217,43 +217,10 @@ export type SubmitResult =
   | { readonly _tag: "Blocked"; readonly findings: ReadonlyArray<Scrub.Finding>; readonly claim: Claim.Claim }
   | { readonly _tag: "Submitted"; readonly outcome: Billing.SubmitOutcome; readonly claim: Claim.Claim }
 
-const sameContent = (a: Claim.Claim, b: Claim.Claim) => JSON.stringify(a) === JSON.stringify(b)
-
-/** Writes the draft's content over the stored claim (back to draft first when it was scrubbed or ready). */
-const saveDraft = (draft: Claim.Claim) =>
-  Effect.gen(function* () {
-    const store = yield* Store.Store
-    const found = yield* store.claims.get(draft.id)
-    if (Option.isNone(found)) return yield* new Billing.ClaimNotFound({ claimId: draft.id })
-    const stored = found.value
-    if (sameContent(new Claim.Claim({ ...draft, status: stored.status, version: stored.version }), stored)) {
-      return stored
-    }
-    if (!["draft", "scrubbed", "ready"].includes(stored.status)) {
-      return yield* new Claim.IllegalTransition({ claimId: draft.id, from: stored.status, to: "draft" })
-    }
-    if (draft.version !== stored.version) {
-      return yield* new Store.StoreError({ reason: new Store.Conflict({ entity: "claim", detail: "stale version" }) })
-    }
-    return yield* store.transaction(
-      Effect.gen(function* () {
-        const moved =
-          stored.status === "draft"
-            ? stored
-            : yield* store.claims.transition(draft.id, {
-                to: "draft",
-                expectedVersion: stored.version,
-                reasons: ["edited"]
-              })
-        return yield* store.claims.update(new Claim.Claim({ ...draft, status: "draft", version: moved.version }))
-      })
-    )
-  })
-
 const submitDraft = (draft: Claim.Claim, asOf: DateOfService.DateOfService | undefined) =>
   Effect.gen(function* () {
     const store = yield* Store.Store
-    yield* saveDraft(draft)
+    yield* Billing.updateClaim(draft)
     const [scrubbed] = yield* Billing.scrubClaims([draft.id], { asOf })
     const current = Option.getOrUndefined(yield* store.claims.get(draft.id)) ?? draft
     if (scrubbed?._tag === "Scrubbed" && scrubbed.result.blocking) {
@@ -390,7 +357,7 @@ export function useClaimEditor(options: UseClaimEditorOptions): ClaimEditor {
   }, [findings])
   const findingsFor = useCallback((field: FieldKey) => byField.get(field) ?? emptyFindings, [byField])
 
-  const dirty = claim !== undefined && stored !== undefined && !sameContent(claim, stored)
+  const dirty = claim !== undefined && stored !== undefined && !Claim.sameContent(claim, stored)
 
   const fixing = useBillingAction((id: Ids.ClaimId, fix: Scrub.Fix) => Billing.applyClaimFix(id, fix))
   const applyFix = useCallback(

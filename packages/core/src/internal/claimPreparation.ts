@@ -1,6 +1,6 @@
 /**
  * The claim operations of `Billing` before submission: build claims from coded sessions, scrub them against the
- * payers' rule packs, and apply a certain fix. They load what the pure `ClaimBuild` and `Scrub` need from the
+ * payers' rule packs, and apply a certain fix or a person's edits. They load what the pure `ClaimBuild` and `Scrub` need from the
  * Store and the rule packs, and write what they decide back. Re-exported by `Billing`.
  */
 import { Clock, Effect, Option } from "effect"
@@ -15,7 +15,7 @@ import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
 import { minutesAt, type TrackedSession } from "../Session.js"
-import { everyPage, Store, StoreError, TenantMismatch } from "../Store.js"
+import { Conflict, everyPage, Store, StoreError, TenantMismatch } from "../Store.js"
 import { ClaimNotFound } from "./claimSubmission.js"
 
 /**
@@ -300,30 +300,64 @@ export const scrubClaims = Effect.fn("Billing.scrubClaims")(function* (
 })
 
 /**
+ * A draft, scrubbed or ready claim, back to `draft` (with `reason` on the move) and rewritten by `edit`, in one
+ * transaction; a claim past `ready` is an `IllegalTransition` and changes nothing.
+ */
+const rewriteAsDraft = (
+  claimId: ClaimId,
+  reason: string,
+  edit: (claim: Claim.Claim) => Effect.Effect<Claim.Claim, StoreError>
+) =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    return yield* store.transaction(
+      Effect.gen(function* () {
+        const found = yield* store.claims.get(claimId)
+        if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId })
+        let claim = found.value
+        if (!scrubbable.has(claim.status)) {
+          return yield* new Claim.IllegalTransition({ claimId, from: claim.status, to: "draft" })
+        }
+        const content = yield* edit(claim)
+        if (claim.status !== "draft") {
+          claim = yield* store.claims.transition(claimId, {
+            to: "draft",
+            expectedVersion: claim.version,
+            reasons: [reason]
+          })
+        }
+        return yield* store.claims.update(new Claim.Claim({ ...content, status: "draft", version: claim.version }))
+      })
+    )
+  })
+
+/**
  * Applies a certain fix a finding offered (`Scrub.Fix`: add modifier 95, set the place of service, ...) to a
  * draft, scrubbed or ready claim; the claim goes back to `draft`, to be scrubbed again.
  *
  * @since 0.1.0
  */
 export const applyClaimFix = Effect.fn("Billing.applyClaimFix")(function* (claimId: ClaimId, fix: Scrub.Fix) {
+  return yield* rewriteAsDraft(claimId, `fix:${fix._tag}`, (claim) => Effect.succeed(Scrub.applyFix(claim, fix)))
+})
+
+/**
+ * Writes a person's edits (lines, diagnoses, place of service, prior authorization, ...) over a draft, scrubbed or
+ * ready claim, which goes back to `draft` (reason `edited`), to be scrubbed again. `claim.version` is the version
+ * the edits were made on: another is a `StoreError` `Conflict` (someone changed the claim since). Edits that change
+ * nothing write nothing and return the stored claim as it is, whatever its status. A claim past `ready` is an
+ * `IllegalTransition`: a submitted claim is changed by `correctClaim`.
+ *
+ * @since 0.1.0
+ */
+export const updateClaim = Effect.fn("Billing.updateClaim")(function* (claim: Claim.Claim) {
   const store = yield* Store
-  return yield* store.transaction(
-    Effect.gen(function* () {
-      const found = yield* store.claims.get(claimId)
-      if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId })
-      let claim = found.value
-      if (!scrubbable.has(claim.status)) {
-        return yield* new Claim.IllegalTransition({ claimId, from: claim.status, to: "draft" })
-      }
-      if (claim.status !== "draft") {
-        claim = yield* store.claims.transition(claimId, {
-          to: "draft",
-          expectedVersion: claim.version,
-          reasons: [`fix:${fix._tag}`]
-        })
-      }
-      const fixed = Scrub.applyFix(claim, fix)
-      return yield* store.claims.update(new Claim.Claim({ ...fixed, status: "draft", version: claim.version }))
-    })
+  const found = yield* store.claims.get(claim.id)
+  if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId: claim.id })
+  if (Claim.sameContent(claim, found.value)) return found.value
+  return yield* rewriteAsDraft(claim.id, "edited", (stored) =>
+    claim.version === stored.version
+      ? Effect.succeed(claim)
+      : Effect.fail(new StoreError({ reason: new Conflict({ entity: "claim", detail: "edited on an older version" }) }))
   )
 })
