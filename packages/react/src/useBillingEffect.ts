@@ -25,7 +25,7 @@ export const settle = <A, E>(exit: Exit.Exit<A, E>): Result.Result<A, E> | Resul
   return new Result.BillingDefect(exit.cause)
 }
 
-/** What a query holds between runs: a result could be reused only if it answers the same question (`key`). */
+/** How a query treats its value when its deps change. */
 export interface UseBillingQueryOptions {
   /**
    * Keep the previous value on screen, marked `waiting`, when `deps` change, as a refresh does. For deps that
@@ -77,7 +77,7 @@ export function useBillingQuery<A, E, R>(
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the runtime, the caller and `deps`.
   useEffect(() => {
     const controller = new AbortController()
-    setHeld((held) => ({ result: Result.waiting(held.result), key: held.key }))
+    setHeld((previous) => ({ result: Result.waiting(previous.result), key: previous.key }))
     runtime.runPromiseExit(asCaller(make(), caller), { signal: controller.signal }).then(
       (exit) => {
         if (controller.signal.aborted) return

@@ -1,7 +1,7 @@
 /**
  * The claim operations of `Billing` before submission: build claims from coded sessions, scrub them against the
- * payers' rule packs, and apply a certain fix or a person's edits. They load what the pure `ClaimBuild` and `Scrub` need from the
- * Store and the rule packs, and write what they decide back. Re-exported by `Billing`.
+ * payers' rule packs, and apply a certain fix or a person's edits. They load what the pure `ClaimBuild` and `Scrub`
+ * need from the Store and the rule packs, and write what they decide back. Re-exported by `Billing`.
  */
 import { Clock, Effect, Option } from "effect"
 import type { Authorization, LedgerEntry } from "../Authorization.js"
