@@ -8,6 +8,7 @@ import {
   ClaimBuild,
   Clinician,
   Coverage,
+  type Diagnosis,
   FeeSchedule,
   Organization,
   Patient,
@@ -144,7 +145,7 @@ export const editBeforeSubmission = Effect.gen(function* () {
   const [first] = yield* Billing.scrubClaims([claim.id], { asOf: "2025-05-20" as never })
   const ready = Option.getOrThrow(yield* (yield* Store.Store).claims.get(claim.id))
   const edited = yield* Billing.updateClaim(
-    new Claim.Claim({ ...ready, diagnoses: ["F41.1", "Z63.0"] as ReadonlyArray<never> })
+    new Claim.Claim({ ...ready, diagnoses: ["F41.1" as Diagnosis.DiagnosisCode, "Z63.0" as Diagnosis.DiagnosisCode] })
   )
   const [again] = yield* Billing.scrubClaims([claim.id], { asOf: "2025-05-20" as never })
   return {
