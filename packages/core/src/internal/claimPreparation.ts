@@ -15,8 +15,8 @@ import type { ClaimId, PayerId, SessionId } from "../Ids.js"
 import { RulePacks, type RuleSet } from "../RuleSet.js"
 import * as Scrub from "../Scrub.js"
 import { minutesAt, type TrackedSession } from "../Session.js"
-import { Conflict, everyPage, Store, StoreError, TenantMismatch } from "../Store.js"
-import { ClaimNotFound } from "./claimSubmission.js"
+import { everyPage, Store, StoreError, type StoreShape, TenantMismatch } from "../Store.js"
+import { claimOrFail, staleVersion } from "./storedClaims.js"
 
 /**
  * What `buildClaims` did: the claims it created (drafts); those it found already built from the same sessions
@@ -300,35 +300,23 @@ export const scrubClaims = Effect.fn("Billing.scrubClaims")(function* (
 })
 
 /**
- * A draft, scrubbed or ready claim, back to `draft` (with `reason` on the move) and rewritten by `edit`, in one
- * transaction; a claim past `ready` is an `IllegalTransition` and changes nothing.
+ * A draft, scrubbed or ready claim, back to `draft` (with `reason` on the move) and `content` written over it; a
+ * claim past `ready` is an `IllegalTransition` and changes nothing. Run inside the caller's transaction.
  */
-const rewriteAsDraft = (
-  claimId: ClaimId,
-  reason: string,
-  edit: (claim: Claim.Claim) => Effect.Effect<Claim.Claim, StoreError>
-) =>
+const writeAsDraft = (store: StoreShape, stored: Claim.Claim, reason: string, content: Claim.Claim) =>
   Effect.gen(function* () {
-    const store = yield* Store
-    return yield* store.transaction(
-      Effect.gen(function* () {
-        const found = yield* store.claims.get(claimId)
-        if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId })
-        let claim = found.value
-        if (!scrubbable.has(claim.status)) {
-          return yield* new Claim.IllegalTransition({ claimId, from: claim.status, to: "draft" })
-        }
-        const content = yield* edit(claim)
-        if (claim.status !== "draft") {
-          claim = yield* store.claims.transition(claimId, {
+    if (!scrubbable.has(stored.status)) {
+      return yield* new Claim.IllegalTransition({ claimId: stored.id, from: stored.status, to: "draft" })
+    }
+    const moved =
+      stored.status === "draft"
+        ? stored
+        : yield* store.claims.transition(stored.id, {
             to: "draft",
-            expectedVersion: claim.version,
+            expectedVersion: stored.version,
             reasons: [reason]
           })
-        }
-        return yield* store.claims.update(new Claim.Claim({ ...content, status: "draft", version: claim.version }))
-      })
-    )
+    return yield* store.claims.update(new Claim.Claim({ ...content, status: "draft", version: moved.version }))
   })
 
 /**
@@ -338,7 +326,13 @@ const rewriteAsDraft = (
  * @since 0.1.0
  */
 export const applyClaimFix = Effect.fn("Billing.applyClaimFix")(function* (claimId: ClaimId, fix: Scrub.Fix) {
-  return yield* rewriteAsDraft(claimId, `fix:${fix._tag}`, (claim) => Effect.succeed(Scrub.applyFix(claim, fix)))
+  const store = yield* Store
+  return yield* store.transaction(
+    Effect.gen(function* () {
+      const stored = yield* claimOrFail(store, claimId)
+      return yield* writeAsDraft(store, stored, `fix:${fix._tag}`, Scrub.applyFix(stored, fix))
+    })
+  )
 })
 
 /**
@@ -352,12 +346,14 @@ export const applyClaimFix = Effect.fn("Billing.applyClaimFix")(function* (claim
  */
 export const updateClaim = Effect.fn("Billing.updateClaim")(function* (claim: Claim.Claim) {
   const store = yield* Store
-  const found = yield* store.claims.get(claim.id)
-  if (Option.isNone(found)) return yield* new ClaimNotFound({ claimId: claim.id })
-  if (Claim.sameContent(claim, found.value)) return found.value
-  return yield* rewriteAsDraft(claim.id, "edited", (stored) =>
-    claim.version === stored.version
-      ? Effect.succeed(claim)
-      : Effect.fail(new StoreError({ reason: new Conflict({ entity: "claim", detail: "edited on an older version" }) }))
+  return yield* store.transaction(
+    Effect.gen(function* () {
+      const stored = yield* claimOrFail(store, claim.id)
+      if (Claim.sameContent(claim, stored)) return stored
+      if (scrubbable.has(stored.status) && claim.version !== stored.version) {
+        return yield* staleVersion()
+      }
+      return yield* writeAsDraft(store, stored, "edited", claim)
+    })
   )
 })

@@ -11,22 +11,14 @@ import { ClaimId, type TenantId } from "../Ids.js"
 import * as Money from "../Money.js"
 import type { Payer } from "../Payer.js"
 import type * as RemittancePosting from "../RemittancePosting.js"
-import { Conflict, defaultPageSize, Store, StoreError, type StoreShape } from "../Store.js"
+import { defaultPageSize, Store, type StoreError, type StoreShape } from "../Store.js"
 import type { SubmissionKey } from "../Submission.js"
 import * as Submission from "../Submission.js"
 import { fnv1a64 } from "./fnv.js"
 import { postRemittance } from "./remittancePosting.js"
+import { claimOrFail, staleVersion } from "./storedClaims.js"
 
-/**
- * No claim of the caller's tenant has this id.
- *
- * @since 0.1.0
- */
-export class ClaimNotFound extends Schema.TaggedError<ClaimNotFound>()("ClaimNotFound", { claimId: ClaimId }) {
-  override get message() {
-    return `claim ${this.claimId}: not found`
-  }
-}
+export { ClaimNotFound } from "./storedClaims.js"
 
 /**
  * A replacement or void needs the payer's claim number of the claim it refers to (REF F8), and this claim has none
@@ -41,17 +33,6 @@ export class MissingPayerClaimNumber extends Schema.TaggedError<MissingPayerClai
     return `claim ${this.claimId}: no payer claim number to correct or void`
   }
 }
-
-const claimOrFail = (store: StoreShape, id: ClaimId) =>
-  Effect.flatMap(
-    store.claims.get(id),
-    Option.match({
-      onNone: () => Effect.fail(new ClaimNotFound({ claimId: id })),
-      onSome: Effect.succeed
-    })
-  )
-
-const staleVersion = () => new StoreError({ reason: new Conflict({ entity: "claim", detail: "stale version" }) })
 
 /**
  * The moves `transitionClaim` leaves to the operations that write what goes with them: `submitted` to

@@ -15,8 +15,9 @@ import * as Money from "../Money.js"
 import type { RulePackError } from "../RulePack.js"
 import { type RulePackNotFound, RulePacks } from "../RuleSet.js"
 import { type DenialQuery, everyPage, Store, type StoreError, type StoreShape } from "../Store.js"
-import { ClaimNotFound, correctClaim, type MissingPayerClaimNumber, transitionClaim } from "./claimSubmission.js"
+import { correctClaim, type MissingPayerClaimNumber, transitionClaim } from "./claimSubmission.js"
 import { fnv1a64 } from "./fnv.js"
+import { type ClaimNotFound, claimOrFail } from "./storedClaims.js"
 
 // --- Errors ----------------------------------------------------------------------------------------------------
 
@@ -159,12 +160,6 @@ export const denialId = (tenantId: string, item: DenialItem): Denial.DenialId =>
       item.receivedOn
     ].join("|")
   )}` as Denial.DenialId
-
-const claimOrFail = (store: StoreShape, id: ClaimId) =>
-  Effect.flatMap(
-    store.claims.get(id),
-    Option.match({ onNone: () => Effect.fail(new ClaimNotFound({ claimId: id })), onSome: Effect.succeed })
-  )
 
 const denialOrFail = (store: StoreShape, id: Denial.DenialId) =>
   Effect.flatMap(
