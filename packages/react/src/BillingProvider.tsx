@@ -60,8 +60,8 @@ export interface BillingProviderProps<R, E> {
 export function BillingProvider<R, E>({ runtime, caller: given, messages, children }: BillingProviderProps<R, E>) {
   // The caller by value: a host may write `caller={{ ... }}` inline, and a new object with the same fields is the
   // same caller, so no query below runs again, or starts over from Initial, on the host's every render.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller is its fields.
-  const caller = useMemo(() => given, [given?.tenantId, given?.actor, given?.purpose])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller is its value.
+  const caller = useMemo(() => given, [given === undefined ? undefined : JSON.stringify(given)])
   const value = useMemo<BillingContext>(
     () => ({ runtime, caller, messages: messages ? { ...defaultMessages, ...messages } : defaultMessages }),
     [runtime, caller, messages]

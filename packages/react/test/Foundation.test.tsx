@@ -137,7 +137,7 @@ const chartLoad = (patient: string) => {
   return load.promise
 }
 
-function Chart({ patient, keep }: { readonly patient: string; readonly keep?: boolean }) {
+function Chart({ patient, keep }: { readonly patient: string; readonly keep?: boolean | undefined }) {
   const { result, refresh } = useBillingQuery(
     () =>
       Effect.as(
@@ -157,6 +157,22 @@ function Chart({ patient, keep }: { readonly patient: string; readonly keep?: bo
       </button>
     </div>
   )
+}
+
+/** A chart of patient a, loaded; `show(patient)` re-renders the host with another patient's chart. */
+const chartOfA = async (keep?: boolean) => {
+  chartRenders.length = 0
+  chartLoads.clear()
+  const runtime = makeRuntime()
+  const host = (patient: string) => (
+    <BillingProvider runtime={runtime}>
+      <Chart patient={patient} keep={keep} />
+    </BillingProvider>
+  )
+  const { rerender } = render(host("a"))
+  chartLoads.get("a")?.open()
+  expect(await screen.findByText("chart of a")).toBeTruthy()
+  return { show: (patient: string) => rerender(host(patient)) }
 }
 
 /** How many times `Counted` ran its query. */
@@ -195,22 +211,9 @@ describe("useBillingQuery", () => {
   })
 
   it("never shows a value under deps it was not loaded for: another patient's chart waits as Initial", async () => {
+    const { show } = await chartOfA()
     chartRenders.length = 0
-    chartLoads.clear()
-    const runtime = makeRuntime()
-    const { rerender } = render(
-      <BillingProvider runtime={runtime}>
-        <Chart patient="a" />
-      </BillingProvider>
-    )
-    chartLoads.get("a")?.open()
-    expect(await screen.findByText("chart of a")).toBeTruthy()
-    chartRenders.length = 0
-    rerender(
-      <BillingProvider runtime={runtime}>
-        <Chart patient="b" />
-      </BillingProvider>
-    )
+    show("b")
     // From the very render with the new patient, not an effect later.
     expect(chartRenders[0]).toBe("b: Initial (waiting)")
     expect(screen.getByRole("status").textContent).toBe("Initial (waiting)")
@@ -220,26 +223,13 @@ describe("useBillingQuery", () => {
   })
 
   it("keeps the value, marked waiting, on refresh, and across deps with keepPreviousValue", async () => {
-    chartRenders.length = 0
-    chartLoads.clear()
-    const runtime = makeRuntime()
-    const { rerender } = render(
-      <BillingProvider runtime={runtime}>
-        <Chart patient="a" keep />
-      </BillingProvider>
-    )
-    chartLoads.get("a")?.open()
-    expect(await screen.findByText("chart of a")).toBeTruthy()
+    const { show } = await chartOfA(true)
     chartLoads.set("a", gate())
     await userEvent.click(screen.getByRole("button", { name: "refresh" }))
     expect(await screen.findByText("chart of a (waiting)")).toBeTruthy()
     chartLoads.get("a")?.open()
     expect(await screen.findByText("chart of a")).toBeTruthy()
-    rerender(
-      <BillingProvider runtime={runtime}>
-        <Chart patient="b" keep />
-      </BillingProvider>
-    )
+    show("b")
     expect(screen.getByRole("status").textContent).toBe("chart of a (waiting)")
     chartLoads.get("b")?.open()
     expect(await screen.findByText("chart of b")).toBeTruthy()

@@ -7,7 +7,7 @@ import {
   type SessionTrackerState,
   useSessionTracker
 } from "@openrcm/react"
-import { act, render, screen, within } from "@testing-library/react"
+import { act, render, screen, waitFor, within } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { Schema } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
@@ -48,6 +48,21 @@ const minutes = (clock: ReturnType<typeof manualClock>, n: number) =>
     // The timer ticks each second in the browser; here each minute is one tick.
     for (let i = 0; i < n; i++) clock.advance(60_000)
   })
+
+/** A tracker started and run for one minute, its preview ("Nothing billable yet") on screen. */
+const runningOneMinute = async () => {
+  const { clock, runtime } = setup()
+  render(
+    <BillingProvider runtime={runtime}>
+      <SessionTracker.Root defaultSession={scheduled()} timer={clock.timer} />
+    </BillingProvider>
+  )
+  await userEvent.click(screen.getByRole("button", { name: "Start" }))
+  await screen.findByRole("button", { name: "Pause" })
+  await minutes(clock, 1)
+  await screen.findByText("Nothing billable yet")
+  return { clock, runtime }
+}
 
 function Headless({ timer }: { readonly timer: SessionTimer }) {
   const tracker = useSessionTracker({ defaultSession: scheduled(), timer })
@@ -241,16 +256,7 @@ describe("SessionTracker", () => {
   })
 
   it("redraws the timer every tick but previews again only when a minute passes", async () => {
-    const { clock, runtime } = setup()
-    render(
-      <BillingProvider runtime={runtime}>
-        <SessionTracker.Root defaultSession={scheduled()} timer={clock.timer} />
-      </BillingProvider>
-    )
-    await userEvent.click(screen.getByRole("button", { name: "Start" }))
-    await screen.findByRole("button", { name: "Pause" })
-    await minutes(clock, 1)
-    await screen.findByText("Nothing billable yet")
+    const { clock, runtime } = await runningOneMinute()
     const runs = vi.spyOn(runtime, "runPromiseExit")
     await act(async () => {
       for (let i = 0; i < 58; i++) clock.advance(1000)
@@ -262,6 +268,18 @@ describe("SessionTracker", () => {
     })
     expect(screen.getByRole("timer").textContent).toBe("02:00")
     expect(runs).toHaveBeenCalledTimes(1)
+  })
+
+  it("keeps the last code on screen, marked busy, while the next minute's preview codes", async () => {
+    const { clock } = await runningOneMinute()
+    // The tick that brings a new minute: the new preview has not coded yet, the last one stays (no "Working out").
+    act(() => clock.advance(60_000))
+    const billing = document.querySelector("[data-slot='billing']")
+    expect(billing?.getAttribute("data-state")).toBe("not-billable")
+    expect(billing?.getAttribute("aria-busy")).toBe("true")
+    await waitFor(() =>
+      expect(document.querySelector("[data-slot='billing']")?.getAttribute("aria-busy")).toBe("false")
+    )
   })
 
   it("the hook's state type is exported for hosts", () => {
